@@ -98,14 +98,16 @@ public sealed partial class EventLoop
         }
         // Node takes a fresh clock reading for a timer's start (GetNow updates libuv's time).
         timer.Due = UpdateNow() + timer.Delay;
-        Arm(timer, timer.Due);
+        Arm(timer, timer.Due, NextTimerSequence());
     }
 
-    /// <summary>Inserts a disarmed timer into the heap with a fresh sequence number (it goes after equal-due timers).</summary>
-    internal void Arm(LoopTimer timer, long due)
+    internal long NextTimerSequence() => ++timerSequence;
+
+    /// <summary>Inserts a disarmed timer into the heap; <paramref name="seq"/> orders it among equal-due timers.</summary>
+    internal void Arm(LoopTimer timer, long due, long seq)
     {
         timer.HeapDue = due;
-        timer.Seq = ++timerSequence;
+        timer.Seq = seq;
         timers.Insert(timer);
         if (timer.HasRef)
         {
@@ -150,10 +152,10 @@ public sealed partial class EventLoop
                 // Closed from another thread; the queued Disarm has not run yet.
                 continue;
             }
-            if (timer.Due > timer.HeapDue)
+            if (timer.Due > timer.HeapDue || timer.RearmSeq > timer.Seq)
             {
                 // Refreshed since it was armed: re-arm lazily at the new due time.
-                Arm(timer, timer.Due);
+                Arm(timer, timer.Due, timer.RearmSeq);
                 continue;
             }
             // Node re-arms an interval from the time its callback starts (listOnTimeout's `start`).
@@ -162,7 +164,7 @@ public sealed partial class EventLoop
             if (timer.Repeat && !timer.IsClosed && !timer.IsArmed)
             {
                 timer.Due = start + timer.Delay;
-                Arm(timer, timer.Due);
+                Arm(timer, timer.Due, NextTimerSequence());
             }
         }
     }
