@@ -92,7 +92,8 @@ public sealed partial class EventLoop
 
     private void ArmNew(LoopTimer timer)
     {
-        if (timer.IsClosed)
+        // Created off the loop: a Refresh on the loop may have armed it before this queued call ran.
+        if (timer.IsClosed || timer.IsArmed)
         {
             return;
         }

@@ -184,6 +184,60 @@ public class EventLoopThreadingTests
     }
 
     [Fact]
+    public async Task A_post_queued_from_another_thread_before_main_returns_runs()
+    {
+        // The liveness rule: work queued before the loop finds itself idle is run, even with no ref held.
+        bool ran = false;
+        await LoopRunner.RunAsync(() =>
+        {
+            var loop = EventLoop.Current!;
+            var poster = new Thread(() => loop.Post(() => ran = true));
+            poster.Start();
+            poster.Join();
+        });
+        Assert.True(ran);
+    }
+
+    [Fact]
+    public async Task Off_loop_AddRef_and_RemoveRef_are_queued_onto_the_loop()
+    {
+        bool released = false;
+        await LoopRunner.RunAsync(() =>
+        {
+            var loop = EventLoop.Current!;
+            var t = new Thread(() => loop.AddRef());
+            t.Start();
+            t.Join();
+            loop.SetTimeout(() => Task.Run(() =>
+            {
+                released = true;
+                loop.RemoveRef();
+            }), 5);
+        });
+        Assert.True(released);
+    }
+
+    [Fact]
+    public async Task RemoveRef_without_AddRef_is_reported()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() => LoopRunner.RunAsync(() => EventLoop.Current!.RemoveRef()));
+    }
+
+    [Fact]
+    public async Task Round_trips_to_a_sleeping_loop_never_lose_a_wake_up()
+    {
+        using var loop = new EventLoop();
+        for (int i = 0; i < 2000; i++)
+        {
+            Assert.Equal(i, await loop.InvokeAsync(() => i).Bounded());
+            if (i % 100 == 0)
+            {
+                Thread.Sleep(1); // let the loop fall asleep now and then
+            }
+        }
+    }
+
+    [Fact]
     public async Task Run_returns_when_the_last_handle_is_released()
     {
         var order = new List<string>();

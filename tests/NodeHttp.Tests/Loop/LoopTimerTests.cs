@@ -58,6 +58,39 @@ public class LoopTimerTests
     }
 
     [Fact]
+    public async Task Closing_a_timeout_inside_its_callback_is_harmless()
+    {
+        int runs = 0;
+        await LoopRunner.RunAsync(() =>
+        {
+            LoopTimer? t = null;
+            t = EventLoop.Current!.SetTimeout(() => { runs++; t!.Close(); t.Refresh(); }, 1);
+        });
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task A_throwing_interval_keeps_running_when_handled()
+    {
+        int runs = 0;
+        await LoopRunner.RunAsync(() =>
+        {
+            var loop = EventLoop.Current!;
+            loop.UncaughtException += _ => { };
+            LoopTimer? t = null;
+            t = loop.SetInterval(() =>
+            {
+                if (++runs == 3)
+                {
+                    t!.Close();
+                }
+                throw new InvalidOperationException();
+            }, 1);
+        });
+        Assert.Equal(3, runs);
+    }
+
+    [Fact]
     public async Task Timeout_waits_at_least_its_delay()
     {
         long elapsed = -1;
