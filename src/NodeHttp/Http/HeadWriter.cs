@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace NodeHttp;
+
+/// <summary>
+/// Encodes message heads (start line, header lines, chunk framing) into a reusable byte buffer rented
+/// from the shared pool: one per connection, so encoding a head allocates nothing in the steady state.
+/// Strings are written as latin1, as Node writes heads (<c>_writeRaw(header, 'latin1')</c>).
+/// </summary>
+internal sealed class HeadWriter : IDisposable
+{
+    private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    private static ReadOnlySpan<byte> ColonSpace => ": "u8;
+
+    private byte[] buffer;
+    private int length;
+
+    public HeadWriter(int initialCapacity = 512)
+    {
+        buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    }
+
+    /// <summary>The bytes written since the last <see cref="Clear"/>.</summary>
+    public ReadOnlySpan<byte> Written => buffer.AsSpan(0, length);
+
+    /// <summary>The bytes written, as memory (valid until the next write or clear).</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => buffer.AsMemory(0, length);
+
+    /// <summary>The number of bytes written.</summary>
+    public int Length => length;
+
+    /// <summary>Starts over, keeping the buffer.</summary>
+    public void Clear() => length = 0;
+
+    /// <summary>Appends raw bytes.</summary>
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(Reserve(bytes.Length));
+        length += bytes.Length;
+    }
+
+    /// <summary>Appends a string as latin1 (each UTF-16 unit's low byte, as Node's latin1 encoding).</summary>
+    public void WriteLatin1(string text)
+    {
+        Span<byte> dest = Reserve(text.Length);
+        if (Ascii.FromUtf16(text, dest, out int written) != OperationStatus.Done)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                dest[i] = (byte)text[i];
+            }
+        }
+        length += text.Length;
+    }
+
+    /// <summary>Appends a non-negative decimal number.</summary>
+    public void WriteDecimal(long value)
+    {
+        Span<byte> dest = Reserve(20);
+        Utf8Formatter.TryFormat(value, dest, out int written);
+        length += written;
+    }
+
+    /// <summary>Appends <c>name: value\r\n</c>.</summary>
+    public void WriteHeader(string name, string value)
+    {
+        WriteLatin1(name);
+        Write(ColonSpace);
+        WriteLatin1(value);
+        Write(Crlf);
+    }
+
+    /// <summary>Appends <c>name: value\r\n</c> for a name given as bytes.</summary>
+    public void WriteHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        Write(name);
+        Write(ColonSpace);
+        Write(value);
+        Write(Crlf);
+    }
+
+    /// <summary>Appends CR LF.</summary>
+    public void WriteCrlf() => Write(Crlf);
+
+    /// <summary>Appends a chunk-size line: the size in lower-case hex (as Node writes it) then CR LF.</summary>
+    public void WriteChunkHeader(long size)
+    {
+        Span<byte> dest = Reserve(18);
+        Utf8Formatter.TryFormat((ulong)size, dest, out int written, new StandardFormat('x'));
+        length += written;
+        Write(Crlf);
+    }
+
+    /// <summary>Returns the buffer to the pool.</summary>
+    public void Dispose()
+    {
+        byte[] b = buffer;
+        buffer = [];
+        length = 0;
+        if (b.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(b);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Span<byte> Reserve(int count)
+    {
+        if (buffer.Length - length < count)
+        {
+            Grow(count);
+        }
+        return buffer.AsSpan(length, count);
+    }
+
+    private void Grow(int count)
+    {
+        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + count));
+        buffer.AsSpan(0, length).CopyTo(bigger);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        buffer = bigger;
+    }
+}
