@@ -78,6 +78,13 @@ public sealed partial class EventLoop
 
     private LoopTimer StartTimer(object callback, object? state, double ms, bool repeat)
     {
+        if (ms > TimeoutMax)
+        {
+            // Node emits this process warning (on stderr) and goes on with 1 ms.
+            Console.Error.WriteLine(
+                "TimeoutOverflowWarning: " + ms.ToString(System.Globalization.CultureInfo.InvariantCulture) +
+                " does not fit into a 32-bit signed integer." + Environment.NewLine + "Timeout duration was set to 1.");
+        }
         var timer = new LoopTimer(this, callback, state, CoerceDelay(ms), repeat);
         if (IsOnLoop)
         {
