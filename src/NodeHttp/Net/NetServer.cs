@@ -1,0 +1,463 @@
+using System.Net;
+using System.Net.Sockets;
+using OsSocket = System.Net.Sockets.Socket;
+
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>net.Server</c>: listens on a TCP port or a Unix socket path and emits <c>'connection'</c>(Socket)
+/// for each accepted connection. Events <c>listening</c>, <c>connection</c>, <c>close</c>, <c>error</c>, <c>drop</c>.
+/// </summary>
+/// <remarks>
+/// The server belongs to the loop that created it; methods called from other threads are queued onto it.
+/// A listening, ref'd server keeps <see cref="EventLoop.Run"/> alive. Accepting runs on the loop: a completed
+/// accept is queued to the loop, which then takes every further pending connection without waiting.
+/// </remarks>
+public class NetServer : EventEmitter
+{
+    /// <summary>Node's default listen backlog (<c>server.listen</c>: 511).</summary>
+    public const int DefaultBacklog = 511;
+
+    private static readonly EventHandler<SocketAsyncEventArgs> AcceptCompleted =
+        static (_, e) => { var s = (NetServer)e.UserToken!; s.Loop.QueueIo(OnAcceptCompletedOnLoop, s); };
+
+    private readonly NetServerOptions? options;
+    private OsSocket? listenSocket;
+    private SocketAsyncEventArgs? acceptArgs;
+    private string? unixPath;
+    private bool listenCalled;
+    private bool wantRef = true;
+    private bool refHeld;
+    private int connections;
+
+    /// <summary>Node's <c>new net.Server([options][, connectionListener])</c>.</summary>
+    /// <param name="options">Options for accepted sockets; null for Node's defaults.</param>
+    /// <param name="connectionListener">Added as a <c>'connection'</c> listener.</param>
+    public NetServer(NetServerOptions? options = null, Action<Socket>? connectionListener = null)
+    {
+        Loop = EventLoop.Current ?? EventLoop.Default;
+        this.options = options;
+        if (connectionListener is not null)
+        {
+            On(NetEvents.Connection, connectionListener);
+        }
+    }
+
+    /// <summary>The loop that owns this server.</summary>
+    internal EventLoop Loop { get; }
+
+    /// <summary>
+    /// Called on the accepting loop for each new connection instead of making a <see cref="Socket"/> here, when set
+    /// (the Http layer hands connections to its own per-loop handling). Null: <c>'connection'</c> is emitted.
+    /// </summary>
+    internal Action<OsSocket>? AcceptHook { get; set; }
+
+    /// <summary>Node's <c>server.listening</c>.</summary>
+    public bool Listening => listenSocket is not null;
+
+    /// <summary>Node's <c>server.maxConnections</c>: beyond this many open connections new ones are closed (<c>'drop'</c>). Null: no limit.</summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>Open connections accepted by this server (Node's <c>server._connections</c>).</summary>
+    internal int ConnectionCount => connections;
+
+    /// <summary>Node's <c>server.listen(port[, host][, backlog][, callback])</c>. No host: <c>::</c> dual-stack, else <c>0.0.0.0</c>.</summary>
+    /// <param name="port">The port; 0 picks a free one (see <see cref="Address"/>).</param>
+    /// <param name="host">An IP address or host name (first resolved address); null for all interfaces.</param>
+    /// <param name="backlog">The accept queue length.</param>
+    /// <param name="callback">Added as a one-time <c>'listening'</c> listener.</param>
+    public NetServer Listen(int port = 0, string? host = null, int backlog = DefaultBacklog, Action? callback = null)
+    {
+        NetAddress.ValidatePort(port, "options.port");
+        BeginListen(callback);
+        Loop.Execute(static s =>
+        {
+            var (server, p, h, b) = ((NetServer, int, string?, int))s!;
+            server.ListenTcp(p, h, b);
+        }, (this, port, host, backlog));
+        return this;
+    }
+
+    /// <summary>Node's <c>server.listen(port, host, callback)</c>.</summary>
+    public NetServer Listen(int port, string host, Action callback) => Listen(port, host, DefaultBacklog, callback);
+
+    /// <summary>Node's <c>server.listen(port, callback)</c>.</summary>
+    public NetServer Listen(int port, Action callback) => Listen(port, null, DefaultBacklog, callback);
+
+    /// <summary>Node's <c>server.listen(path[, callback])</c>: a Unix domain socket. An existing file at the path fails with EADDRINUSE, as Node.</summary>
+    /// <param name="path">The socket file path.</param>
+    /// <param name="callback">Added as a one-time <c>'listening'</c> listener.</param>
+    public NetServer Listen(string path, Action? callback = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        BeginListen(callback);
+        Loop.Execute(static s =>
+        {
+            var (server, p) = ((NetServer, string))s!;
+            server.ListenUnix(p);
+        }, (this, path));
+        return this;
+    }
+
+    private void BeginListen(Action? callback)
+    {
+        if (listenCalled)
+        {
+            ErrorCodes.Throw("ERR_SERVER_ALREADY_LISTEN");
+        }
+        listenCalled = true;
+        if (callback is not null)
+        {
+            Once(NetEvents.Listening, callback);
+        }
+    }
+
+    private void ListenTcp(int port, string? host, int backlog)
+    {
+        if (host is null)
+        {
+            // Node: no host → '::' when IPv6 is available (dual-stack), else '0.0.0.0'.
+            NodeHttpException? error = null;
+            if (OsSocket.OSSupportsIPv6 && TryBind(IPAddress.IPv6Any, port, backlog, out error))
+            {
+                return;
+            }
+            if (error is null || error.Code is "EAFNOSUPPORT" or "EADDRNOTAVAIL" or "EINVAL")
+            {
+                TryBind(IPAddress.Any, port, backlog, out error);
+            }
+            if (error is not null)
+            {
+                FailListen(error);
+            }
+            return;
+        }
+        if (IPAddress.TryParse(host, out IPAddress? literal))
+        {
+            if (!TryBind(literal, port, backlog, out NodeHttpException? error))
+            {
+                FailListen(error!);
+            }
+            return;
+        }
+        Dns.GetHostAddressesAsync(host).ContinueWith(static (t, s) =>
+        {
+            var (server, p, h, b) = ((NetServer, int, string, int))s!;
+            server.Loop.QueueIo(static st =>
+            {
+                var (srv, task, po, ho, ba) = ((NetServer, Task<IPAddress[]>, int, string, int))st!;
+                IPAddress? address = task.IsCompletedSuccessfully
+                    ? Array.Find(task.Result, a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+                    : null;
+                if (address is null)
+                {
+                    srv.FailListen(SystemErrors.Create("ENOTFOUND", "getaddrinfo", ho));
+                }
+                else if (!srv.TryBind(address, po, ba, out NodeHttpException? error))
+                {
+                    srv.FailListen(error!);
+                }
+            }, (server, t, p, h, b));
+        }, (this, port, host, backlog), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private bool TryBind(IPAddress address, int port, int backlog, out NodeHttpException? error)
+    {
+        error = null;
+        OsSocket? os = null;
+        try
+        {
+            os = new OsSocket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.Equals(IPAddress.IPv6Any))
+            {
+                os.DualMode = true;
+            }
+            os.Bind(new IPEndPoint(address, port));
+            os.Listen(backlog);
+        }
+        catch (SocketException ex)
+        {
+            os?.Dispose();
+            error = SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "listen", NetAddress.Format(address), port, withDescription: true);
+            return false;
+        }
+        StartListening(os);
+        return true;
+    }
+
+    private void ListenUnix(string path)
+    {
+        var os = new OsSocket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            os.Bind(new UnixDomainSocketEndPoint(path));
+            os.Listen(DefaultBacklog);
+        }
+        catch (SocketException ex)
+        {
+            os.Dispose();
+            string code = SystemErrors.CodeOf(ex.SocketErrorCode);
+            if (ex.SocketErrorCode == SocketError.AddressNotAvailable && !Directory.Exists(System.IO.Path.GetDirectoryName(path)))
+            {
+                code = "ENOENT";
+            }
+            FailListen(SystemErrors.Create(code, "listen", path: path, withDescription: true));
+            return;
+        }
+        unixPath = path;
+        StartListening(os);
+    }
+
+    private void FailListen(NodeHttpException error)
+    {
+        listenCalled = false;
+        // Node reports listen errors on the next tick (emitErrorNT).
+        Loop.NextTick(static s => { var (srv, e) = ((NetServer, Exception))s!; srv.Emit<Exception>(NetEvents.Error, e); }, (this, (Exception)error));
+    }
+
+    private void StartListening(OsSocket os)
+    {
+        listenSocket = os;
+        AcquireRef();
+        acceptArgs = new SocketAsyncEventArgs { UserToken = this };
+        acceptArgs.Completed += AcceptCompleted;
+        Loop.NextTick(static s => ((NetServer)s!).Emit(NetEvents.Listening), this);
+        AcceptLoop();
+    }
+
+    private void AcceptLoop()
+    {
+        while (listenSocket is { } os && acceptArgs is { } args)
+        {
+            args.AcceptSocket = null;
+            bool pending;
+            try
+            {
+                pending = os.AcceptAsync(args);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                Emit<Exception>(NetEvents.Error, SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "accept"));
+                return;
+            }
+            if (pending)
+            {
+                return;
+            }
+            HandleAccepted(args);
+        }
+    }
+
+    private static void OnAcceptCompletedOnLoop(object? state)
+    {
+        var server = (NetServer)state!;
+        SocketAsyncEventArgs? args = server.acceptArgs;
+        if (args is null)
+        {
+            return;
+        }
+        if (server.listenSocket is null)
+        {
+            args.AcceptSocket?.Dispose();
+            args.Dispose();
+            server.acceptArgs = null;
+            return;
+        }
+        server.HandleAccepted(args);
+        server.AcceptLoop();
+    }
+
+    private void HandleAccepted(SocketAsyncEventArgs args)
+    {
+        OsSocket? accepted = args.AcceptSocket;
+        args.AcceptSocket = null;
+        if (args.SocketError != SocketError.Success || accepted is null)
+        {
+            accepted?.Dispose();
+            if (args.SocketError is not (SocketError.OperationAborted or SocketError.ConnectionAborted or SocketError.ConnectionReset) && listenSocket is not null)
+            {
+                Emit<Exception>(NetEvents.Error, SystemErrors.Create(SystemErrors.CodeOf(args.SocketError), "accept"));
+            }
+            return;
+        }
+        if (MaxConnections is int max && connections >= max)
+        {
+            // Node 20: the connection is closed and 'drop' is emitted.
+            accepted.Dispose();
+            Emit(NetEvents.Drop);
+            return;
+        }
+        connections++;
+        if (AcceptHook is { } hook)
+        {
+            hook(accepted);
+            return;
+        }
+        EventLoop? target = options?.Loops?.Next();
+        if (target is null || target == Loop)
+        {
+            Emit<Socket>(NetEvents.Connection, new Socket(accepted, this, options));
+            return;
+        }
+        // Pinned to another loop: the Socket is made there so it belongs to that loop, and 'connection' runs there.
+        target.QueueIo(static s =>
+        {
+            var (server, os) = ((NetServer, OsSocket))s!;
+            server.Emit<Socket>(NetEvents.Connection, new Socket(os, server, server.options));
+        }, (this, accepted));
+    }
+
+    /// <summary>A connection of this server closed (from its socket's loop).</summary>
+    internal void OnConnectionClosed(Socket socket)
+    {
+        Loop.Execute(static s =>
+        {
+            var server = (NetServer)s!;
+            server.connections--;
+            server.EmitCloseIfDrained();
+        }, this);
+    }
+
+    /// <summary>Counts a connection the Http layer made through <see cref="AcceptHook"/> as closed.</summary>
+    internal void OnHookedConnectionClosed() => OnConnectionClosed(null!);
+
+    /// <summary>
+    /// Node's <c>server.close([callback])</c>: stops accepting; <c>'close'</c> follows once every connection has
+    /// ended. <paramref name="callback"/> runs then, with null, or with <c>ERR_SERVER_NOT_RUNNING</c> when the
+    /// server was not listening.
+    /// </summary>
+    public NetServer Close(Action<Exception?>? callback = null)
+    {
+        Loop.Execute(static s =>
+        {
+            var (server, cb) = ((NetServer, Action<Exception?>?))s!;
+            server.CloseOnLoop(cb);
+        }, (this, callback));
+        return this;
+    }
+
+    private void CloseOnLoop(Action<Exception?>? callback)
+    {
+        if (callback is not null)
+        {
+            if (listenSocket is null)
+            {
+                Once(NetEvents.Close, () => callback(ErrorCodes.Create("ERR_SERVER_NOT_RUNNING")));
+            }
+            else
+            {
+                Once(NetEvents.Close, () => callback(null));
+            }
+        }
+        if (listenSocket is not null)
+        {
+            listenSocket.Dispose();
+            listenSocket = null;
+            if (unixPath is not null)
+            {
+                // libuv unlinks the socket file when a pipe server closes.
+                try
+                {
+                    File.Delete(unixPath);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+            ReleaseRef();
+        }
+        listenCalled = false;
+        EmitCloseIfDrained();
+    }
+
+    // Node's _emitCloseIfDrained.
+    private void EmitCloseIfDrained()
+    {
+        if (listenSocket is not null || connections > 0 || listenCalled)
+        {
+            return;
+        }
+        Loop.NextTick(static s => ((NetServer)s!).Emit(NetEvents.Close), this);
+    }
+
+    /// <summary>Node's <c>server.address()</c>: the bound address (the path for a Unix socket); null when not listening.</summary>
+    public ServerAddress? Address()
+    {
+        if (unixPath is not null && listenSocket is not null)
+        {
+            return new ServerAddress { Address = unixPath, Family = "Unix", Port = 0 };
+        }
+        try
+        {
+            return NetAddress.ToServerAddress(listenSocket?.LocalEndPoint);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Node's <c>server.getConnections(callback)</c>: the number of open connections, on a later tick.</summary>
+    public NetServer GetConnections(Action<Exception?, int> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        Loop.Execute(static s =>
+        {
+            var (server, cb) = ((NetServer, Action<Exception?, int>))s!;
+            server.Loop.NextTick(static st => { var (srv, c) = ((NetServer, Action<Exception?, int>))st!; c(null, srv.connections); }, (server, cb));
+        }, (this, callback));
+        return this;
+    }
+
+    /// <summary>Node's <c>server.ref()</c>: a listening server keeps the loop alive (the default).</summary>
+    public NetServer Ref()
+    {
+        Loop.Execute(static s =>
+        {
+            var server = (NetServer)s!;
+            server.wantRef = true;
+            if (server.listenSocket is not null)
+            {
+                server.AcquireRef();
+            }
+        }, this);
+        return this;
+    }
+
+    /// <summary>Node's <c>server.unref()</c>: this server alone does not keep the loop alive.</summary>
+    public NetServer Unref()
+    {
+        Loop.Execute(static s =>
+        {
+            var server = (NetServer)s!;
+            server.wantRef = false;
+            server.ReleaseRef();
+        }, this);
+        return this;
+    }
+
+    private void AcquireRef()
+    {
+        if (wantRef && !refHeld)
+        {
+            refHeld = true;
+            Loop.AddRef();
+        }
+    }
+
+    private void ReleaseRef()
+    {
+        if (refHeld)
+        {
+            refHeld = false;
+            Loop.RemoveRef();
+        }
+    }
+}

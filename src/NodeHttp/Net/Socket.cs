@@ -1,0 +1,745 @@
+using System.Net;
+using System.Net.Sockets;
+using OsSocket = System.Net.Sockets.Socket;
+
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>net.Socket</c>: a <see cref="Duplex"/> over a TCP (IPv4/IPv6) or Unix domain socket. Events
+/// <c>connect</c>, <c>ready</c>, <c>lookup</c>, <c>data</c>, <c>end</c>, <c>timeout</c>, <c>drain</c>,
+/// <c>error</c> and <c>close</c>(bool hadError). As Node, <c>allowHalfOpen</c> is false by default: when the
+/// peer ends its side, this side is ended too.
+/// </summary>
+/// <remarks>
+/// A socket belongs to the loop that created it (<see cref="EventLoop.Current"/>, else
+/// <see cref="EventLoop.Default"/>); its events run on that loop's thread and its methods called from other
+/// threads are queued onto it. A ref'd socket that is connecting or open keeps <see cref="EventLoop.Run"/> alive.
+/// </remarks>
+public class Socket : Duplex, ISocketHandleOwner
+{
+    /// <summary>Node's default highWaterMark for a socket's readable and writable sides (Node 20: 16 KiB).</summary>
+    internal const int DefaultHighWaterMark = 16 * 1024;
+
+    private static readonly Action<object?> EmitTimeoutCallback = static s => ((Socket)s!).Emit(NetEvents.Timeout);
+    private static readonly Action<object?> UncorkCallback = static s => { var sock = (Socket)s!; sock.batchCorked = false; sock.Uncork(); };
+
+    private readonly NetServer? server;
+    private SocketHandle? handle;
+    private bool connecting;
+    private bool readBeforeConnect;
+    private bool wantRef = true;
+    private bool refHeld;
+    private bool noDelay;
+    private bool keepAlive;
+    private int keepAliveDelayMs;
+    private bool batchCorked;
+    private LoopTimer? idleTimer;
+    private int idleTimeoutMs;
+    private string? unixPath;
+    private IPEndPoint? remoteEndPoint;
+    private IPEndPoint? localEndPoint;
+    private IReadOnlyList<NodeBuffer>? pendingChunks;
+    private Action<Exception?>? pendingWriteCallback;
+    private Action<Exception?>? pendingFinal;
+    private string? connectHost;
+    private int connectPort;
+
+    /// <summary>Node's <c>new net.Socket()</c>: a socket that is not connected yet (see <see cref="Connect(int, string, Action?)"/>).</summary>
+    public Socket()
+        : this(allowHalfOpen: false)
+    {
+    }
+
+    /// <summary>Node's <c>new net.Socket({ allowHalfOpen })</c>.</summary>
+    /// <param name="allowHalfOpen">When false (Node's default) the writable side is ended when the peer ends.</param>
+    public Socket(bool allowHalfOpen)
+        : base(CreateOptions(allowHalfOpen))
+    {
+    }
+
+    /// <summary>
+    /// A server-side socket over an accepted connection; created on the loop that will own it (the accept loop or,
+    /// with an <see cref="EventLoopGroup"/>, the connection's loop).
+    /// </summary>
+    internal Socket(OsSocket accepted, NetServer? server, NetServerOptions? options)
+        : this(options?.AllowHalfOpen ?? false)
+    {
+        this.server = server;
+        handle = new SocketHandle(Loop, this, accepted);
+        CacheEndPoints(accepted);
+        if (accepted.AddressFamily == AddressFamily.Unix)
+        {
+            unixPath = (accepted.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString();
+        }
+        AcquireRef();
+        if (options is not null)
+        {
+            if (options.NoDelay)
+            {
+                SetNoDelay(true);
+            }
+            if (options.KeepAlive)
+            {
+                SetKeepAlive(true, options.KeepAliveInitialDelay);
+            }
+        }
+        if (options?.PauseOnConnect == true)
+        {
+            // Node's pauseOnCreate: no reads until the user resumes the socket.
+            Pause();
+        }
+        else
+        {
+            Read(0);
+        }
+    }
+
+    private static DuplexOptions CreateOptions(bool allowHalfOpen) => new()
+    {
+        AllowHalfOpen = allowHalfOpen,
+        HighWaterMark = DefaultHighWaterMark,
+        // 'close' carries hadError and follows the handle's close: emitted here, not by the stream.
+        EmitClose = false,
+    };
+
+    /// <summary>Node's <c>socket.connecting</c>: true between <see cref="Connect(int, string, Action?)"/> and <c>'connect'</c>.</summary>
+    public bool Connecting => connecting;
+
+    /// <summary>Node's <c>socket.pending</c>: true until the socket is connected (also before <c>Connect</c>).</summary>
+    public bool Pending => handle is null || connecting;
+
+    /// <summary>Node's <c>socket.readyState</c>: <c>"opening"</c>, <c>"open"</c>, <c>"readOnly"</c>, <c>"writeOnly"</c> or <c>"closed"</c>.</summary>
+    public string ReadyState
+    {
+        get
+        {
+            if (connecting)
+            {
+                return "opening";
+            }
+            bool r = IsReadable && handle is not null && !handle.Closed;
+            bool w = IsWritable && handle is not null && !handle.Closed;
+            return (r, w) switch
+            {
+                (true, true) => "open",
+                (true, false) => "readOnly",
+                (false, true) => "writeOnly",
+                _ => "closed",
+            };
+        }
+    }
+
+    /// <summary>Node's <c>socket.remoteAddress</c>: the peer's IP (<c>::ffff:127.0.0.1</c> for an IPv4 peer of a dual-stack server); null if unknown.</summary>
+    public string? RemoteAddress => remoteEndPoint is null ? null : NetAddress.Format(remoteEndPoint.Address);
+
+    /// <summary>Node's <c>socket.remotePort</c>; null if unknown.</summary>
+    public int? RemotePort => remoteEndPoint?.Port;
+
+    /// <summary>Node's <c>socket.remoteFamily</c>: <c>"IPv4"</c> or <c>"IPv6"</c>; null if unknown.</summary>
+    public string? RemoteFamily => remoteEndPoint is null ? null : NetAddress.FamilyOf(remoteEndPoint.AddressFamily);
+
+    /// <summary>Node's <c>socket.localAddress</c>; null if unknown.</summary>
+    public string? LocalAddress => localEndPoint is null ? null : NetAddress.Format(localEndPoint.Address);
+
+    /// <summary>Node's <c>socket.localPort</c>; null if unknown.</summary>
+    public int? LocalPort => localEndPoint?.Port;
+
+    /// <summary>Node's <c>socket.localFamily</c>; null if unknown.</summary>
+    public string? LocalFamily => localEndPoint is null ? null : NetAddress.FamilyOf(localEndPoint.AddressFamily);
+
+    /// <summary>Node's <c>socket.bytesRead</c>: bytes received.</summary>
+    public long BytesRead => handle?.BytesRead ?? 0;
+
+    /// <summary>Node's <c>socket.bytesWritten</c>: bytes sent plus bytes still queued for sending.</summary>
+    public long BytesWritten => (handle?.BytesSent ?? 0) + (handle?.PendingWriteBytes ?? 0) + WritableLength
+        + (pendingChunks is null ? 0 : pendingChunks.Sum(static c => (long)c.Length));
+
+    /// <summary>Node's <c>socket.timeout</c>: the idle timeout set by <see cref="SetTimeout"/> in milliseconds, or null.</summary>
+    public int? Timeout => idleTimeoutMs == 0 ? null : idleTimeoutMs;
+
+    /// <summary>Node's <c>socket.address()</c>: the local address; null before the socket is bound.</summary>
+    public ServerAddress? Address()
+    {
+        if (unixPath is not null)
+        {
+            return new ServerAddress { Address = unixPath, Family = "Unix", Port = 0 };
+        }
+        return localEndPoint is null ? null : NetAddress.ToServerAddress(localEndPoint);
+    }
+
+    /// <summary>The owning server for an accepted connection, else null.</summary>
+    internal NetServer? Server => server;
+
+    /// <summary>The engine under this socket (null before <c>Connect</c>). For the Http layer's direct use.</summary>
+    internal SocketHandle? Handle => handle;
+
+    /// <summary>
+    /// When set, received bytes go to this sink as spans over the loop's receive buffer instead of being pushed as
+    /// <see cref="NodeBuffer"/>s (Node's HTTP server consuming the handle). EOF and errors still go through the stream.
+    /// </summary>
+    internal ISocketDataSink? DataSink { get; set; }
+
+    /// <summary>Restarts reading after <see cref="ISocketDataSink.OnSocketData"/> returned false (Node's <c>readStart</c>).</summary>
+    internal void ResumeReading()
+    {
+        if (handle is not null && !connecting)
+        {
+            handle.ReadStart();
+        }
+        else
+        {
+            readBeforeConnect = true;
+        }
+    }
+
+    /// <summary>Stops reading from the kernel until <see cref="ResumeReading"/> (Node's <c>readStop</c>).</summary>
+    internal void PauseReading() => handle?.ReadStop();
+
+    /// <summary>
+    /// Writes <paramref name="chunk"/> gathered with every other write of this loop turn: the first such write
+    /// corks the socket and a next-tick uncorks it, so the turn's writes leave in one gathered send (what Node's
+    /// HTTP layer does with <c>socket.cork()</c> + <c>process.nextTick(connectionCorkNT)</c>).
+    /// </summary>
+    internal bool WriteBatched(NodeBuffer chunk, Action<Exception?>? callback = null)
+    {
+        if (!batchCorked)
+        {
+            batchCorked = true;
+            Cork();
+            Loop.NextTick(UncorkCallback, this);
+        }
+        return Write(chunk, callback);
+    }
+
+    /// <summary>Node's <c>socket.connect(port[, host][, connectListener])</c>: opens a TCP connection.</summary>
+    /// <param name="port">The port (validated as Node: 0-65535).</param>
+    /// <param name="host">A host name (resolved with the system resolver, first address used) or an IP address.</param>
+    /// <param name="listener">Added as a one-time <c>'connect'</c> listener.</param>
+    public Socket Connect(int port, string host = "localhost", Action? listener = null)
+    {
+        NetAddress.ValidatePort(port, "Port");
+        ArgumentNullException.ThrowIfNull(host);
+        if (host.Length == 0)
+        {
+            host = "localhost";
+        }
+        Loop.Execute(static s =>
+        {
+            var (sock, p, h, l) = ((Socket, int, string, Action?))s!;
+            sock.ConnectTcp(p, h, l);
+        }, (this, port, host, listener));
+        return this;
+    }
+
+    /// <summary>Node's <c>socket.connect(path[, connectListener])</c>: opens a Unix domain socket connection.</summary>
+    /// <param name="path">The socket file path.</param>
+    /// <param name="listener">Added as a one-time <c>'connect'</c> listener.</param>
+    public Socket Connect(string path, Action? listener = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Loop.Execute(static s =>
+        {
+            var (sock, p, l) = ((Socket, string, Action?))s!;
+            sock.ConnectUnix(p, l);
+        }, (this, path, listener));
+        return this;
+    }
+
+    private bool BeginConnect(Action? listener)
+    {
+        if (Destroyed)
+        {
+            return false;
+        }
+        if (handle is not null || connecting)
+        {
+            ErrorCodes.Throw("ERR_INVALID_STATE", "the socket is already connecting or connected");
+        }
+        if (listener is not null)
+        {
+            Once(NetEvents.Connect, listener);
+        }
+        connecting = true;
+        AcquireRef();
+        return true;
+    }
+
+    private void ConnectTcp(int port, string host, Action? listener)
+    {
+        if (!BeginConnect(listener))
+        {
+            return;
+        }
+        connectHost = host;
+        connectPort = port;
+        if (IPAddress.TryParse(host, out IPAddress? literal))
+        {
+            StartTcpConnect(literal, port);
+            return;
+        }
+        Dns.GetHostAddressesAsync(host).ContinueWith(static (t, s) =>
+        {
+            var sock = (Socket)s!;
+            sock.Loop.QueueIo(static st =>
+            {
+                var (so, task) = ((Socket, Task<IPAddress[]>))st!;
+                so.AfterLookup(task);
+            }, (sock, t));
+        }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void AfterLookup(Task<IPAddress[]> lookup)
+    {
+        if (Destroyed || !connecting)
+        {
+            return;
+        }
+        IPAddress? address = null;
+        if (lookup.IsCompletedSuccessfully)
+        {
+            foreach (IPAddress candidate in lookup.Result)
+            {
+                if (candidate.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+                {
+                    address = candidate;
+                    break;
+                }
+            }
+        }
+        if (address is null)
+        {
+            SocketError code = lookup.Exception?.InnerException is SocketException se ? se.SocketErrorCode : SocketError.HostNotFound;
+            string name = code == SocketError.TryAgain ? "EAI_AGAIN" : "ENOTFOUND";
+            NodeHttpException error = SystemErrors.Create(name, "getaddrinfo", connectHost);
+            Emit(NetEvents.Lookup, error, null, null, connectHost);
+            Destroy(error);
+            return;
+        }
+        Emit(NetEvents.Lookup, null, address.ToString(),
+            address.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4, connectHost!);
+        if (!Destroyed)
+        {
+            StartTcpConnect(address, connectPort);
+        }
+    }
+
+    private void StartTcpConnect(IPAddress address, int port)
+    {
+        OsSocket os;
+        try
+        {
+            os = new OsSocket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        }
+        catch (SocketException ex)
+        {
+            Destroy(SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "connect", address.ToString(), port));
+            return;
+        }
+        handle = new SocketHandle(Loop, this);
+        remoteEndPoint = new IPEndPoint(address, port);
+        handle.Connect(os, remoteEndPoint);
+    }
+
+    private void ConnectUnix(string path, Action? listener)
+    {
+        if (!BeginConnect(listener))
+        {
+            return;
+        }
+        unixPath = path;
+        var os = new OsSocket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        handle = new SocketHandle(Loop, this);
+        handle.Connect(os, new UnixDomainSocketEndPoint(path));
+    }
+
+    /// <inheritdoc/>
+    void ISocketHandleOwner.OnConnect(SocketError error)
+    {
+        if (Destroyed)
+        {
+            return;
+        }
+        if (error != SocketError.Success)
+        {
+            Destroy(ConnectError(error));
+            return;
+        }
+        connecting = false;
+        OsSocket os = handle!.Os!;
+        if (os.AddressFamily != AddressFamily.Unix)
+        {
+            CacheEndPoints(os);
+            ApplyNoDelay();
+            ApplyKeepAlive();
+        }
+        idleTimer?.Refresh();
+        Emit(NetEvents.Connect);
+        Emit(NetEvents.Ready);
+        if (Destroyed)
+        {
+            return;
+        }
+        // Node's afterConnect: writes and an end() made while connecting go out now.
+        if (pendingChunks is not null)
+        {
+            IReadOnlyList<NodeBuffer> chunks = pendingChunks;
+            Action<Exception?> cb = pendingWriteCallback!;
+            pendingChunks = null;
+            pendingWriteCallback = null;
+            handle.Writev(chunks, cb);
+        }
+        else if (pendingFinal is not null)
+        {
+            Action<Exception?> cb = pendingFinal;
+            pendingFinal = null;
+            FinalCore(cb);
+        }
+        if (readBeforeConnect || (IsReadable && !IsPaused()))
+        {
+            readBeforeConnect = false;
+            handle.ReadStart();
+        }
+    }
+
+    private NodeHttpException ConnectError(SocketError error)
+    {
+        if (unixPath is not null)
+        {
+            // A missing path surfaces from .NET as AddressNotAvailable (or similar); Node reports ENOENT.
+            string code = error == SocketError.ConnectionRefused ? "ECONNREFUSED"
+                : !File.Exists(unixPath) ? "ENOENT"
+                : SystemErrors.CodeOf(error);
+            return SystemErrors.Create(code, "connect", path: unixPath);
+        }
+        return SystemErrors.Create(SystemErrors.CodeOf(error), "connect",
+            remoteEndPoint is null ? null : NetAddress.Format(remoteEndPoint.Address), remoteEndPoint?.Port);
+    }
+
+    private void CacheEndPoints(OsSocket os)
+    {
+        try
+        {
+            remoteEndPoint = os.RemoteEndPoint as IPEndPoint ?? remoteEndPoint;
+            localEndPoint = os.LocalEndPoint as IPEndPoint;
+        }
+        catch (SocketException)
+        {
+            // The peer is already gone: Node then reports undefined addresses too.
+        }
+    }
+
+    /// <inheritdoc/>
+    bool ISocketHandleOwner.OnData(ReadOnlySpan<byte> data)
+    {
+        idleTimer?.Refresh();
+        ISocketDataSink? sink = DataSink;
+        if (sink is not null)
+        {
+            return sink.OnSocketData(data);
+        }
+        return Push(NodeBuffer.From(data));
+    }
+
+    /// <inheritdoc/>
+    void ISocketHandleOwner.OnEof()
+    {
+        idleTimer?.Refresh();
+        // Node's onStreamRead at EOF: push(null) then read(0) so 'end' follows once the buffer is consumed.
+        Push(null);
+        if (!Destroyed)
+        {
+            Read(0);
+        }
+    }
+
+    /// <inheritdoc/>
+    void ISocketHandleOwner.OnReadError(SocketError error) =>
+        Destroy(SystemErrors.Create(SystemErrors.CodeOf(error), "read"));
+
+    /// <summary>Node's <c>socket._read</c>: start (or resume) reading from the kernel.</summary>
+    protected override void ReadCore(int size)
+    {
+        if (handle is null || connecting)
+        {
+            readBeforeConnect = true;
+            return;
+        }
+        handle.ReadStart();
+    }
+
+    /// <summary>Node's <c>socket._write</c>.</summary>
+    protected override void WriteCore(NodeBuffer chunk, Action<Exception?> callback) => WriteGeneric(new[] { chunk }, callback);
+
+    /// <summary>Node's <c>socket._writev</c>: the buffered chunks leave in one gathered send.</summary>
+    protected override void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) => WriteGeneric(chunks, callback);
+
+    /// <summary>A socket writes gathered (Node's <c>_writev</c> is defined).</summary>
+    protected override bool HasWritev => true;
+
+    private void WriteGeneric(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
+    {
+        if (connecting || handle is null)
+        {
+            // Node's _writeGeneric while connecting: held until 'connect'.
+            pendingChunks = chunks;
+            pendingWriteCallback = callback;
+            return;
+        }
+        idleTimer?.Refresh();
+        if (handle.Closed)
+        {
+            callback(ErrorCodes.Create("ERR_SOCKET_CLOSED"));
+            return;
+        }
+        handle.Writev(chunks, callback);
+    }
+
+    /// <summary>Node's <c>socket._final</c>: half-closes (FIN) once every write is out.</summary>
+    protected override void FinalCore(Action<Exception?> callback)
+    {
+        if (connecting || handle is null)
+        {
+            pendingFinal = callback;
+            return;
+        }
+        SocketError error = handle.Shutdown();
+        // Node ignores ENOTCONN here: the peer may already have gone.
+        if (error is SocketError.Success or SocketError.NotConnected or SocketError.ConnectionReset or SocketError.Shutdown)
+        {
+            callback(null);
+        }
+        else
+        {
+            callback(SystemErrors.Create(SystemErrors.CodeOf(error), "shutdown"));
+        }
+    }
+
+    /// <summary>Node's <c>socket._destroy</c>: closes the handle; <c>'close'</c>(hadError) follows on a later turn.</summary>
+    protected override void DestroyCore(Exception? error, Action<Exception?> callback)
+    {
+        connecting = false;
+        idleTimer?.Close();
+        idleTimer = null;
+        bool hadHandle = handle is not null;
+        handle?.Close(resetOnClose);
+        if (hadHandle)
+        {
+            // Node reads the address lazily and forgets it once closed; the cached values stay for logging.
+        }
+        ReleaseRef();
+        pendingChunks = null;
+        pendingWriteCallback = null;
+        pendingFinal = null;
+        callback(error);
+        bool hadError = error is not null;
+        Loop.Post(static s =>
+        {
+            var (sock, e) = ((Socket, bool))s!;
+            sock.Emit<bool>(NetEvents.Close, e);
+        }, (this, hadError));
+        server?.OnConnectionClosed(this);
+    }
+
+    private bool resetOnClose;
+
+    /// <summary>Node's <c>socket.resetAndDestroy()</c>: closes with a TCP RST (linger 0) instead of a FIN.</summary>
+    public Socket ResetAndDestroy()
+    {
+        Loop.Execute(static s =>
+        {
+            var sock = (Socket)s!;
+            sock.resetOnClose = true;
+            sock.Destroy(sock.connecting ? null : ErrorCodes.Create("ERR_SOCKET_CLOSED"));
+        }, this);
+        return this;
+    }
+
+    /// <summary>Node's <c>socket.destroy([error])</c>: closes the socket now; <c>'error'</c> (if given) then <c>'close'</c>(hadError).</summary>
+    public new Socket Destroy(Exception? error = null)
+    {
+        if (Loop.IsOnLoop)
+        {
+            base.Destroy(error);
+        }
+        else
+        {
+            Loop.QueueIo(static s => { var (sock, e) = ((Socket, Exception?))s!; sock.DestroyOnLoop(e); }, (this, error));
+        }
+        return this;
+    }
+
+    private void DestroyOnLoop(Exception? error) => base.Destroy(error);
+
+    /// <summary>Node's <c>socket.destroySoon()</c>: ends the writable side and destroys once it has finished.</summary>
+    public void DestroySoon()
+    {
+        Loop.Execute(static s =>
+        {
+            var sock = (Socket)s!;
+            if (sock.IsWritable)
+            {
+                sock.End();
+            }
+            if (sock.WritableFinished)
+            {
+                sock.Destroy();
+            }
+            else
+            {
+                sock.Once(StreamEvents.Finish, () => sock.Destroy());
+            }
+        }, this);
+    }
+
+    /// <summary>
+    /// Node's <c>socket.setTimeout(timeout[, callback])</c>: after <paramref name="ms"/> of inactivity (no read or
+    /// write) emits <c>'timeout'</c>; the socket is not destroyed. 0 disables it. The timer does not keep the loop alive.
+    /// </summary>
+    /// <param name="ms">Idle time in milliseconds; 0 disables the timeout.</param>
+    /// <param name="callback">Added as a one-time <c>'timeout'</c> listener (removed when <paramref name="ms"/> is 0).</param>
+    public Socket SetTimeout(int ms, Action? callback = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ms);
+        Loop.Execute(static s =>
+        {
+            var (sock, m, cb) = ((Socket, int, Action?))s!;
+            sock.SetTimeoutOnLoop(m, cb);
+        }, (this, ms, callback));
+        return this;
+    }
+
+    private void SetTimeoutOnLoop(int ms, Action? callback)
+    {
+        idleTimeoutMs = ms;
+        if (ms == 0)
+        {
+            idleTimer?.Close();
+            idleTimer = null;
+            if (callback is not null)
+            {
+                RemoveListener(NetEvents.Timeout, callback);
+            }
+            return;
+        }
+        if (callback is not null)
+        {
+            Once(NetEvents.Timeout, callback);
+        }
+        if (Destroyed)
+        {
+            return;
+        }
+        idleTimer?.Close();
+        idleTimer = Loop.SetTimeout(EmitTimeoutCallback, this, ms);
+        idleTimer.Unref();
+    }
+
+    /// <summary>Node's <c>socket.setNoDelay([noDelay])</c>: disables (true) or enables Nagle's algorithm.</summary>
+    public Socket SetNoDelay(bool noDelay = true)
+    {
+        Loop.Execute(static s =>
+        {
+            var (sock, v) = ((Socket, bool))s!;
+            sock.noDelay = v;
+            sock.ApplyNoDelay();
+        }, (this, noDelay));
+        return this;
+    }
+
+    private void ApplyNoDelay()
+    {
+        OsSocket? os = handle?.Os;
+        if (os is null || connecting || handle!.Closed || os.ProtocolType != ProtocolType.Tcp)
+        {
+            return;
+        }
+        try
+        {
+            os.NoDelay = noDelay;
+        }
+        catch (SocketException)
+        {
+            // As libuv: a socket that is already gone ignores option changes.
+        }
+    }
+
+    /// <summary>Node's <c>socket.setKeepAlive([enable][, initialDelay])</c>: TCP keep-alive, first probe after <paramref name="initialDelay"/> ms.</summary>
+    public Socket SetKeepAlive(bool enable = false, int initialDelay = 0)
+    {
+        Loop.Execute(static s =>
+        {
+            var (sock, v, d) = ((Socket, bool, int))s!;
+            sock.keepAlive = v;
+            sock.keepAliveDelayMs = d;
+            sock.ApplyKeepAlive();
+        }, (this, enable, initialDelay));
+        return this;
+    }
+
+    private void ApplyKeepAlive()
+    {
+        OsSocket? os = handle?.Os;
+        if (os is null || connecting || handle!.Closed || os.ProtocolType != ProtocolType.Tcp)
+        {
+            return;
+        }
+        try
+        {
+            os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, keepAlive);
+            if (keepAlive && keepAliveDelayMs >= 1000)
+            {
+                // libuv takes whole seconds (Node: ~~(initialDelay / 1000)).
+                os.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, keepAliveDelayMs / 1000);
+            }
+        }
+        catch (SocketException)
+        {
+            // Ignored as libuv does for a closed socket.
+        }
+    }
+
+    /// <summary>Node's <c>socket.ref()</c>: an open socket keeps the loop alive again.</summary>
+    public Socket Ref()
+    {
+        Loop.Execute(static s =>
+        {
+            var sock = (Socket)s!;
+            sock.wantRef = true;
+            if (sock.handle is not null && !sock.handle.Closed || sock.connecting)
+            {
+                sock.AcquireRef();
+            }
+        }, this);
+        return this;
+    }
+
+    /// <summary>Node's <c>socket.unref()</c>: this socket alone does not keep the loop alive.</summary>
+    public Socket Unref()
+    {
+        Loop.Execute(static s =>
+        {
+            var sock = (Socket)s!;
+            sock.wantRef = false;
+            sock.ReleaseRef();
+        }, this);
+        return this;
+    }
+
+    private void AcquireRef()
+    {
+        if (wantRef && !refHeld)
+        {
+            refHeld = true;
+            Loop.AddRef();
+        }
+    }
+
+    private void ReleaseRef()
+    {
+        if (refHeld)
+        {
+            refHeld = false;
+            Loop.RemoveRef();
+        }
+    }
+}

@@ -1,0 +1,256 @@
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>stream.Duplex</c>: a <see cref="Readable"/> that is also writable, with the same writable state machine as
+/// <see cref="Writable"/> and Node's <c>allowHalfOpen</c> rule. Sockets are duplexes.
+/// </summary>
+public class Duplex : Readable, IWritable
+{
+    private readonly WritableState ws;
+    private readonly DuplexOptions? options;
+
+    /// <summary>Node's <c>new stream.Duplex([options])</c>.</summary>
+    public Duplex(DuplexOptions? options = null)
+        : base(options?.ReadableHighWaterMark ?? options?.HighWaterMark, options?.Encoding, options?.EmitClose ?? true, options?.AutoDestroy ?? true)
+    {
+        this.options = options;
+        int? hwm = options?.WritableHighWaterMark ?? options?.HighWaterMark;
+        if (hwm is < 0)
+        {
+            ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "options.highWaterMark", hwm);
+        }
+        ws = new WritableState(this, hwm ?? StreamStateBase.DefaultHighWaterMark, options?.EmitClose ?? true, options?.AutoDestroy ?? true);
+        AllowHalfOpen = options?.AllowHalfOpen ?? true;
+
+        if (options is { Readable: false })
+        {
+            rs.ReadableEnabled = false;
+            rs.Ended = true;
+            rs.EndEmitted = true;
+        }
+        if (options is { Writable: false })
+        {
+            ws.WritableEnabled = false;
+            ws.Ending = true;
+            ws.Ended = true;
+            ws.Finished = true;
+        }
+    }
+
+    /// <summary>Node's <c>duplex.allowHalfOpen</c>: when false, the writable side ends as soon as the readable side ends
+    /// (default true; sockets use false).</summary>
+    public bool AllowHalfOpen { get; set; }
+
+    internal WritableState WritableStateInternal => ws;
+
+    private protected override WritableState? WritableStateCore => ws;
+
+    private protected override bool AllowHalfOpenCore => AllowHalfOpen;
+
+    /// <inheritdoc/>
+    protected override void ReadCore(int size)
+    {
+        if (options?.Read is { } read)
+        {
+            read(this, size);
+        }
+        else
+        {
+            base.ReadCore(size);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void DestroyCore(Exception? error, Action<Exception?> callback)
+    {
+        if (options?.Destroy is { } destroy)
+        {
+            destroy(this, error, callback);
+        }
+        else
+        {
+            callback(error);
+        }
+    }
+
+    /// <summary>Node's <c>writable._write(chunk, encoding, callback)</c> for the writable side.</summary>
+    protected virtual void WriteCore(NodeBuffer chunk, Action<Exception?> callback)
+    {
+        if (options?.Write is { } write)
+        {
+            write(this, chunk, callback);
+        }
+        else if (HasWritev)
+        {
+            WritevCore([chunk], callback);
+        }
+        else
+        {
+            ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_write()");
+        }
+    }
+
+    /// <summary>Node's <c>writable._writev(chunks, callback)</c> for the writable side, used when <see cref="HasWritev"/>.</summary>
+    protected virtual void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
+    {
+        if (options?.Writev is { } writev)
+        {
+            writev(this, chunks, callback);
+        }
+        else
+        {
+            ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_writev()");
+        }
+    }
+
+    /// <summary>Whether <see cref="WritevCore"/> is implemented.</summary>
+    protected virtual bool HasWritev => options?.Writev is not null;
+
+    /// <summary>Node's <c>writable._final(callback)</c> for the writable side.</summary>
+    protected virtual void FinalCore(Action<Exception?> callback)
+    {
+        if (options?.Final is { } final)
+        {
+            final(this, callback);
+        }
+        else
+        {
+            callback(null);
+        }
+    }
+
+    private protected override void CallWriteCoreImpl(NodeBuffer chunk, Action<Exception?> callback) => WriteCore(chunk, callback);
+
+    private protected override void CallWritevCoreImpl(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) => WritevCore(chunks, callback);
+
+    private protected override bool CallHasWritevImpl => HasWritev;
+
+    private protected override void CallFinalCoreImpl(Action<Exception?> callback) => FinalCore(callback);
+
+    private protected override void EndFromStateCore() => End();
+
+    /// <summary>Node's <c>writable.write(chunk[, callback])</c>.</summary>
+    public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        return ws.Write(chunk, callback);
+    }
+
+    /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
+    public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        return ws.Write(NodeBuffer.From(chunk, encoding), callback);
+    }
+
+    /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
+    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
+        ws.Write(NodeBuffer.From(chunk.Span), callback);
+
+    /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
+    public bool Write(byte[] chunk, Action<Exception?>? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        return ws.Write(NodeBuffer.From(chunk), callback);
+    }
+
+    /// <summary>Node's <c>writable.end()</c>: half-close the writable side.</summary>
+    public Duplex End()
+    {
+        ws.End(null, null);
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end(callback)</c>.</summary>
+    public Duplex End(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ws.End(null, _ => callback());
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end(string, encoding[, callback])</c>.</summary>
+    public Duplex End(string data, string encoding = "utf8", Action? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ws.End(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
+    public Duplex End(ReadOnlyMemory<byte> data, Action? callback = null)
+    {
+        ws.End(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end(buffer[, callback])</c>.</summary>
+    public Duplex End(NodeBuffer data, Action? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ws.End(data, callback is null ? null : _ => callback());
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
+    internal Duplex End(NodeBuffer? data, Action<Exception?>? callback)
+    {
+        ws.End(data, callback);
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.cork()</c>.</summary>
+    public void Cork() => ws.Cork();
+
+    /// <summary>Node's <c>writable.uncork()</c>.</summary>
+    public void Uncork() => ws.Uncork();
+
+    /// <summary>Node's <c>duplex.destroy([error])</c>: both sides; pending writes fail; <c>'error'</c> then <c>'close'</c>.</summary>
+    public new Duplex Destroy(Exception? error = null)
+    {
+        DestroyImpl(error);
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.writable</c>.</summary>
+    public bool IsWritable => ws.IsWritable;
+
+    /// <summary>Node's <c>writable.writableEnded</c>.</summary>
+    public bool WritableEnded => ws.Ending;
+
+    /// <summary>Node's <c>writable.writableFinished</c>.</summary>
+    public bool WritableFinished => ws.Finished;
+
+    /// <summary>Node's <c>writable.writableLength</c>.</summary>
+    public int WritableLength => ws.Length;
+
+    /// <summary>Node's <c>writable.writableHighWaterMark</c>.</summary>
+    public int WritableHighWaterMark => ws.HighWaterMark;
+
+    /// <summary>Node's <c>writable.writableNeedDrain</c>.</summary>
+    public bool WritableNeedDrain => ws.WritableNeedDrain;
+
+    /// <summary>Node's <c>writable.writableCorked</c>.</summary>
+    public int WritableCorked => ws.Corked;
+
+    /// <summary>Node's <c>writable.writableAborted</c>.</summary>
+    public bool WritableAborted => ws.WritableEnabled && (ws.Destroyed || ws.Errored is not null) && !ws.Finished;
+
+    /// <summary>Writes <paramref name="chunk"/> from any thread; completes when accepted (at once, or at <c>'drain'</c>).</summary>
+    public Task WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken = default) =>
+        WritableBridge.WriteAsync(this, Loop, NodeBuffer.From(chunk.Span), cancellationToken);
+
+    /// <summary>Writes <paramref name="chunk"/> (UTF-8) from any thread; completes when accepted.</summary>
+    public Task WriteAsync(string chunk, CancellationToken cancellationToken = default) =>
+        WritableBridge.WriteAsync(this, Loop, NodeBuffer.From(chunk), cancellationToken);
+
+    /// <summary>Calls <see cref="End()"/> from any thread; completes at <c>'finish'</c>.</summary>
+    public Task EndAsync() => WritableBridge.EndAsync(this, Loop, ws);
+
+    /// <summary>A read-write <see cref="System.IO.Stream"/> over both sides; disposing ends the writable side.</summary>
+    public new Stream AsStream() => new NodeStreamAdapter(this, this, Loop);
+
+    IWritable IWritable.End() => End();
+
+    IWritable IWritable.Destroy(Exception? error) => Destroy(error);
+}

@@ -1,0 +1,153 @@
+namespace NodeHttp;
+
+/// <summary>
+/// Node's lib/internal/streams/destroy.js: <c>destroy</c>, <c>errorOrDestroy</c> and the
+/// <c>'error'</c>-then-<c>'close'</c> next-tick emission, shared by both sides of a Duplex.
+/// </summary>
+internal static class StreamDestroy
+{
+    // destroy(err, cb)
+    internal static void Destroy(IStreamHost stream, Exception? error, Action<Exception?>? callback = null)
+    {
+        ReadableState? r = stream.ReadableStateOrNull;
+        WritableState? w = stream.WritableStateOrNull;
+        if ((w?.Destroyed ?? false) || (r?.Destroyed ?? false))
+        {
+            callback?.Invoke(null);
+            return;
+        }
+
+        CheckError(error, w, r);
+        if (w is not null)
+        {
+            w.Destroyed = true;
+        }
+        if (r is not null)
+        {
+            r.Destroyed = true;
+        }
+
+        // _destroy(self, err, cb): the hook may call back at most once; later calls are ignored as in Node.
+        bool called = false;
+        void OnDestroy(Exception? err)
+        {
+            if (called)
+            {
+                return;
+            }
+            called = true;
+            CheckError(err, w, r);
+            if (w is not null)
+            {
+                w.Closed = true;
+            }
+            if (r is not null)
+            {
+                r.Closed = true;
+            }
+            callback?.Invoke(err);
+            if (err is not null)
+            {
+                stream.Loop.NextTick(static s => { var (st, e) = ((IStreamHost, Exception))s!; EmitErrorNT(st, e); EmitCloseNT(st); }, (stream, err));
+            }
+            else
+            {
+                stream.Loop.NextTick(static s => EmitCloseNT((IStreamHost)s!), stream);
+            }
+        }
+
+        try
+        {
+            stream.CallDestroyCore(error, OnDestroy);
+        }
+        catch (Exception ex)
+        {
+            OnDestroy(ex);
+        }
+    }
+
+    // errorOrDestroy(stream, err, sync)
+    internal static void ErrorOrDestroy(IStreamHost stream, Exception error, bool sync = false)
+    {
+        ReadableState? r = stream.ReadableStateOrNull;
+        WritableState? w = stream.WritableStateOrNull;
+        if ((w?.Destroyed ?? false) || (r?.Destroyed ?? false))
+        {
+            return;
+        }
+        if ((r?.AutoDestroy ?? false) || (w?.AutoDestroy ?? false))
+        {
+            stream.DestroyFromState(error);
+            return;
+        }
+        if (w is not null && w.Errored is null)
+        {
+            w.Errored = error;
+        }
+        if (r is not null && r.Errored is null)
+        {
+            r.Errored = error;
+        }
+        if (sync)
+        {
+            stream.Loop.NextTick(static s => { var (st, e) = ((IStreamHost, Exception))s!; EmitErrorNT(st, e); }, (stream, error));
+        }
+        else
+        {
+            EmitErrorNT(stream, error);
+        }
+    }
+
+    private static void CheckError(Exception? error, WritableState? w, ReadableState? r)
+    {
+        if (error is null)
+        {
+            return;
+        }
+        if (w is not null && w.Errored is null)
+        {
+            w.Errored = error;
+        }
+        if (r is not null && r.Errored is null)
+        {
+            r.Errored = error;
+        }
+    }
+
+    private static void EmitCloseNT(IStreamHost stream)
+    {
+        ReadableState? r = stream.ReadableStateOrNull;
+        WritableState? w = stream.WritableStateOrNull;
+        if (w is not null)
+        {
+            w.CloseEmitted = true;
+        }
+        if (r is not null)
+        {
+            r.CloseEmitted = true;
+        }
+        if ((w?.EmitClose ?? false) || (r?.EmitClose ?? false))
+        {
+            stream.Emitter.Emit(StreamEvents.Close);
+        }
+    }
+
+    private static void EmitErrorNT(IStreamHost stream, Exception error)
+    {
+        ReadableState? r = stream.ReadableStateOrNull;
+        WritableState? w = stream.WritableStateOrNull;
+        if ((w?.ErrorEmitted ?? false) || (r?.ErrorEmitted ?? false))
+        {
+            return;
+        }
+        if (w is not null)
+        {
+            w.ErrorEmitted = true;
+        }
+        if (r is not null)
+        {
+            r.ErrorEmitted = true;
+        }
+        stream.Emitter.Emit(StreamEvents.Error, error);
+    }
+}

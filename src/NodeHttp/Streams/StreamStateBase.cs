@@ -1,0 +1,25 @@
+namespace NodeHttp;
+
+/// <summary>
+/// The flags Node's <c>ReadableState</c> and <c>WritableState</c> both carry and that
+/// lib/internal/streams/destroy.js reads on either side of a Duplex.
+/// </summary>
+internal abstract class StreamStateBase
+{
+    /// <summary>Node's default highWaterMark for byte streams (Node 20: 16 KiB).</summary>
+    internal const int DefaultHighWaterMark = 16384;
+
+    internal int HighWaterMark;
+    internal int Length;
+
+    // destroy.js flags; Destroyed is set before _destroy runs so re-entrant destroy() calls are no-ops.
+    internal bool Destroyed;
+    internal bool Closed;
+    internal bool CloseEmitted;
+    internal bool ErrorEmitted;
+    internal bool EmitClose = true;
+    internal bool AutoDestroy = true;
+
+    /// <summary>Node's <c>state.errored</c>: once set, no further data or writes happen.</summary>
+    internal Exception? Errored;
+}

@@ -1,0 +1,255 @@
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>stream.Writable</c>: a sink with highWaterMark back-pressure (<c>Write</c> returns false, then
+/// <c>'drain'</c>), <c>Cork</c>/<c>Uncork</c> batching, <c>End</c> → <c>'finish'</c> → <c>'close'</c>, and
+/// <c>Destroy</c> (Node 20's state machine, shared with <see cref="Duplex"/>). A stream belongs to the loop that
+/// created it; call its members on that loop. Sinks override <see cref="WriteCore"/> (Node's <c>_write</c>).
+/// </summary>
+public partial class Writable : EventEmitter, IWritable, IStreamHost
+{
+    private readonly WritableState ws;
+    private readonly WritableOptions? options;
+
+    /// <summary>Node's <c>new stream.Writable([options])</c>.</summary>
+    public Writable(WritableOptions? options = null)
+    {
+        Loop = EventLoop.Current ?? EventLoop.Default;
+        this.options = options;
+        int? hwm = options?.HighWaterMark;
+        if (hwm is < 0)
+        {
+            ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "options.highWaterMark", hwm);
+        }
+        ws = new WritableState(this, hwm ?? StreamStateBase.DefaultHighWaterMark, options?.EmitClose ?? true, options?.AutoDestroy ?? true);
+    }
+
+    /// <summary>The loop that owns this stream (captured at construction: the calling loop, else <see cref="EventLoop.Default"/>).</summary>
+    internal EventLoop Loop { get; }
+
+    internal WritableState WritableStateInternal => ws;
+
+    /// <summary>Node's <c>writable._write(chunk, encoding, callback)</c>: write one chunk, then call <paramref name="callback"/> exactly once.</summary>
+    protected virtual void WriteCore(NodeBuffer chunk, Action<Exception?> callback)
+    {
+        if (options?.Write is { } write)
+        {
+            write(this, chunk, callback);
+        }
+        else if (HasWritev)
+        {
+            WritevCore([chunk], callback);
+        }
+        else
+        {
+            ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_write()");
+        }
+    }
+
+    /// <summary>Node's <c>writable._writev(chunks, callback)</c>: write several buffered chunks at once
+    /// (used after a write in flight completes and by <see cref="Uncork"/>) when <see cref="HasWritev"/> is true.</summary>
+    protected virtual void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
+    {
+        if (options?.Writev is { } writev)
+        {
+            writev(this, chunks, callback);
+        }
+        else
+        {
+            ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_writev()");
+        }
+    }
+
+    /// <summary>Whether <see cref="WritevCore"/> is implemented (Node: <c>typeof stream._writev === 'function'</c>).</summary>
+    protected virtual bool HasWritev => options?.Writev is not null;
+
+    /// <summary>Node's <c>writable._final(callback)</c>: runs after the last write, before <c>'finish'</c>.</summary>
+    protected virtual void FinalCore(Action<Exception?> callback)
+    {
+        if (options?.Final is { } final)
+        {
+            final(this, callback);
+        }
+        else
+        {
+            callback(null);
+        }
+    }
+
+    /// <summary>Node's <c>writable._destroy(err, callback)</c>: release resources, then call <paramref name="callback"/>.</summary>
+    protected virtual void DestroyCore(Exception? error, Action<Exception?> callback)
+    {
+        if (options?.Destroy is { } destroy)
+        {
+            destroy(this, error, callback);
+        }
+        else
+        {
+            callback(error);
+        }
+    }
+
+    /// <summary>Node's <c>writable.write(chunk[, callback])</c>: false once the buffered length reaches the highWaterMark
+    /// (wait for <c>'drain'</c>). The callback gets the write's error, or null.</summary>
+    public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        return ws.Write(chunk, callback);
+    }
+
+    /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
+    public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        return ws.Write(NodeBuffer.From(chunk, encoding), callback);
+    }
+
+    /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
+    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
+        ws.Write(NodeBuffer.From(chunk.Span), callback);
+
+    /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
+    public bool Write(byte[] chunk, Action<Exception?>? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        return ws.Write(NodeBuffer.From(chunk), callback);
+    }
+
+    /// <summary>Node's <c>writable.end()</c>: no more writes; <c>'finish'</c> follows once everything is flushed.</summary>
+    public Writable End()
+    {
+        ws.End(null, null);
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end(callback)</c>: the callback runs at <c>'finish'</c> (or on failure).</summary>
+    public Writable End(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        ws.End(null, _ => callback());
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end(string, encoding[, callback])</c>.</summary>
+    public Writable End(string data, string encoding = "utf8", Action? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ws.End(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
+    public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
+    {
+        ws.End(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end(buffer[, callback])</c>.</summary>
+    public Writable End(NodeBuffer data, Action? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ws.End(data, callback is null ? null : _ => callback());
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
+    internal Writable End(NodeBuffer? data, Action<Exception?>? callback)
+    {
+        ws.End(data, callback);
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.cork()</c>: buffer writes until <see cref="Uncork"/> (calls nest).</summary>
+    public void Cork() => ws.Cork();
+
+    /// <summary>Node's <c>writable.uncork()</c>: flush corked writes, as one <see cref="WritevCore"/> call when available.</summary>
+    public void Uncork() => ws.Uncork();
+
+    /// <summary>Node's <c>writable.destroy([error])</c>: pending writes fail; <c>'error'</c> (when given) then <c>'close'</c> on the next tick.</summary>
+    public Writable Destroy(Exception? error = null)
+    {
+        ws.BeforeDestroy();
+        StreamDestroy.Destroy(this, error);
+        return this;
+    }
+
+    /// <summary>Node's <c>writable.destroyed</c>.</summary>
+    public bool Destroyed => ws.Destroyed;
+
+    /// <summary>Node's <c>writable.writable</c>: true unless ended, destroyed or errored.</summary>
+    public bool IsWritable => ws.IsWritable;
+
+    /// <summary>Node's <c>writable.writableEnded</c>: <c>End()</c> was called.</summary>
+    public bool WritableEnded => ws.Ending;
+
+    /// <summary>Node's <c>writable.writableFinished</c>: <c>'finish'</c> is about to be or was emitted.</summary>
+    public bool WritableFinished => ws.Finished;
+
+    /// <summary>Node's <c>writable.writableLength</c>: bytes queued and in flight.</summary>
+    public int WritableLength => ws.Length;
+
+    /// <summary>Node's <c>writable.writableHighWaterMark</c>.</summary>
+    public int WritableHighWaterMark => ws.HighWaterMark;
+
+    /// <summary>Node's <c>writable.writableNeedDrain</c>: a write returned false and <c>'drain'</c> has not come yet.</summary>
+    public bool WritableNeedDrain => ws.WritableNeedDrain;
+
+    /// <summary>Node's <c>writable.writableCorked</c>: how many <see cref="Uncork"/> calls are needed.</summary>
+    public int WritableCorked => ws.Corked;
+
+    /// <summary>Node's <c>writable.writableAborted</c>: destroyed or errored before <c>'finish'</c>.</summary>
+    public bool WritableAborted => (ws.Destroyed || ws.Errored is not null) && !ws.Finished;
+
+    /// <summary>Node's <c>writable.errored</c>.</summary>
+    public Exception? Errored => ws.Errored;
+
+    /// <summary>Node's <c>writable.closed</c>: <c>'close'</c> is due or was emitted.</summary>
+    public bool Closed => ws.Closed;
+
+    /// <summary>Writes <paramref name="chunk"/> from any thread; completes when the stream accepted it (at once, or at
+    /// <c>'drain'</c> when <c>Write</c> returned false) and fails if the write fails or the stream closes first.</summary>
+    public Task WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken = default) =>
+        WritableBridge.WriteAsync(this, Loop, NodeBuffer.From(chunk.Span), cancellationToken);
+
+    /// <summary>Writes <paramref name="chunk"/> (UTF-8) from any thread; see <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</summary>
+    public Task WriteAsync(string chunk, CancellationToken cancellationToken = default) =>
+        WritableBridge.WriteAsync(this, Loop, NodeBuffer.From(chunk), cancellationToken);
+
+    /// <summary>Calls <see cref="End()"/> from any thread; completes at <c>'finish'</c>, fails if the stream fails first.</summary>
+    public Task EndAsync() => WritableBridge.EndAsync(this, Loop, ws);
+
+    /// <summary>A <see cref="System.IO.Stream"/> over this writable (write-only): <c>WriteAsync</c> waits for <c>'drain'</c>,
+    /// disposing ends the stream. Usable from any thread.</summary>
+    public Stream AsStream() => new NodeStreamAdapter(null, this, Loop);
+
+    IWritable IWritable.End() => End();
+
+    IWritable IWritable.Destroy(Exception? error) => Destroy(error);
+
+    EventLoop IStreamHost.Loop => Loop;
+
+    EventEmitter IStreamHost.Emitter => this;
+
+    ReadableState? IStreamHost.ReadableStateOrNull => null;
+
+    WritableState? IStreamHost.WritableStateOrNull => ws;
+
+    bool IStreamHost.AllowHalfOpen => true;
+
+    void IStreamHost.DestroyFromState(Exception? error) => Destroy(error);
+
+    void IStreamHost.EndFromState() => End();
+
+    void IStreamHost.CallDestroyCore(Exception? error, Action<Exception?> callback) => DestroyCore(error, callback);
+
+    void IStreamHost.CallReadCore(int size) => throw new InvalidOperationException();
+
+    void IStreamHost.CallWriteCore(NodeBuffer chunk, Action<Exception?> callback) => WriteCore(chunk, callback);
+
+    void IStreamHost.CallWritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) => WritevCore(chunks, callback);
+
+    bool IStreamHost.CallHasWritev => HasWritev;
+
+    void IStreamHost.CallFinalCore(Action<Exception?> callback) => FinalCore(callback);
+}

@@ -1,0 +1,537 @@
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>WritableState</c> and the functions of lib/internal/streams/writable.js that drive it
+/// (Node 20): one implementation shared by <see cref="Writable"/> and the writable side of <see cref="Duplex"/>.
+/// Owned by the stream's loop; every member runs on that loop's thread.
+/// </summary>
+internal sealed class WritableState : StreamStateBase
+{
+    private readonly IStreamHost stream;
+
+    // The callback handed to _write/_writev; cached so a write allocates no delegate.
+    private readonly Action<Exception?> onWrite;
+
+    // Writes waiting while one is in flight, corked, or after an error; drained from BufferedIndex.
+    private readonly List<BufferedWrite> buffered = new();
+    private int bufferedIndex;
+    private bool allNoop = true;
+
+    private Action<Exception?>? writeCallback;
+    private int writeLength;
+    private int pendingCallbacks;
+    private AfterWriteTickInfo? afterWriteTickInfo;
+    private List<Action<Exception?>>? onFinished;
+
+    internal bool Ending;
+    internal bool Ended;
+    internal bool Finished;
+    internal bool Writing;
+    internal bool Sync = true;
+    internal bool NeedDrain;
+    internal bool BufferProcessing;
+    internal bool Prefinished;
+    internal bool FinalCalled;
+    internal bool ExpectWriteCallback;
+    internal int Corked;
+
+    /// <summary>Node's <c>writable: false</c> Duplex option (the side is disabled, not merely ended).</summary>
+    internal bool WritableEnabled = true;
+
+    internal WritableState(IStreamHost stream, int highWaterMark, bool emitClose, bool autoDestroy)
+    {
+        this.stream = stream;
+        HighWaterMark = highWaterMark;
+        EmitClose = emitClose;
+        AutoDestroy = autoDestroy;
+        onWrite = OnWrite;
+    }
+
+    internal int BufferedRequestCount => buffered.Count - bufferedIndex;
+
+    // writable.writable
+    internal bool IsWritable => WritableEnabled && !Destroyed && Errored is null && !Ending && !Ended;
+
+    // writable.writableNeedDrain
+    internal bool WritableNeedDrain => !Destroyed && !Ending && NeedDrain;
+
+    // _write(stream, chunk, encoding, cb): returns true to continue, false to wait for 'drain'.
+    internal bool Write(NodeBuffer chunk, Action<Exception?>? callback) => WriteOrError(chunk, callback, out _);
+
+    private bool WriteOrError(NodeBuffer chunk, Action<Exception?>? callback, out Exception? error)
+    {
+        error = null;
+        if (Ending)
+        {
+            error = ErrorCodes.Create("ERR_STREAM_WRITE_AFTER_END");
+        }
+        else if (Destroyed)
+        {
+            error = ErrorCodes.Create("ERR_STREAM_DESTROYED", "write");
+        }
+        if (error is not null)
+        {
+            if (callback is not null)
+            {
+                stream.Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception))s!; cb(e); }, (callback, error));
+            }
+            StreamDestroy.ErrorOrDestroy(stream, error, sync: true);
+            return false;
+        }
+        pendingCallbacks++;
+        return WriteOrBuffer(chunk, callback);
+    }
+
+    // writeOrBuffer: write now when idle, else queue behind the write in flight.
+    private bool WriteOrBuffer(NodeBuffer chunk, Action<Exception?>? callback)
+    {
+        int len = chunk.Length;
+        Length += len;
+        bool ret = Length < HighWaterMark;
+        if (!ret)
+        {
+            NeedDrain = true;
+        }
+
+        if (Writing || Corked > 0 || Errored is not null)
+        {
+            buffered.Add(new BufferedWrite(chunk, callback));
+            if (callback is not null)
+            {
+                allNoop = false;
+            }
+        }
+        else
+        {
+            writeLength = len;
+            writeCallback = callback;
+            Writing = true;
+            Sync = true;
+            ExpectWriteCallback = true;
+            stream.CallWriteCore(chunk, onWrite);
+            Sync = false;
+        }
+
+        // false when errored or destroyed, to break synchronous while (Write(...)) loops.
+        return ret && Errored is null && !Destroyed;
+    }
+
+    private void DoWrite(bool writev, int len, object chunkOrChunks, Action<Exception?>? callback)
+    {
+        writeLength = len;
+        writeCallback = callback;
+        Writing = true;
+        Sync = true;
+        ExpectWriteCallback = true;
+        if (Destroyed)
+        {
+            onWrite(ErrorCodes.Create("ERR_STREAM_DESTROYED", "write"));
+        }
+        else if (writev)
+        {
+            stream.CallWritevCore((IReadOnlyList<NodeBuffer>)chunkOrChunks, onWrite);
+        }
+        else
+        {
+            stream.CallWriteCore((NodeBuffer)chunkOrChunks, onWrite);
+        }
+        Sync = false;
+    }
+
+    // onwrite(stream, er): the callback of _write/_writev.
+    private void OnWrite(Exception? error)
+    {
+        if (!ExpectWriteCallback)
+        {
+            StreamDestroy.ErrorOrDestroy(stream, ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
+            return;
+        }
+        bool sync = Sync;
+        Action<Exception?>? cb = writeCallback;
+        Writing = false;
+        ExpectWriteCallback = false;
+        writeCallback = null;
+        Length -= writeLength;
+        writeLength = 0;
+
+        if (error is not null)
+        {
+            Errored ??= error;
+            ReadableState? r = stream.ReadableStateOrNull;
+            if (r is not null && r.Errored is null)
+            {
+                // A failed write errors the readable side of a Duplex too.
+                r.Errored = error;
+            }
+            if (sync)
+            {
+                stream.Loop.NextTick(static s => { var (st, e, c) = ((WritableState, Exception, Action<Exception?>?))s!; st.OnWriteError(e, c); }, (this, error, cb));
+            }
+            else
+            {
+                OnWriteError(error, cb);
+            }
+            return;
+        }
+
+        if (buffered.Count > bufferedIndex)
+        {
+            ClearBuffer();
+        }
+
+        if (sync)
+        {
+            // Consecutive synchronous completions with the same callback share one tick (Node's afterWriteTickInfo).
+            if (afterWriteTickInfo is not null && afterWriteTickInfo.Callback == cb)
+            {
+                afterWriteTickInfo.Count++;
+            }
+            else
+            {
+                afterWriteTickInfo = new AfterWriteTickInfo(this, cb);
+                stream.Loop.NextTick(static s => ((AfterWriteTickInfo)s!).Run(), afterWriteTickInfo);
+            }
+        }
+        else
+        {
+            AfterWrite(1, cb);
+        }
+    }
+
+    private void OnWriteError(Exception error, Action<Exception?>? cb)
+    {
+        pendingCallbacks--;
+        cb?.Invoke(error);
+        // Buffered writes fail too, even without autoDestroy; 'error' must follow the callback.
+        ErrorBuffer();
+        StreamDestroy.ErrorOrDestroy(stream, error);
+    }
+
+    private void AfterWrite(int count, Action<Exception?>? cb)
+    {
+        bool needDrain = !Ending && !Destroyed && Length == 0 && NeedDrain;
+        if (needDrain)
+        {
+            NeedDrain = false;
+            stream.Emitter.Emit(StreamEvents.Drain);
+        }
+        while (count-- > 0)
+        {
+            pendingCallbacks--;
+            cb?.Invoke(null);
+        }
+        if (Destroyed)
+        {
+            ErrorBuffer();
+        }
+        FinishMaybe(sync: false);
+    }
+
+    // errorBuffer(state): fail every queued write and end callback after destroy or a write error.
+    internal void ErrorBuffer()
+    {
+        if (Writing)
+        {
+            return;
+        }
+        for (int n = bufferedIndex; n < buffered.Count; n++)
+        {
+            BufferedWrite entry = buffered[n];
+            Length -= entry.Chunk.Length;
+            entry.Callback?.Invoke(Errored ?? ErrorCodes.Create("ERR_STREAM_DESTROYED", "write"));
+        }
+        CallFinishedCallbacks(Errored ?? ErrorCodes.Create("ERR_STREAM_DESTROYED", "end"));
+        ResetBuffer();
+    }
+
+    private void ResetBuffer()
+    {
+        buffered.Clear();
+        bufferedIndex = 0;
+        allNoop = true;
+    }
+
+    // clearBuffer(stream, state): flush queued writes, as one _writev when there are several and it exists.
+    private void ClearBuffer()
+    {
+        if (Corked > 0 || BufferProcessing || Destroyed)
+        {
+            return;
+        }
+        int bufferedLength = buffered.Count - bufferedIndex;
+        if (bufferedLength == 0)
+        {
+            return;
+        }
+
+        int i = bufferedIndex;
+        BufferProcessing = true;
+        if (bufferedLength > 1 && stream.CallHasWritev)
+        {
+            pendingCallbacks -= bufferedLength - 1;
+            var chunks = new NodeBuffer[bufferedLength];
+            Action<Exception?>? callback = null;
+            if (!allNoop)
+            {
+                var callbacks = new Action<Exception?>?[bufferedLength];
+                for (int n = 0; n < bufferedLength; n++)
+                {
+                    callbacks[n] = buffered[i + n].Callback;
+                }
+                callback = err =>
+                {
+                    foreach (Action<Exception?>? c in callbacks)
+                    {
+                        c?.Invoke(err);
+                    }
+                };
+            }
+            for (int n = 0; n < bufferedLength; n++)
+            {
+                chunks[n] = buffered[i + n].Chunk;
+            }
+            // The whole buffer is being written: reset before the hook runs, as it may write again synchronously.
+            ResetBuffer();
+            DoWrite(true, Length, chunks, callback);
+        }
+        else
+        {
+            do
+            {
+                BufferedWrite entry = buffered[i];
+                buffered[i++] = default;
+                DoWrite(false, entry.Chunk.Length, entry.Chunk, entry.Callback);
+            }
+            while (i < buffered.Count && !Writing);
+
+            if (i == buffered.Count)
+            {
+                ResetBuffer();
+            }
+            else if (i > 256)
+            {
+                buffered.RemoveRange(0, i);
+                bufferedIndex = 0;
+            }
+            else
+            {
+                bufferedIndex = i;
+            }
+        }
+        BufferProcessing = false;
+    }
+
+    internal void Cork() => Corked++;
+
+    internal void Uncork()
+    {
+        if (Corked > 0)
+        {
+            Corked--;
+            if (!Writing)
+            {
+                ClearBuffer();
+            }
+        }
+    }
+
+    // Writable.prototype.end(chunk, encoding, cb)
+    internal void End(NodeBuffer? chunk, Action<Exception?>? callback)
+    {
+        Exception? error = null;
+        if (chunk is not null)
+        {
+            WriteOrError(chunk, null, out error);
+        }
+
+        // end() fully uncorks.
+        if (Corked > 0)
+        {
+            Corked = 1;
+            Uncork();
+        }
+
+        if (error is not null)
+        {
+            // the write already reported it
+        }
+        else if (Errored is null && !Ending)
+        {
+            Ending = true;
+            FinishMaybe(sync: true);
+            Ended = true;
+        }
+        else if (Finished)
+        {
+            error = ErrorCodes.Create("ERR_STREAM_ALREADY_FINISHED", "end");
+        }
+        else if (Destroyed)
+        {
+            error = ErrorCodes.Create("ERR_STREAM_DESTROYED", "end");
+        }
+
+        if (callback is not null)
+        {
+            if (error is not null || Finished)
+            {
+                stream.Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception?))s!; cb(e); }, (callback, error));
+            }
+            else
+            {
+                (onFinished ??= new()).Add(callback);
+            }
+        }
+    }
+
+    // Writable.prototype.destroy: queued writes and end callbacks fail on the next tick.
+    internal void BeforeDestroy()
+    {
+        if (!Destroyed && (bufferedIndex < buffered.Count || (onFinished?.Count ?? 0) > 0))
+        {
+            stream.Loop.NextTick(static s => ((WritableState)s!).ErrorBuffer(), this);
+        }
+    }
+
+    private bool NeedFinish() =>
+        Ending && !Destroyed && Length == 0 && Errored is null && buffered.Count == 0
+        && !Finished && !Writing && !ErrorEmitted && !CloseEmitted;
+
+    private void FinishMaybe(bool sync)
+    {
+        if (!NeedFinish())
+        {
+            return;
+        }
+        Prefinish();
+        if (pendingCallbacks == 0)
+        {
+            if (sync)
+            {
+                pendingCallbacks++;
+                stream.Loop.NextTick(static s =>
+                {
+                    var st = (WritableState)s!;
+                    if (st.NeedFinish())
+                    {
+                        st.Finish();
+                    }
+                    else
+                    {
+                        st.pendingCallbacks--;
+                    }
+                }, this);
+            }
+            else if (NeedFinish())
+            {
+                pendingCallbacks++;
+                Finish();
+            }
+        }
+    }
+
+    private void Prefinish()
+    {
+        if (Prefinished || FinalCalled)
+        {
+            return;
+        }
+        if (!Destroyed)
+        {
+            FinalCalled = true;
+            CallFinal();
+        }
+        else
+        {
+            Prefinished = true;
+            stream.Emitter.Emit(StreamEvents.Prefinish);
+        }
+    }
+
+    // callFinal(stream, state)
+    private void CallFinal()
+    {
+        bool called = false;
+        void OnFinish(Exception? error)
+        {
+            if (called)
+            {
+                StreamDestroy.ErrorOrDestroy(stream, error ?? ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
+                return;
+            }
+            called = true;
+            pendingCallbacks--;
+            if (error is not null)
+            {
+                CallFinishedCallbacks(error);
+                StreamDestroy.ErrorOrDestroy(stream, error, Sync);
+            }
+            else if (NeedFinish())
+            {
+                Prefinished = true;
+                stream.Emitter.Emit(StreamEvents.Prefinish);
+                pendingCallbacks++;
+                stream.Loop.NextTick(static s => ((WritableState)s!).Finish(), this);
+            }
+        }
+
+        Sync = true;
+        pendingCallbacks++;
+        try
+        {
+            stream.CallFinalCore(OnFinish);
+        }
+        catch (Exception ex)
+        {
+            OnFinish(ex);
+        }
+        Sync = false;
+    }
+
+    private void Finish()
+    {
+        pendingCallbacks--;
+        Finished = true;
+        CallFinishedCallbacks(null);
+        stream.Emitter.Emit(StreamEvents.Finish);
+
+        if (AutoDestroy)
+        {
+            // A Duplex is destroyed only once its readable side has ended too.
+            ReadableState? r = stream.ReadableStateOrNull;
+            bool autoDestroy = r is null || (r.AutoDestroy && (r.EndEmitted || !r.ReadableEnabled));
+            if (autoDestroy)
+            {
+                stream.DestroyFromState(null);
+            }
+        }
+    }
+
+    private void CallFinishedCallbacks(Exception? error)
+    {
+        if (onFinished is null || onFinished.Count == 0)
+        {
+            return;
+        }
+        Action<Exception?>[] callbacks = onFinished.ToArray();
+        onFinished.Clear();
+        foreach (Action<Exception?> cb in callbacks)
+        {
+            cb(error);
+        }
+    }
+
+    private readonly record struct BufferedWrite(NodeBuffer Chunk, Action<Exception?>? Callback);
+
+    // Node's afterWriteTickInfo: counts synchronous completions that share one callback and one tick.
+    private sealed class AfterWriteTickInfo(WritableState state, Action<Exception?>? callback)
+    {
+        internal readonly Action<Exception?>? Callback = callback;
+        internal int Count = 1;
+
+        internal void Run()
+        {
+            state.afterWriteTickInfo = null;
+            state.AfterWrite(Count, Callback);
+        }
+    }
+}
