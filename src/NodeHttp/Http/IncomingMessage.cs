@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Primitives;
+
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>http.IncomingMessage</c>: a request received by a server or a response received by a client.
+/// The body is a <see cref="Readable"/> with back-pressure: while the consumer is paused and the buffer is
+/// full, nothing more is read from the socket. Trailers are filled in at <c>'end'</c>.
+/// </summary>
+public class IncomingMessage : Readable
+{
+    private static readonly string[] NoRawHeaders = [];
+
+    private readonly IIncomingMessageSource? source;
+    private List<string>? rawHeaders;
+    private List<string>? rawTrailers;
+    private HeaderMap? headers;
+    private HeaderMap? headersDistinct;
+    private HeaderMap? trailers;
+    private HeaderMap? trailersDistinct;
+    private string? httpVersion;
+
+    internal IncomingMessage(Socket? socket, IIncomingMessageSource? source)
+    {
+        Socket = socket;
+        this.source = source;
+    }
+
+    /// <summary>Node's <c>message.httpVersion</c>: <c>"1.1"</c> or <c>"1.0"</c>.</summary>
+    public string HttpVersion => httpVersion ??= VersionString(HttpVersionMajor, HttpVersionMinor);
+
+    /// <summary>Node's <c>message.httpVersionMajor</c>.</summary>
+    public int HttpVersionMajor { get; private set; } = 1;
+
+    /// <summary>Node's <c>message.httpVersionMinor</c>.</summary>
+    public int HttpVersionMinor { get; private set; } = 1;
+
+    /// <summary>Node's <c>message.method</c> (requests received by a server; null on responses).</summary>
+    public string? Method { get; internal set; }
+
+    /// <summary>Node's <c>message.url</c>: the request target exactly as on the wire (server side; null on responses).</summary>
+    public string? Url { get; internal set; }
+
+    /// <summary>Node's <c>message.statusCode</c> (responses received by a client; null on requests).</summary>
+    public int? StatusCode { get; internal set; }
+
+    /// <summary>Node's <c>message.statusMessage</c> (responses received by a client; null on requests).</summary>
+    public string? StatusMessage { get; internal set; }
+
+    /// <summary>
+    /// Node's <c>message.headers</c>: lower-cased names, duplicates combined by Node's rules
+    /// (<c>set-cookie</c> kept as an array, <c>cookie</c> joined with <c>"; "</c>, single-value headers keep
+    /// the first, others joined with <c>", "</c>).
+    /// </summary>
+    public HeaderMap Headers => headers ??= BuildHeaders(rawHeaders, distinct: false);
+
+    /// <summary>Node's <c>message.headersDistinct</c>: every value of every header, lower-cased names.</summary>
+    public HeaderMap HeadersDistinct => headersDistinct ??= BuildHeaders(rawHeaders, distinct: true);
+
+    /// <summary>Node's <c>message.rawHeaders</c>: name, value, name, value… exactly as received.</summary>
+    public IReadOnlyList<string> RawHeaders => (IReadOnlyList<string>?)rawHeaders ?? NoRawHeaders;
+
+    /// <summary>Node's <c>message.trailers</c>: the trailer section of a chunked body, filled in at <c>'end'</c>.</summary>
+    public HeaderMap Trailers => trailers ??= BuildHeaders(rawTrailers, distinct: false);
+
+    /// <summary>Node's <c>message.trailersDistinct</c>.</summary>
+    public HeaderMap TrailersDistinct => trailersDistinct ??= BuildHeaders(rawTrailers, distinct: true);
+
+    /// <summary>Node's <c>message.rawTrailers</c>: name, value… as received, filled in at <c>'end'</c>.</summary>
+    public IReadOnlyList<string> RawTrailers => (IReadOnlyList<string>?)rawTrailers ?? NoRawHeaders;
+
+    /// <summary>Node's <c>message.complete</c>: the whole message was received and parsed.</summary>
+    public bool Complete { get; internal set; }
+
+    /// <summary>Node's <c>message.aborted</c> (deprecated in Node 17): the message was cut short.</summary>
+    public bool Aborted { get; internal set; }
+
+    /// <summary>Node's <c>message.upgrade</c>: the message asked for (or granted) a protocol switch.</summary>
+    public bool Upgrade { get; internal set; }
+
+    /// <summary>Node's <c>message.socket</c> (and the deprecated <c>message.connection</c>).</summary>
+    public Socket? Socket { get; internal set; }
+
+    /// <summary>Whether <see cref="Headers"/> joins duplicates of single-value headers (the server's <c>joinDuplicateHeaders</c>).</summary>
+    internal bool JoinDuplicateHeaders { get; set; }
+
+    /// <summary>Node's <c>message.setTimeout(msecs, callback)</c>: the socket's idle timeout.</summary>
+    public IncomingMessage SetTimeout(int ms, Action? callback = null)
+    {
+        if (callback is not null)
+        {
+            On(HttpEvents.Timeout, callback);
+        }
+        Socket?.SetTimeout(ms);
+        return this;
+    }
+
+    /// <summary>Sets the version the parser read.</summary>
+    internal void SetVersion(int major, int minor)
+    {
+        if (major != HttpVersionMajor || minor != HttpVersionMinor)
+        {
+            HttpVersionMajor = major;
+            HttpVersionMinor = minor;
+            httpVersion = null;
+        }
+    }
+
+    /// <summary>Adds one received header line (name, value) as the parser delivers it.</summary>
+    internal void AddRawHeader(string name, string value)
+    {
+        rawHeaders ??= new List<string>(16);
+        rawHeaders.Add(name);
+        rawHeaders.Add(value);
+        headers = null;
+        headersDistinct = null;
+    }
+
+    /// <summary>Adds one received trailer line.</summary>
+    internal void AddRawTrailer(string name, string value)
+    {
+        rawTrailers ??= new List<string>(4);
+        rawTrailers.Add(name);
+        rawTrailers.Add(value);
+        trailers = null;
+        trailersDistinct = null;
+    }
+
+    /// <summary>Node's <c>_read</c>: the body is pushed by the parser; here the socket is let flow again.</summary>
+    protected override void ReadCore(int size) => source?.ResumeBody(this);
+
+    /// <summary>
+    /// Node's <c>IncomingMessage._destroy</c>: a message destroyed before it was read to the end is
+    /// <c>'aborted'</c>, and its socket is destroyed with it.
+    /// </summary>
+    protected override void DestroyCore(Exception? error, Action<Exception?> callback)
+    {
+        if (!ReadableEnded || !Complete)
+        {
+            Aborted = true;
+            Emit(HttpEvents.Aborted);
+        }
+        if (Aborted && Socket is { Destroyed: false } socket)
+        {
+            socket.Destroy(error);
+        }
+        callback(error);
+    }
+
+    /// <summary>Node's <c>_dump</c>: a body nobody reads is discarded so the connection can go on.</summary>
+    internal void Dump()
+    {
+        if (!ReadableEnded && ListenerCount(StreamEvents.Data) == 0)
+        {
+            Resume();
+        }
+    }
+
+    private HeaderMap BuildHeaders(List<string>? raw, bool distinct)
+    {
+        int n = raw?.Count ?? 0;
+        var map = new HeaderMap(n / 2);
+        for (int i = 0; i + 1 < n; i += 2)
+        {
+            string name = HeaderNames.ToLower(raw![i]);
+            if (distinct)
+            {
+                map.AddDistinct(name, raw[i + 1]);
+            }
+            else
+            {
+                map.AddLine(name, raw[i + 1], JoinDuplicateHeaders);
+            }
+        }
+        return map;
+    }
+
+    private static string VersionString(int major, int minor) => (major, minor) switch
+    {
+        (1, 1) => "1.1",
+        (1, 0) => "1.0",
+        _ => $"{major}.{minor}",
+    };
+}
