@@ -115,7 +115,7 @@ public class Duplex : Readable, IWritable
         }
         else
         {
-            callback(null);
+            WritableState.NoFinal(callback);
         }
     }
 

@@ -72,7 +72,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
         }
         else
         {
-            callback(null);
+            WritableState.NoFinal(callback);
         }
     }
 
