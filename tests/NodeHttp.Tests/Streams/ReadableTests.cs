@@ -292,3 +292,23 @@ public class ReadableTests
 
     private static string Flowing(Readable r) => r.ReadableFlowing switch { null => "null", true => "true", false => "false" };
 }
+
+public class ReadableListenerTrackingTests
+{
+    [Fact]
+    public async Task DataListenerAddedAfterRemoveAllListenersStillStartsTheFlow()
+    {
+        using var t = new StreamTestLoop();
+        string log = await t.RunAsync(() =>
+        {
+            var r = new Readable(new ReadableOptions { Read = (_, _) => { } });
+            r.On(StreamEvents.End, () => t.Add("old end"));
+            r.RemoveAllListeners();
+            r.On<NodeBuffer>(StreamEvents.Data, d => t.Add("data " + d));
+            r.On(StreamEvents.End, () => { t.Add("end"); t.Done(); });
+            r.Push("a");
+            r.Push((NodeBuffer?)null);
+        });
+        Assert.Equal("data a|end", log);
+    }
+}
