@@ -213,4 +213,20 @@ public class BridgeTests
         Assert.Equal(2, n);
         Assert.Equal("ab", Encoding.UTF8.GetString(buffer));
     }
+
+    [Fact]
+    public async Task ReadChunksAsyncHonoursCancellation()
+    {
+        using var t = new StreamTestLoop();
+        Readable r = await t.Loop.InvokeAsync(() => new Readable(new ReadableOptions { Read = (_, _) => { } }));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (NodeBuffer chunk in r.ReadChunksAsync(cts.Token))
+            {
+            }
+        }).WaitAsync(StreamTestLoop.Timeout);
+        await Task.Delay(20);
+        Assert.True(await t.Loop.InvokeAsync(() => r.Destroyed).WaitAsync(StreamTestLoop.Timeout));
+    }
 }
