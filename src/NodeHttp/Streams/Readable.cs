@@ -38,7 +38,6 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
             rs.Decoder = new StringDecoder(encoding);
             rs.Encoding = rs.Decoder.Encoding;
         }
-        HookListenerChanges();
     }
 
     /// <summary>The loop that owns this stream (captured at construction: the calling loop, else <see cref="EventLoop.Default"/>).</summary>
@@ -176,46 +175,6 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
 
     private static bool SameEncoding(string a, string b) =>
         NodeEncodings.TryParse(a, out NodeEncoding ea) && NodeEncodings.TryParse(b, out NodeEncoding eb) && ea == eb;
-
-    // Node overrides on/removeListener on Readable; the emitter announces both through
-    // 'newListener' (before the add) and 'removeListener' (after the removal), which is early
-    // and late enough for what Readable does with them.
-    private Action<string, Delegate>? newListenerHook;
-    private Action<string, Delegate>? removeListenerHook;
-
-    private void HookListenerChanges()
-    {
-        newListenerHook ??= (name, _) => OnListenerAdded(name);
-        removeListenerHook ??= (name, listener) =>
-        {
-            if (name == NewListenerEvent && ReferenceEquals(listener, newListenerHook))
-            {
-                // removeAllListeners() took our hooks too: put them back and catch up with what is listening now.
-                Loop.NextTick(static s => ((Readable)s!).Rehook(), this);
-            }
-            OnListenerRemoved(name);
-        };
-        On(NewListenerEvent, newListenerHook);
-        On(RemoveListenerEvent, removeListenerHook);
-    }
-
-    private void Rehook()
-    {
-        if (Array.IndexOf(Listeners(NewListenerEvent), newListenerHook) >= 0)
-        {
-            return;
-        }
-        RemoveListener(RemoveListenerEvent, removeListenerHook!);
-        HookListenerChanges();
-        if (ListenerCount(StreamEvents.Readable) > 0)
-        {
-            OnListenerAdded(StreamEvents.Readable);
-        }
-        if (ListenerCount(StreamEvents.Data) > 0)
-        {
-            OnListenerAdded(StreamEvents.Data);
-        }
-    }
 
     // readableAddChunkPushByteMode
     private bool AddChunkPush(object chunk, bool alreadyDecoded)
@@ -794,7 +753,8 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
     }
 
     // Readable.prototype.on, for 'data' and 'readable'.
-    private void OnListenerAdded(string eventName)
+    // Readable.prototype.on: 'data' starts flowing, 'readable' switches to paused mode.
+    private protected override void OnListenerAdded(string eventName)
     {
         ReadableState state = rs;
         if (eventName == StreamEvents.Data)
@@ -828,7 +788,7 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
 
     // Readable.prototype.removeListener / removeAllListeners: re-evaluated after this tick so
     // once('readable') cycles keep working.
-    private void OnListenerRemoved(string? eventName)
+    private protected override void OnListenerRemoved(string? eventName)
     {
         if (eventName is null || eventName == StreamEvents.Readable)
         {
