@@ -232,11 +232,12 @@ internal static class NodeEncodings
             int n = 0;
             foreach (char c in text)
             {
-                // The table is indexed by the unit's low byte, as Node's (unbase64(uint8_t)).
+                // Node reads each UTF-16 unit through its low byte (unbase64(uint8_t)), for the alphabet and for
+                // the '=' that ends the input alike: U+D83D stops decoding like '='.
                 int v = Base64Table[(byte)c];
                 if (v < 0)
                 {
-                    if (c == '=')
+                    if ((byte)c == '=')
                     {
                         break;
                     }

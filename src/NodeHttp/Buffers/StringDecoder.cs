@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace NodeHttp;
 
 /// <summary>
@@ -7,27 +5,26 @@ namespace NodeHttp;
 /// character across chunks. Multi-byte UTF-8 sequences, UTF-16 code units and surrogate pairs, and base64's
 /// 3-byte groups that arrive in pieces are held back until complete (or until <see cref="End()"/>).
 /// </summary>
+/// <remarks>
+/// Follows Node's native decoder (<c>src/string_decoder.cc</c>) chunk by chunk, not only in the concatenated
+/// result: a UTF-8 lead byte at the end of a chunk holds back as many bytes as it announces, whatever follows;
+/// an odd UTF-16 byte is held back without looking for a surrogate before it.
+/// </remarks>
 public sealed class StringDecoder
 {
     private readonly NodeEncoding encoding;
 
-    // utf8: the runtime's stateful decoder keeps partial sequences and applies the same maximal-subpart
-    // replacement across chunk boundaries as on whole input, which is what Node's decoder produces.
-    private readonly Decoder? utf8;
-
-    // utf16le / base64 / base64url: bytes held back from the last write (at most 3).
-    private readonly byte[] pending = new byte[4];
-    private int pendingCount;
+    // Node's kIncompleteCharactersStart/kMissingBytes/kBufferedBytes: the bytes of a character begun in an
+    // earlier chunk, and how many more it needs.
+    private readonly byte[] incomplete = new byte[4];
+    private int missingBytes;
+    private int bufferedBytes;
 
     /// <summary>Node's <c>new StringDecoder(encoding)</c>; throws <c>ERR_UNKNOWN_ENCODING</c> for an unknown name.</summary>
     public StringDecoder(string encoding = "utf8")
     {
-        this.encoding = NodeEncodings.Parse(encoding);
+        this.encoding = string.IsNullOrEmpty(encoding) ? NodeEncoding.Utf8 : NodeEncodings.Parse(encoding);
         Encoding = CanonicalName(this.encoding);
-        if (this.encoding == NodeEncoding.Utf8)
-        {
-            utf8 = new UTF8Encoding(false, false).GetDecoder();
-        }
     }
 
     /// <summary>Node's <c>decoder.encoding</c>: the canonical name (<c>utf8</c>, <c>utf16le</c>, <c>latin1</c>...).</summary>
@@ -43,23 +40,143 @@ public sealed class StringDecoder
     /// <summary>Node's <c>decoder.write(buffer)</c> over a span.</summary>
     public string Write(ReadOnlySpan<byte> bytes)
     {
-        switch (encoding)
+        if (encoding is NodeEncoding.Latin1 or NodeEncoding.Ascii or NodeEncoding.Hex)
         {
-            case NodeEncoding.Utf8:
-                return DecodeUtf8(bytes, flush: false);
-            case NodeEncoding.Utf16Le:
-                return DecodeUtf16(bytes, flush: false);
-            case NodeEncoding.Base64:
-            case NodeEncoding.Base64Url:
-                return DecodeBase64(bytes, flush: false);
-            default:
-                // Single-byte encodings and hex never split a character.
-                return NodeEncodings.GetString(bytes, encoding);
+            // One byte never splits a character in these.
+            return NodeEncodings.GetString(bytes, encoding);
+        }
+
+        string? prepend = null;
+        if (missingBytes > 0)
+        {
+            if (encoding == NodeEncoding.Utf8)
+            {
+                // A byte that should continue the pending character but does not ends it early: the pending bytes
+                // are decoded as they are (to U+FFFD) and the byte starts a new character.
+                int limit = Math.Min(bytes.Length, missingBytes);
+                for (int i = 0; i < limit; i++)
+                {
+                    if ((bytes[i] & 0xC0) != 0x80)
+                    {
+                        bytes[..i].CopyTo(incomplete.AsSpan(bufferedBytes));
+                        bufferedBytes += i;
+                        bytes = bytes[i..];
+                        missingBytes = 0;
+                        break;
+                    }
+                }
+            }
+
+            int found = Math.Min(bytes.Length, missingBytes);
+            bytes[..found].CopyTo(incomplete.AsSpan(bufferedBytes));
+            bytes = bytes[found..];
+            missingBytes -= found;
+            bufferedBytes += found;
+            if (missingBytes == 0)
+            {
+                prepend = NodeEncodings.GetString(incomplete.AsSpan(0, bufferedBytes), encoding);
+                bufferedBytes = 0;
+            }
+        }
+
+        if (bytes.IsEmpty)
+        {
+            return prepend ?? string.Empty;
+        }
+
+        int hold = encoding switch
+        {
+            NodeEncoding.Utf8 => HoldUtf8(bytes),
+            NodeEncoding.Utf16Le => HoldUtf16(bytes),
+            _ => HoldBase64(bytes),
+        };
+        if (hold > 0)
+        {
+            bytes[^hold..].CopyTo(incomplete);
+            bufferedBytes = hold;
+            bytes = bytes[..^hold];
+        }
+        string body = NodeEncodings.GetString(bytes, encoding);
+        return prepend is null ? body : string.Concat(prepend, body);
+    }
+
+    /// <summary>How many trailing bytes start an unfinished UTF-8 character; sets <see cref="missingBytes"/>.</summary>
+    private int HoldUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if ((bytes[^1] & 0x80) == 0)
+        {
+            return 0;
+        }
+        int seen = 0;
+        for (int i = bytes.Length - 1; ; i--)
+        {
+            seen++;
+            byte b = bytes[i];
+            if ((b & 0xC0) == 0x80)
+            {
+                // A continuation byte: keep looking for its lead, but no character has more than 3 of them.
+                if (seen >= 4 || i == 0)
+                {
+                    return 0;
+                }
+                continue;
+            }
+            int need = (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+            if (need == 0 || seen >= need)
+            {
+                // Not a lead byte, or the character is all here (or over-long, which decodes to U+FFFD anyway).
+                return 0;
+            }
+            missingBytes = need - seen;
+            return seen;
         }
     }
 
+    /// <summary>An odd byte, or a high surrogate at the end, waits for the rest; sets <see cref="missingBytes"/>.</summary>
+    private int HoldUtf16(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length % 2 == 1)
+        {
+            missingBytes = 1;
+            return 1;
+        }
+        if ((bytes[^1] & 0xFC) == 0xD8)
+        {
+            missingBytes = 2;
+            return 2;
+        }
+        return 0;
+    }
+
+    /// <summary>Bytes past the last whole 3-byte group wait; sets <see cref="missingBytes"/>.</summary>
+    private int HoldBase64(ReadOnlySpan<byte> bytes)
+    {
+        int rest = bytes.Length % 3;
+        if (rest > 0)
+        {
+            missingBytes = 3 - rest;
+        }
+        return rest;
+    }
+
     /// <summary>Node's <c>decoder.end()</c>: whatever is held back, incomplete characters replaced as Node does.</summary>
-    public string End() => End(ReadOnlySpan<byte>.Empty);
+    public string End()
+    {
+        if (bufferedBytes == 0)
+        {
+            return string.Empty;
+        }
+        int count = bufferedBytes;
+        if (encoding == NodeEncoding.Utf16Le && count % 2 == 1)
+        {
+            // A lone trailing byte is dropped, as Node's decoder does.
+            count--;
+        }
+        string text = NodeEncodings.GetString(incomplete.AsSpan(0, count), encoding);
+        missingBytes = 0;
+        bufferedBytes = 0;
+        return text;
+    }
 
     /// <summary>Node's <c>decoder.end(buffer)</c>: writes <paramref name="buffer"/>, then ends.</summary>
     public string End(NodeBuffer buffer)
@@ -71,18 +188,9 @@ public sealed class StringDecoder
     /// <summary>Node's <c>decoder.end(buffer)</c> over a span.</summary>
     public string End(ReadOnlySpan<byte> bytes)
     {
-        switch (encoding)
-        {
-            case NodeEncoding.Utf8:
-                return DecodeUtf8(bytes, flush: true);
-            case NodeEncoding.Utf16Le:
-                return DecodeUtf16(bytes, flush: true);
-            case NodeEncoding.Base64:
-            case NodeEncoding.Base64Url:
-                return DecodeBase64(bytes, flush: true);
-            default:
-                return NodeEncodings.GetString(bytes, encoding);
-        }
+        string written = Write(bytes);
+        string rest = End();
+        return rest.Length == 0 ? written : string.Concat(written, rest);
     }
 
     private static string CanonicalName(NodeEncoding encoding) => encoding switch
@@ -95,71 +203,4 @@ public sealed class StringDecoder
         NodeEncoding.Base64Url => "base64url",
         _ => "hex",
     };
-
-    private string DecodeUtf8(ReadOnlySpan<byte> bytes, bool flush)
-    {
-        int count = utf8!.GetCharCount(bytes, flush);
-        if (count == 0)
-        {
-            return string.Empty;
-        }
-        char[]? rented = null;
-        Span<char> chars = count <= 256 ? stackalloc char[count] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(count));
-        try
-        {
-            int written = utf8.GetChars(bytes, chars, flush);
-            return new string(chars[..written]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                System.Buffers.ArrayPool<char>.Shared.Return(rented);
-            }
-        }
-    }
-
-    private string DecodeUtf16(ReadOnlySpan<byte> bytes, bool flush)
-    {
-        byte[] all = Join(bytes);
-        int units = all.Length / 2;
-        int keep = all.Length % 2;
-        if (!flush && units > 0)
-        {
-            // A high surrogate at the end waits for its low half, as Node's utf16Text does.
-            char last = (char)(all[(units * 2) - 2] | (all[(units * 2) - 1] << 8));
-            if (char.IsHighSurrogate(last))
-            {
-                units--;
-                keep += 2;
-            }
-        }
-        string text = NodeEncodings.GetString(all.AsSpan(0, units * 2), NodeEncoding.Utf16Le);
-        // Node's end() emits a waiting high surrogate as it is and drops an odd byte.
-        Hold(flush ? ReadOnlySpan<byte>.Empty : all.AsSpan(units * 2, keep));
-        return text;
-    }
-
-    private string DecodeBase64(ReadOnlySpan<byte> bytes, bool flush)
-    {
-        byte[] all = Join(bytes);
-        int whole = flush ? all.Length : all.Length - (all.Length % 3);
-        string text = NodeEncodings.GetString(all.AsSpan(0, whole), encoding);
-        Hold(all.AsSpan(whole));
-        return text;
-    }
-
-    private byte[] Join(ReadOnlySpan<byte> bytes)
-    {
-        var all = new byte[pendingCount + bytes.Length];
-        pending.AsSpan(0, pendingCount).CopyTo(all);
-        bytes.CopyTo(all.AsSpan(pendingCount));
-        return all;
-    }
-
-    private void Hold(ReadOnlySpan<byte> rest)
-    {
-        rest.CopyTo(pending);
-        pendingCount = rest.Length;
-    }
 }

@@ -78,6 +78,13 @@ public sealed partial class EventLoop
 
     private LoopTimer StartTimer(object callback, object? state, double ms, bool repeat)
     {
+        if (ms > TimeoutMax)
+        {
+            // Node emits this process warning (on stderr) and goes on with 1 ms.
+            Console.Error.WriteLine(
+                "TimeoutOverflowWarning: " + ms.ToString(System.Globalization.CultureInfo.InvariantCulture) +
+                " does not fit into a 32-bit signed integer." + Environment.NewLine + "Timeout duration was set to 1.");
+        }
         var timer = new LoopTimer(this, callback, state, CoerceDelay(ms), repeat);
         if (IsOnLoop)
         {
@@ -92,20 +99,23 @@ public sealed partial class EventLoop
 
     private void ArmNew(LoopTimer timer)
     {
-        if (timer.IsClosed)
+        // Created off the loop: a Refresh on the loop may have armed it before this queued call ran.
+        if (timer.IsClosed || timer.IsArmed)
         {
             return;
         }
         // Node takes a fresh clock reading for a timer's start (GetNow updates libuv's time).
         timer.Due = UpdateNow() + timer.Delay;
-        Arm(timer, timer.Due);
+        Arm(timer, timer.Due, NextTimerSequence());
     }
 
-    /// <summary>Inserts a disarmed timer into the heap with a fresh sequence number (it goes after equal-due timers).</summary>
-    internal void Arm(LoopTimer timer, long due)
+    internal long NextTimerSequence() => ++timerSequence;
+
+    /// <summary>Inserts a disarmed timer into the heap; <paramref name="seq"/> orders it among equal-due timers.</summary>
+    internal void Arm(LoopTimer timer, long due, long seq)
     {
         timer.HeapDue = due;
-        timer.Seq = ++timerSequence;
+        timer.Seq = seq;
         timers.Insert(timer);
         if (timer.HasRef)
         {
@@ -150,10 +160,10 @@ public sealed partial class EventLoop
                 // Closed from another thread; the queued Disarm has not run yet.
                 continue;
             }
-            if (timer.Due > timer.HeapDue)
+            if (timer.Due > timer.HeapDue || timer.RearmSeq > timer.Seq)
             {
                 // Refreshed since it was armed: re-arm lazily at the new due time.
-                Arm(timer, timer.Due);
+                Arm(timer, timer.Due, timer.RearmSeq);
                 continue;
             }
             // Node re-arms an interval from the time its callback starts (listOnTimeout's `start`).
@@ -162,7 +172,7 @@ public sealed partial class EventLoop
             if (timer.Repeat && !timer.IsClosed && !timer.IsArmed)
             {
                 timer.Due = start + timer.Delay;
-                Arm(timer, timer.Due);
+                Arm(timer, timer.Due, NextTimerSequence());
             }
         }
     }

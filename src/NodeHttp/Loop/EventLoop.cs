@@ -285,20 +285,40 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
-    /// <summary>A ref'd handle (server, socket, pending connect or request) starts keeping the loop alive. Loop thread only.</summary>
+    /// <summary>
+    /// A ref'd handle (server, socket, pending connect or request) starts keeping the loop alive. Meant for
+    /// the loop thread; from another thread it is queued (the queued call itself keeps the loop alive until it runs).
+    /// </summary>
     internal void AddRef()
     {
-        Debug.Assert(IsOnLoop, "AddRef off the loop thread");
-        refs++;
+        if (IsOnLoop)
+        {
+            refs++;
+        }
+        else
+        {
+            QueueIo(static s => ((EventLoop)s!).refs++, this);
+        }
     }
 
-    /// <summary>A ref'd handle no longer keeps the loop alive. Loop thread only; pairs with <see cref="AddRef"/>.</summary>
+    /// <summary>A ref'd handle no longer keeps the loop alive; pairs with <see cref="AddRef"/>. Off the loop it is queued.</summary>
     internal void RemoveRef()
     {
-        Debug.Assert(IsOnLoop, "RemoveRef off the loop thread");
-        Debug.Assert(refs > 0, "RemoveRef without AddRef");
+        if (!IsOnLoop)
+        {
+            QueueIo(static s => ((EventLoop)s!).RemoveRef(), this);
+            return;
+        }
+        if (refs == 0)
+        {
+            ThrowUnbalancedRef();
+        }
         refs--;
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowUnbalancedRef() =>
+        throw new InvalidOperationException("EventLoop.RemoveRef without a matching AddRef.");
 
     /// <summary>Ref'd handles currently held (tests check that nothing leaks).</summary>
     internal int RefCount => refs;

@@ -38,6 +38,7 @@ public sealed class LoopTimer
     internal long Due;
     internal long HeapDue;
     internal long Seq;
+    internal long RearmSeq;
     internal int HeapIndex = -1;
 
     internal bool IsArmed => HeapIndex >= 0;
@@ -134,9 +135,12 @@ public sealed class LoopTimer
             return;
         }
         Due = Loop.UpdateNow() + Delay;
+        // Node re-appends a refreshed timer to its list: it goes after every timer created before the
+        // refresh, so the order is decided now even though the heap entry is re-keyed later.
+        RearmSeq = Loop.NextTimerSequence();
         if (!IsArmed)
         {
-            Loop.Arm(this, Due);
+            Loop.Arm(this, Due, RearmSeq);
         }
     }
 

@@ -115,7 +115,8 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
         return this;
     }
 
-    private protected void DestroyImpl(Exception? error)
+    /// <summary>Where <see cref="Destroy"/> (and autoDestroy) lands; both sides of a Duplex.</summary>
+    private protected virtual void DestroyImpl(Exception? error)
     {
         WritableStateCore?.BeforeDestroy();
         StreamDestroy.Destroy(this, error);
@@ -179,10 +180,41 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
     // Node overrides on/removeListener on Readable; the emitter announces both through
     // 'newListener' (before the add) and 'removeListener' (after the removal), which is early
     // and late enough for what Readable does with them.
+    private Action<string, Delegate>? newListenerHook;
+    private Action<string, Delegate>? removeListenerHook;
+
     private void HookListenerChanges()
     {
-        On<string, Delegate>(NewListenerEvent, (name, _) => OnListenerAdded(name));
-        On<string, Delegate>(RemoveListenerEvent, (name, _) => OnListenerRemoved(name));
+        newListenerHook ??= (name, _) => OnListenerAdded(name);
+        removeListenerHook ??= (name, listener) =>
+        {
+            if (name == NewListenerEvent && ReferenceEquals(listener, newListenerHook))
+            {
+                // removeAllListeners() took our hooks too: put them back and catch up with what is listening now.
+                Loop.NextTick(static s => ((Readable)s!).Rehook(), this);
+            }
+            OnListenerRemoved(name);
+        };
+        On(NewListenerEvent, newListenerHook);
+        On(RemoveListenerEvent, removeListenerHook);
+    }
+
+    private void Rehook()
+    {
+        if (Array.IndexOf(Listeners(NewListenerEvent), newListenerHook) >= 0)
+        {
+            return;
+        }
+        RemoveListener(RemoveListenerEvent, removeListenerHook!);
+        HookListenerChanges();
+        if (ListenerCount(StreamEvents.Readable) > 0)
+        {
+            OnListenerAdded(StreamEvents.Readable);
+        }
+        if (ListenerCount(StreamEvents.Data) > 0)
+        {
+            OnListenerAdded(StreamEvents.Data);
+        }
     }
 
     // readableAddChunkPushByteMode

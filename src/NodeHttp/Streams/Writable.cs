@@ -72,7 +72,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
         }
         else
         {
-            callback(null);
+            WritableState.NoFinal(callback);
         }
     }
 
@@ -94,31 +94,31 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return ws.Write(chunk, callback);
+        return WriteImpl(chunk, callback);
     }
 
     /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
     public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return ws.Write(NodeBuffer.From(chunk, encoding), callback);
+        return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
     public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
-        ws.Write(NodeBuffer.From(chunk.Span), callback);
+        WriteImpl(NodeBuffer.From(chunk.Span), callback);
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
     public bool Write(byte[] chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return ws.Write(NodeBuffer.From(chunk), callback);
+        return WriteImpl(NodeBuffer.From(chunk), callback);
     }
 
     /// <summary>Node's <c>writable.end()</c>: no more writes; <c>'finish'</c> follows once everything is flushed.</summary>
     public Writable End()
     {
-        ws.End(null, null);
+        EndImpl(null, null);
         return this;
     }
 
@@ -126,7 +126,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        ws.End(null, _ => callback());
+        EndImpl(null, _ => callback());
         return this;
     }
 
@@ -134,14 +134,14 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ws.End(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
         return this;
     }
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        ws.End(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
         return this;
     }
 
@@ -149,54 +149,66 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(NodeBuffer data, Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ws.End(data, callback is null ? null : _ => callback());
+        EndImpl(data, callback is null ? null : _ => callback());
         return this;
     }
 
     /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
     internal Writable End(NodeBuffer? data, Action<Exception?>? callback)
     {
-        ws.End(data, callback);
+        EndImpl(data, callback);
         return this;
     }
 
     /// <summary>Node's <c>writable.cork()</c>: buffer writes until <see cref="Uncork"/> (calls nest).</summary>
-    public void Cork() => ws.Cork();
+    public virtual void Cork() => ws.Cork();
 
     /// <summary>Node's <c>writable.uncork()</c>: flush corked writes, as one <see cref="WritevCore"/> call when available.</summary>
-    public void Uncork() => ws.Uncork();
+    public virtual void Uncork() => ws.Uncork();
 
     /// <summary>Node's <c>writable.destroy([error])</c>: pending writes fail; <c>'error'</c> (when given) then <c>'close'</c> on the next tick.</summary>
     public Writable Destroy(Exception? error = null)
     {
-        ws.BeforeDestroy();
-        StreamDestroy.Destroy(this, error);
+        DestroyImpl(error);
         return this;
     }
 
+    /// <summary>Where every public <c>Write</c> overload lands; layers that replace Node's write (OutgoingMessage) override it.</summary>
+    private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
+
+    /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
+    private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
+
+    /// <summary>Where <see cref="Destroy"/> lands.</summary>
+    private protected virtual void DestroyImpl(Exception? error)
+    {
+        ws.BeforeDestroy();
+        StreamDestroy.Destroy(this, error);
+    }
+
     /// <summary>Node's <c>writable.destroyed</c>.</summary>
-    public bool Destroyed => ws.Destroyed;
+    public virtual bool Destroyed => ws.Destroyed;
 
     /// <summary>Node's <c>writable.writable</c>: true unless ended, destroyed or errored.</summary>
-    public bool IsWritable => ws.IsWritable;
+    public virtual bool IsWritable => ws.IsWritable;
 
     /// <summary>Node's <c>writable.writableEnded</c>: <c>End()</c> was called.</summary>
-    public bool WritableEnded => ws.Ending;
+    public virtual bool WritableEnded => ws.Ending;
 
     /// <summary>Node's <c>writable.writableFinished</c>: <c>'finish'</c> is about to be or was emitted.</summary>
-    public bool WritableFinished => ws.Finished;
+    public virtual bool WritableFinished => ws.Finished;
 
     /// <summary>Node's <c>writable.writableLength</c>: bytes queued and in flight.</summary>
-    public int WritableLength => ws.Length;
+    public virtual int WritableLength => ws.Length;
 
     /// <summary>Node's <c>writable.writableHighWaterMark</c>.</summary>
     public int WritableHighWaterMark => ws.HighWaterMark;
 
     /// <summary>Node's <c>writable.writableNeedDrain</c>: a write returned false and <c>'drain'</c> has not come yet.</summary>
-    public bool WritableNeedDrain => ws.WritableNeedDrain;
+    public virtual bool WritableNeedDrain => ws.WritableNeedDrain;
 
     /// <summary>Node's <c>writable.writableCorked</c>: how many <see cref="Uncork"/> calls are needed.</summary>
-    public int WritableCorked => ws.Corked;
+    public virtual int WritableCorked => ws.Corked;
 
     /// <summary>Node's <c>writable.writableAborted</c>: destroyed or errored before <c>'finish'</c>.</summary>
     public bool WritableAborted => (ws.Destroyed || ws.Errored is not null) && !ws.Finished;
@@ -237,7 +249,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
 
     bool IStreamHost.AllowHalfOpen => true;
 
-    void IStreamHost.DestroyFromState(Exception? error) => Destroy(error);
+    void IStreamHost.DestroyFromState(Exception? error) => DestroyImpl(error);
 
     void IStreamHost.EndFromState() => End();
 
