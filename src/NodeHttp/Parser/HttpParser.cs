@@ -360,7 +360,8 @@ public sealed partial class HttpParser
         {
             return rc;
         }
-        if (_span != SpanKind.None)
+        // An open span hands over what this input holds of it; an empty piece is not reported.
+        if (_span != SpanKind.None && _spanStart < data.Length)
         {
             int start = _spanStart;
             rc = EmitSpan(ref callbacks, _span, data, start, data.Length);
