@@ -142,7 +142,7 @@ public sealed partial class HttpParser
                     goto case State.UrlPath;
                 }
                 if ((Class[c] & Alpha) != 0) goto case State.UrlSchema;
-                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Unexpected start char in url", p);
 
             case State.UrlSchema:
@@ -159,7 +159,7 @@ public sealed partial class HttpParser
                     _index = 0;
                     goto case State.UrlSchemaDelim;
                 }
-                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Unexpected char in url schema", p);
 
             case State.UrlSchemaDelim:
@@ -180,11 +180,7 @@ public sealed partial class HttpParser
                     }
                     if (_index == 0 && (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f'))
                     {
-                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
-                    }
-                    if (_index == 1 && (c == '\t' || c == '\f'))
-                    {
-                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                     }
                     _index = 0;
                     return Fail(HpeCode.InvalidUrl, "Unexpected char in url schema", p);
@@ -225,7 +221,7 @@ public sealed partial class HttpParser
                     goto case State.UrlQuery;
                 }
                 if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Unexpected char in url server", p);
             }
 
@@ -250,7 +246,7 @@ public sealed partial class HttpParser
                     goto case State.UrlFragment;
                 }
                 if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url path", p);
 
             case State.UrlQuery:
@@ -267,7 +263,7 @@ public sealed partial class HttpParser
                     goto case State.UrlFragment;
                 }
                 if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url query", p);
 
             case State.UrlFragment:
@@ -279,7 +275,7 @@ public sealed partial class HttpParser
                     p++;
                 }
                 if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url fragment start", p);
 
             UrlEnd:
