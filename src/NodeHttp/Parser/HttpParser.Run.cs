@@ -284,17 +284,24 @@ public sealed partial class HttpParser
                 if (c == ' ')
                 {
                     p++;
-                    _pos = p;
-                    if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqHttpStart, Callback.UrlComplete);
-                    goto case State.ReqHttpStart;
+                    goto case State.UrlToHttp;
                 }
                 if (c == LF)
                 {
                     p++;
-                    goto ToHttp09;
+                    goto case State.UrlToHttp09;
                 }
                 _index = 0;
                 goto case State.UrlSkipLfToHttp09;
+
+            // llhttp's url exits still refuse a TAB or FF as the next byte.
+            case State.UrlToHttp:
+                if (p == len) return Suspend(State.UrlToHttp);
+                c = data[p];
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                _pos = p;
+                if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqHttpStart, Callback.UrlComplete);
+                goto case State.ReqHttpStart;
 
             case State.UrlSkipLfToHttp09:
                 while (true)
@@ -313,7 +320,12 @@ public sealed partial class HttpParser
                         break;
                     }
                 }
-            ToHttp09:
+                goto case State.UrlToHttp09;
+
+            case State.UrlToHttp09:
+                if (p == len) return Suspend(State.UrlToHttp09);
+                c = data[p];
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 _major = 0;
                 _minor = 9;
                 _pos = p;

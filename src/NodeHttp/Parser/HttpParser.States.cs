@@ -24,6 +24,8 @@ public sealed partial class HttpParser
         UrlQuery,
         UrlFragment,
         UrlSkipLfToHttp09,
+        UrlToHttp,
+        UrlToHttp09,
         ReqHttpStart,
         ReqAfterHttpStart,
         ReqProtocolCheck,

@@ -95,7 +95,8 @@ internal sealed class DifferentialCaseGenerator(int seed)
     private string Eol() => rng.Next(40) switch
     {
         0 when rng.Next(4) == 0 => "\n",
-        1 when rng.Next(4) == 0 => "\r",
+        1 when rng.Next(4) == 0 => "\r\r\n",
+        2 when rng.Next(4) == 0 => "\r",
         _ => "\r\n",
     };
 
@@ -116,7 +117,7 @@ internal sealed class DifferentialCaseGenerator(int seed)
     {
         string status = Pick(Statuses);
         string version = rng.Next(4) != 0 ? ResponseVersions[rng.Next(3)] : Pick(ResponseVersions);
-        var head = new StringBuilder($"{version} {status}{Eol()}");
+        var head = new StringBuilder($"{version} {status}{(rng.Next(40) == 0 ? "\n" : "\r\n")}");
         int code = int.TryParse(status.Split(' ')[0], out int c) ? c : 0;
         return Finish(head, isRequest: false, status: code);
     }

@@ -24,9 +24,14 @@ public sealed class HttpParserDifferentialTests(ITestOutputHelper output)
         var timeout = TimeSpan.FromSeconds(Math.Max(30, count / 200));
         var expected = NodeParserOracle.Run(cases, timeout);
 
-        int mismatches = 0, errors = 0, upgrades = 0;
+        int mismatches = 0, errors = 0, upgrades = 0, versionDifferences = 0;
         for (int i = 0; i < cases.Count; i++)
         {
+            if (ChangedSinceNodesLlhttp(cases[i]))
+            {
+                versionDifferences++;
+                continue;
+            }
             var actual = NodeParserOracle.RunManaged(cases[i]);
             if (expected[i].Result.StartsWith("HPE_", StringComparison.Ordinal))
             {
@@ -49,7 +54,27 @@ public sealed class HttpParserDifferentialTests(ITestOutputHelper output)
             }
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"differential: {cases.Count} cases (seed {seed}), {errors} parse errors, {upgrades} upgrades, {mismatches} mismatches"));
+            $"differential: {cases.Count} cases (seed {seed}), {errors} parse errors, {upgrades} upgrades, {mismatches} mismatches, {versionDifferences} left out (llhttp 9.3.1/9.4.2 change)"));
         Assert.Equal(0, mismatches);
+    }
+
+    /// <summary>
+    /// Inputs whose treatment changed between Node 20's llhttp (9.3.1) and the 9.4.2 NodeHttp follows: a TAB after a
+    /// Content-Length value (llhttp#810) or a Connection token (llhttp#866), and a status line ending in CR CR (llhttp#865).
+    /// </summary>
+    private static bool ChangedSinceNodesLlhttp(DifferentialCase c)
+    {
+        byte[] all = [.. c.Pieces.SelectMany(p => p)];
+        string text = System.Text.Encoding.Latin1.GetString(all);
+        string[] lines = text.Split('\n');
+        if (c.Type == HttpParserType.Response && lines.Any(l => l.StartsWith("HTTP", StringComparison.Ordinal) && l.Contains("\r\r", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+        return lines.Any(l =>
+            (l.StartsWith("content-length", StringComparison.OrdinalIgnoreCase)
+             || l.StartsWith("connection", StringComparison.OrdinalIgnoreCase)
+             || l.StartsWith("proxy-connection", StringComparison.OrdinalIgnoreCase))
+            && l.Contains('\t', StringComparison.Ordinal));
     }
 }
