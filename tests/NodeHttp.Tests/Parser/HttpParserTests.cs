@@ -432,3 +432,26 @@ public sealed class HttpParserTests
         Assert.Equal(2200, cb.Messages);
     }
 }
+
+/// <summary>Header names the http layer can key without making strings.</summary>
+public sealed class KnownHeaderNamesTests
+{
+    [Theory]
+    [InlineData("Content-Type", "content-type")]
+    [InlineData("HOST", "host")]
+    [InlineData("user-agent", "user-agent")]
+    [InlineData("Sec-WebSocket-Key", "sec-websocket-key")]
+    public void FindsCachedLowerCaseName(string raw, string expected)
+    {
+        string? found = KnownHeaderNames.Find(System.Text.Encoding.ASCII.GetBytes(raw));
+        Assert.Equal(expected, found);
+        Assert.Same(found, KnownHeaderNames.Find(System.Text.Encoding.ASCII.GetBytes(raw.ToUpperInvariant())));
+    }
+
+    [Theory]
+    [InlineData("X-Custom")]
+    [InlineData("Hosts")]
+    [InlineData("")]
+    [InlineData("a-very-long-header-name-that-is-not-known-anywhere")]
+    public void UnknownNamesAreNull(string raw) => Assert.Null(KnownHeaderNames.Find(System.Text.Encoding.ASCII.GetBytes(raw)));
+}
