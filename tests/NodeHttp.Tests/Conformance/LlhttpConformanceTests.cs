@@ -11,7 +11,8 @@ public sealed class LlhttpConformanceTests(ITestOutputHelper output)
     public static TheoryData<string> VectorIds()
     {
         var data = new TheoryData<string>();
-        foreach (var v in LlhttpVectors.All)
+        // url.md vectors are listed by AllVectorsPassCount as not run, not counted here as passes.
+        foreach (var v in LlhttpVectors.All.Where(v => LlhttpVectorRunner.NotApplicable(v) is null))
         {
             data.Add(v.Id);
         }
@@ -23,12 +24,6 @@ public sealed class LlhttpConformanceTests(ITestOutputHelper output)
     public void Vector(string id)
     {
         var v = LlhttpVectors.Get(id);
-        string? skip = LlhttpVectorRunner.NotApplicable(v);
-        if (skip is not null)
-        {
-            output.WriteLine("not run: " + skip);
-            return;
-        }
         string? failure = LlhttpVectorRunner.Run(v);
         Assert.True(failure is null, $"{id}\n{failure}");
     }
@@ -58,6 +53,10 @@ public sealed class LlhttpConformanceTests(ITestOutputHelper output)
         foreach (string id in failed)
         {
             output.WriteLine("failed: " + id);
+        }
+        foreach (var v in LlhttpVectors.All.Where(v => LlhttpVectorRunner.NotApplicable(v) is not null))
+        {
+            output.WriteLine($"not run: {v.Id}: {LlhttpVectorRunner.NotApplicable(v)}");
         }
         Assert.Equal(272, LlhttpVectors.All.Count);
         Assert.True(pass >= KnownPassing, $"{pass} vectors pass, expected at least {KnownPassing}; failing: {string.Join(", ", failed)}");
