@@ -2,6 +2,8 @@ using System.Text;
 
 namespace NodeHttp.Tests.Net;
 
+// Asserts that nothing is read while the sink refuses data, which needs a quiet machine to mean anything.
+[Collection("Timing")]
 public class NetHooksTests
 {
     [Theory]
