@@ -1,0 +1,1417 @@
+using System.Text;
+using static NodeHttp.HttpParserTables;
+
+namespace NodeHttp;
+
+public sealed partial class HttpParser
+{
+    private const byte CR = (byte)'\r';
+    private const byte LF = (byte)'\n';
+
+    // The state machine: llhttp's graph (src/llhttp/http.ts, url.ts) walked by hand. A `match` consumes the byte
+    // before the next node runs, a `peek` does not; errors are reported at the position llhttp reports them.
+    private HpeCode Run<TCallbacks>(ReadOnlySpan<byte> data, ref TCallbacks cb)
+        where TCallbacks : struct, IHttpParserCallbacks
+    {
+        int p = 0;
+        int len = data.Length;
+        HpeCode rc;
+        int m;
+        byte c;
+
+        switch (_state)
+        {
+            // ---------------------------------------------------------------- message start
+            case State.Start:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.Start);
+                    c = data[p];
+                    if (c != CR && c != LF) break;
+                    p++;
+                }
+                if (_initialMessageCompleted)
+                {
+                    _pos = p;
+                    if ((rc = cb.OnReset()) != HpeCode.Ok) return CallbackStop(rc, p, State.AfterStart, Callback.Reset);
+                }
+                goto case State.AfterStart;
+
+            case State.AfterStart:
+                _finish = FinishUnsafe;
+                _pos = p;
+                if ((rc = cb.OnMessageBegin()) != HpeCode.Ok) return CallbackStop(rc, p, State.SwitchType, Callback.MessageBegin);
+                goto case State.SwitchType;
+
+            case State.SwitchType:
+                if (_type == HttpParserType.Request) goto case State.StartReq;
+                if (_type == HttpParserType.Response) goto case State.StartRes;
+                goto case State.StartReqOrRes;
+
+            case State.StartReqOrRes:
+                if (p == len) return Suspend(State.StartReqOrRes);
+                if (data[p] == 'H')
+                {
+                    StartSpan(SpanKind.Method, p);
+                    _index = 0;
+                    goto case State.ReqOrResMethod;
+                }
+                _type = HttpParserType.Request;
+                goto case State.StartReq;
+
+            case State.ReqOrResMethod:
+                m = TrieStep(data, ref p, HeadOrHttp, false);
+                if (m == -2) return Suspend(State.ReqOrResMethod);
+                if (m == 0)
+                {
+                    _method = HttpMethodId.Head;
+                    _type = HttpParserType.Request;
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    _pos = p;
+                    if ((rc = cb.OnMethodComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqFirstSpaceBeforeUrl, Callback.MethodComplete);
+                    goto case State.ReqFirstSpaceBeforeUrl;
+                }
+                if (m == 1)
+                {
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    _type = HttpParserType.Response;
+                    StartSpan(SpanKind.Version, p);
+                    _state = State.ResHttpMajor;
+                    goto case State.ResHttpMajor;
+                }
+                return Fail(HpeCode.InvalidConstant, "Invalid word encountered", p);
+
+            // ---------------------------------------------------------------- request line
+            case State.StartReq:
+                StartSpan(SpanKind.Method, p);
+                _index = 0;
+                goto case State.AfterStartReq;
+
+            case State.AfterStartReq:
+                if (p == len) return Suspend(State.AfterStartReq);
+                if (_index == 0)
+                {
+                    // The whole method and its space in this input: look it up instead of walking it.
+                    int limit = Math.Min(len - p, 16);
+                    int sp = data.Slice(p, limit).IndexOf((byte)' ');
+                    if (sp > 0 && (m = FindMethod(data.Slice(p, sp))) >= 0)
+                    {
+                        p += sp;
+                        goto MethodFound;
+                    }
+                }
+                m = TrieStep(data, ref p, MethodNames, false);
+                if (m == -2) return Suspend(State.AfterStartReq);
+                if (m < 0) return Fail(HpeCode.InvalidMethod, "Invalid method encountered", p);
+                m = (int)MethodIds[m];
+            MethodFound:
+                _method = (HttpMethodId)m;
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                _pos = p;
+                if ((rc = cb.OnMethodComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqFirstSpaceBeforeUrl, Callback.MethodComplete);
+                goto case State.ReqFirstSpaceBeforeUrl;
+
+            case State.ReqFirstSpaceBeforeUrl:
+                if (p == len) return Suspend(State.ReqFirstSpaceBeforeUrl);
+                if (data[p] != ' ') return Fail(HpeCode.InvalidMethod, "Expected space after method", p);
+                p++;
+                goto case State.ReqSpacesBeforeUrl;
+
+            case State.ReqSpacesBeforeUrl:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.ReqSpacesBeforeUrl);
+                    if (data[p] != ' ') break;
+                    p++;
+                }
+                StartSpan(SpanKind.Url, p);
+                if (_method == HttpMethodId.Connect)
+                {
+                    _state = State.UrlServer;
+                    goto case State.UrlServer;
+                }
+                goto case State.UrlStart;
+
+            // ---------------------------------------------------------------- request target (llhttp's url.ts)
+            case State.UrlStart:
+                if (p == len) return Suspend(State.UrlStart);
+                c = data[p];
+                if (c == '/' || c == '*')
+                {
+                    p++;
+                    goto case State.UrlPath;
+                }
+                if ((Class[c] & Alpha) != 0) goto case State.UrlSchema;
+                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                return Fail(HpeCode.InvalidUrl, "Unexpected start char in url", p);
+
+            case State.UrlSchema:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.UrlSchema);
+                    c = data[p];
+                    if ((Class[c] & Alpha) == 0) break;
+                    p++;
+                }
+                if (c == ':')
+                {
+                    p++;
+                    _index = 0;
+                    goto case State.UrlSchemaDelim;
+                }
+                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                return Fail(HpeCode.InvalidUrl, "Unexpected char in url schema", p);
+
+            case State.UrlSchemaDelim:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.UrlSchemaDelim);
+                    c = data[p];
+                    if (c == '/')
+                    {
+                        p++;
+                        if (++_index == 2)
+                        {
+                            _index = 0;
+                            _state = State.UrlServer;
+                            goto case State.UrlServer;
+                        }
+                        continue;
+                    }
+                    if (_index == 0 && (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f'))
+                    {
+                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                    }
+                    if (_index == 1 && (c == '\t' || c == '\f'))
+                    {
+                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                    }
+                    _index = 0;
+                    return Fail(HpeCode.InvalidUrl, "Unexpected char in url schema", p);
+                }
+
+            case State.UrlServer:
+            case State.UrlServerWithAt:
+            {
+                bool withAt = _state == State.UrlServerWithAt;
+                while (true)
+                {
+                    if (p == len) return Suspend(withAt ? State.UrlServerWithAt : State.UrlServer);
+                    c = data[p];
+                    if ((Class[c] & UserInfo) != 0 || c == '[' || c == ']')
+                    {
+                        p++;
+                        continue;
+                    }
+                    if (c == '@')
+                    {
+                        if (withAt) return Fail(HpeCode.InvalidUrl, "Double @ in url", p);
+                        withAt = true;
+                        _state = State.UrlServerWithAt;
+                        p++;
+                        continue;
+                    }
+                    break;
+                }
+                _state = State.UrlServer;
+                if (c == '/')
+                {
+                    p++;
+                    goto case State.UrlPath;
+                }
+                if (c == '?')
+                {
+                    p++;
+                    goto case State.UrlQuery;
+                }
+                if (c == ' ' || c == CR || c == LF) goto UrlEnd;
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                return Fail(HpeCode.InvalidUrl, "Unexpected char in url server", p);
+            }
+
+            case State.UrlPath:
+                if (p == len) return Suspend(State.UrlPath);
+                m = data[p..].IndexOfAnyExcept(UrlValues);
+                if (m < 0)
+                {
+                    p = len;
+                    return Suspend(State.UrlPath);
+                }
+                p += m;
+                c = data[p];
+                if (c == '?')
+                {
+                    p++;
+                    goto case State.UrlQuery;
+                }
+                if (c == '#')
+                {
+                    p++;
+                    goto case State.UrlFragment;
+                }
+                if (c == ' ' || c == CR || c == LF) goto UrlEnd;
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                return Fail(HpeCode.InvalidUrl, "Invalid char in url path", p);
+
+            case State.UrlQuery:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.UrlQuery);
+                    c = data[p];
+                    if ((Class[c] & UrlChar) == 0 && c != '?') break;
+                    p++;
+                }
+                if (c == '#')
+                {
+                    p++;
+                    goto case State.UrlFragment;
+                }
+                if (c == ' ' || c == CR || c == LF) goto UrlEnd;
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                return Fail(HpeCode.InvalidUrl, "Invalid char in url query", p);
+
+            case State.UrlFragment:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.UrlFragment);
+                    c = data[p];
+                    if ((Class[c] & UrlChar) == 0 && c != '?' && c != '#') break;
+                    p++;
+                }
+                if (c == ' ' || c == CR || c == LF) goto UrlEnd;
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                return Fail(HpeCode.InvalidUrl, "Invalid char in url fragment start", p);
+
+            UrlEnd:
+                // c is the byte ending the target: a space (HTTP/1.x follows) or CR/LF (HTTP/0.9).
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                if (c == ' ')
+                {
+                    p++;
+                    _pos = p;
+                    if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqHttpStart, Callback.UrlComplete);
+                    goto case State.ReqHttpStart;
+                }
+                if (c == LF)
+                {
+                    p++;
+                    goto ToHttp09;
+                }
+                _index = 0;
+                goto case State.UrlSkipLfToHttp09;
+
+            case State.UrlSkipLfToHttp09:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.UrlSkipLfToHttp09);
+                    c = data[p];
+                    if (c != (_index == 0 ? CR : LF))
+                    {
+                        _index = 0;
+                        return Fail(HpeCode.InvalidUrl, "Expected CRLF", p);
+                    }
+                    p++;
+                    if (++_index == 2)
+                    {
+                        _index = 0;
+                        break;
+                    }
+                }
+            ToHttp09:
+                _major = 0;
+                _minor = 9;
+                _pos = p;
+                if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeadersStart, Callback.UrlComplete);
+                goto case State.HeadersStart;
+
+            case State.ReqHttpStart:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.ReqHttpStart);
+                    if (data[p] != ' ') break;
+                    p++;
+                }
+                StartSpan(SpanKind.Protocol, p);
+                _index = 0;
+                goto case State.ReqAfterHttpStart;
+
+            case State.ReqAfterHttpStart:
+                m = TrieStep(data, ref p, Protocols, false);
+                if (m == -2) return Suspend(State.ReqAfterHttpStart);
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                if (m < 0) return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);
+                (_protocolMethods, _protocolReason) = m switch
+                {
+                    0 => (HttpMethodsMask, "Invalid method for HTTP/x.x request"),
+                    1 => (RtspMethodsMask, "Invalid method for RTSP/x.x request"),
+                    _ => (IceMethodsMask, "Expected SOURCE method for ICE/x.x request"),
+                };
+                _pos = p;
+                if ((rc = cb.OnProtocolComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqProtocolCheck, Callback.ProtocolComplete);
+                goto case State.ReqProtocolCheck;
+
+            case State.ReqProtocolCheck:
+                if ((_protocolMethods & (1UL << (int)_method)) == 0) return Fail(HpeCode.InvalidConstant, _protocolReason!, p);
+                goto case State.ReqAfterProtocol;
+
+            case State.ReqAfterProtocol:
+                if (p == len) return Suspend(State.ReqAfterProtocol);
+                if (data[p] != '/') return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);
+                p++;
+                StartSpan(SpanKind.Version, p);
+                _state = State.ReqHttpMajor;
+                goto case State.ReqHttpMajor;
+
+            case State.ReqHttpMajor:
+            case State.ResHttpMajor:
+            {
+                bool req = _state == State.ReqHttpMajor;
+                if (p == len) return HpeCode.Ok;
+                c = data[p];
+                if (!IsDigit(c))
+                {
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    return Fail(HpeCode.InvalidVersion, "Invalid major version", p);
+                }
+                _major = (byte)(c - '0');
+                p++;
+                _state = req ? State.ReqHttpDot : State.ResHttpDot;
+                goto case State.ReqHttpDot;
+            }
+
+            case State.ReqHttpDot:
+            case State.ResHttpDot:
+                if (p == len) return HpeCode.Ok;
+                if (data[p] != '.')
+                {
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    return Fail(HpeCode.InvalidVersion, "Expected dot", p);
+                }
+                p++;
+                _state = _state == State.ReqHttpDot ? State.ReqHttpMinor : State.ResHttpMinor;
+                goto case State.ReqHttpMinor;
+
+            case State.ReqHttpMinor:
+            case State.ResHttpMinor:
+            {
+                if (p == len) return HpeCode.Ok;
+                c = data[p];
+                if (!IsDigit(c))
+                {
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    return Fail(HpeCode.InvalidVersion, "Invalid minor version", p);
+                }
+                _minor = (byte)(c - '0');
+                p++;
+                if (!IsLenient(LenientFlags.Version)
+                    && !((_major == 0 && _minor == 9) || (_major == 1 && _minor <= 1) || (_major == 2 && _minor == 0)))
+                {
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    return Fail(HpeCode.InvalidVersion, "Invalid HTTP version", p);
+                }
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                _pos = p;
+                if (_state == State.ReqHttpMinor)
+                {
+                    if ((rc = cb.OnVersionComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqVersionDone, Callback.VersionComplete);
+                    goto case State.ReqVersionDone;
+                }
+                if ((rc = cb.OnVersionComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ResAfterVersion, Callback.VersionComplete);
+                goto case State.ResAfterVersion;
+            }
+
+            case State.ReqVersionDone:
+                if (_method == HttpMethodId.Pri)
+                {
+                    _index = 0;
+                    goto case State.ReqPriUpgrade;
+                }
+                goto case State.ReqHttpComplete;
+
+            case State.ReqHttpComplete:
+                if (p == len) return Suspend(State.ReqHttpComplete);
+                c = data[p];
+                if (c == CR)
+                {
+                    p++;
+                    goto case State.ReqHttpCompleteCrlf;
+                }
+                if (c == LF)
+                {
+                    p++;
+                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ReqHttpCompleteCrlf;
+                    return Fail(HpeCode.InvalidVersion, "Expected CRLF after version", p);
+                }
+                return Fail(HpeCode.InvalidVersion, "Expected CRLF after version", p);
+
+            case State.ReqHttpCompleteCrlf:
+                if (p == len) return Suspend(State.ReqHttpCompleteCrlf);
+                if (data[p] == LF)
+                {
+                    p++;
+                    goto case State.HeadersStart;
+                }
+                if (IsLenient(LenientFlags.OptionalLfAfterCr)) goto case State.HeadersStart;
+                return Fail(HpeCode.Strict, "Expected CRLF after version", p);
+
+            case State.ReqPriUpgrade:
+                m = TrieStep(data, ref p, H2Preface, false);
+                if (m == -2) return Suspend(State.ReqPriUpgrade);
+                if (m < 0) return Fail(HpeCode.InvalidVersion, "Expected HTTP/2 Connection Preface", p);
+                return Fail(HpeCode.PausedH2Upgrade, "Pause on PRI/Upgrade", p);
+
+            // ---------------------------------------------------------------- status line
+            case State.StartRes:
+                StartSpan(SpanKind.Protocol, p);
+                _index = 0;
+                goto case State.ResAfterStart;
+
+            case State.ResAfterStart:
+                m = TrieStep(data, ref p, Protocols, false);
+                if (m == -2) return Suspend(State.ResAfterStart);
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                if (m < 0) return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);
+                _pos = p;
+                if ((rc = cb.OnProtocolComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ResAfterProtocol, Callback.ProtocolComplete);
+                goto case State.ResAfterProtocol;
+
+            case State.ResAfterProtocol:
+                if (p == len) return Suspend(State.ResAfterProtocol);
+                if (data[p] != '/') return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);
+                p++;
+                StartSpan(SpanKind.Version, p);
+                _state = State.ResHttpMajor;
+                goto case State.ResHttpMajor;
+
+            case State.ResAfterVersion:
+                if (p == len) return Suspend(State.ResAfterVersion);
+                if (data[p] != ' ') return Fail(HpeCode.InvalidVersion, "Expected space after version", p);
+                p++;
+                _statusCode = 0;
+                _state = State.ResStatusDigit1;
+                goto case State.ResStatusDigit1;
+
+            case State.ResStatusDigit1:
+            case State.ResStatusDigit2:
+            case State.ResStatusDigit3:
+            {
+                State s = _state;
+                while (true)
+                {
+                    if (p == len) return Suspend(s);
+                    c = data[p];
+                    if (!IsDigit(c)) return Fail(HpeCode.InvalidStatus, "Invalid status code", p);
+                    _statusCode = _statusCode * 10 + (c - '0');
+                    p++;
+                    if (s == State.ResStatusDigit3) break;
+                    s++;
+                }
+                goto case State.ResStatusOtherwise;
+            }
+
+            case State.ResStatusOtherwise:
+                if (p == len) return Suspend(State.ResStatusOtherwise);
+                c = data[p];
+                if (c == ' ')
+                {
+                    p++;
+                    StartSpan(SpanKind.Status, p);
+                    goto case State.ResStatus;
+                }
+                if (c == CR)
+                {
+                    p++;
+                    goto case State.ResLineAlmostDone;
+                }
+                if (c == LF)
+                {
+                    p++;
+                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto StatusComplete;
+                    return Fail(HpeCode.InvalidStatus, "Invalid response status", p);
+                }
+                return Fail(HpeCode.InvalidStatus, "Invalid response status", p);
+
+            case State.ResStatus:
+                if (p == len) return Suspend(State.ResStatus);
+                m = data[p..].IndexOfAny(CrLf);
+                if (m < 0)
+                {
+                    p = len;
+                    return Suspend(State.ResStatus);
+                }
+                p += m;
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
+                c = data[p];
+                p++;
+                if (c == CR) goto case State.ResLineAlmostDone;
+                if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto StatusComplete;
+                return Fail(HpeCode.CrExpected, "Missing expected CR after response line", p);
+
+            case State.ResLineAlmostDone:
+                if (p == len) return Suspend(State.ResLineAlmostDone);
+                if (data[p] == LF)
+                {
+                    p++;
+                    goto StatusComplete;
+                }
+                if (IsLenient(LenientFlags.OptionalLfAfterCr)) goto StatusComplete;
+                return Fail(HpeCode.Strict, "Expected LF after CR", p);
+
+            StatusComplete:
+                _pos = p;
+                if ((rc = cb.OnStatusComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeadersStart, Callback.StatusComplete);
+                goto case State.HeadersStart;
+
+            // ---------------------------------------------------------------- header names
+            case State.HeadersStart:
+                if (p == len) return Suspend(State.HeadersStart);
+                if (data[p] == ' ')
+                {
+                    p++;
+                    if (IsLenient(LenientFlags.Headers)) goto case State.HeaderFieldStart;
+                    return Fail(HpeCode.UnexpectedSpace, "Unexpected space after start line", p);
+                }
+                goto case State.HeaderFieldStart;
+
+            case State.HeaderFieldStart:
+                if (p == len) return Suspend(State.HeaderFieldStart);
+                c = data[p];
+                if (c == CR)
+                {
+                    p++;
+                    goto case State.HeadersAlmostDone;
+                }
+                if (c == LF)
+                {
+                    p++;
+                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto CheckTrailing;
+                    return Fail(HpeCode.InvalidHeaderToken, "Invalid header field char", p);
+                }
+                if (c == ':') return Fail(HpeCode.InvalidHeaderToken, "Invalid header token", p);
+                StartSpan(SpanKind.HeaderField, p);
+                _index = 0;
+                goto case State.HeaderField;
+
+            case State.HeaderField:
+                if (p == len) return Suspend(State.HeaderField);
+                if (_index == 0)
+                {
+                    // With the whole name in this input, its length says whether it can be one llhttp watches.
+                    m = data[p..].IndexOfAnyExcept(TokenValues);
+                    if (m >= 0)
+                    {
+                        _headerState = m switch
+                        {
+                            7 => Ascii.EqualsIgnoreCase(data.Slice(p, 7), "upgrade"u8) ? HsUpgrade : HsGeneral,
+                            10 => Ascii.EqualsIgnoreCase(data.Slice(p, 10), "connection"u8) ? HsConnection : HsGeneral,
+                            14 => Ascii.EqualsIgnoreCase(data.Slice(p, 14), "content-length"u8) ? HsContentLength : HsGeneral,
+                            16 => Ascii.EqualsIgnoreCase(data.Slice(p, 16), "proxy-connection"u8) ? HsConnection : HsGeneral,
+                            17 => Ascii.EqualsIgnoreCase(data.Slice(p, 17), "transfer-encoding"u8) ? HsTransferEncoding : HsGeneral,
+                            _ => HsGeneral,
+                        };
+                        p += m;
+                        if (_headerState != HsGeneral) goto case State.HeaderFieldColon;
+                        goto case State.HeaderFieldGeneral;
+                    }
+                }
+                m = TrieStep(data, ref p, SpecialHeaders, true);
+                if (m == -2) return Suspend(State.HeaderField);
+                if (m < 0)
+                {
+                    _headerState = HsGeneral;
+                    goto case State.HeaderFieldGeneral;
+                }
+                _headerState = SpecialHeaderStates[m];
+                goto case State.HeaderFieldColon;
+
+            case State.HeaderFieldColon:
+                if (p == len) return Suspend(State.HeaderFieldColon);
+                c = data[p];
+                if (c == ' ')
+                {
+                    if (IsLenient(LenientFlags.Headers)) goto case State.HeaderFieldColonDiscardWs;
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
+                    return Fail(HpeCode.InvalidHeaderToken, "Invalid header field char", p + 1);
+                }
+                if (c == ':') goto HeaderFieldEnd;
+                _headerState = HsGeneral;
+                goto case State.HeaderFieldGeneral;
+
+            case State.HeaderFieldColonDiscardWs:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderFieldColonDiscardWs);
+                    if (data[p] != ' ') break;
+                    p++;
+                }
+                goto case State.HeaderFieldColon;
+
+            case State.HeaderFieldGeneral:
+                if (p == len) return Suspend(State.HeaderFieldGeneral);
+                m = data[p..].IndexOfAnyExcept(TokenValues);
+                if (m < 0)
+                {
+                    p = len;
+                    return Suspend(State.HeaderFieldGeneral);
+                }
+                p += m;
+                if (data[p] != ':') return Fail(HpeCode.InvalidHeaderToken, "Invalid header token", p);
+            HeaderFieldEnd:
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
+                p++;
+                _pos = p;
+                if ((rc = cb.OnHeaderFieldComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeaderFieldCompleteCheck, Callback.HeaderFieldComplete);
+                goto case State.HeaderFieldCompleteCheck;
+
+            case State.HeaderFieldCompleteCheck:
+                if (_headerState == HsTransferEncoding)
+                {
+                    if ((_flags & ParserFlags.ContentLength) != 0 && !IsLenient(LenientFlags.ChunkedLength))
+                    {
+                        return Fail(HpeCode.InvalidTransferEncoding, "Transfer-Encoding can't be present with Content-Length", p);
+                    }
+                }
+                else if (_headerState == HsContentLength)
+                {
+                    if ((_flags & ParserFlags.TransferEncoding) != 0 && !IsLenient(LenientFlags.ChunkedLength))
+                    {
+                        return Fail(HpeCode.InvalidContentLength, "Content-Length can't be present with Transfer-Encoding", p);
+                    }
+                }
+                goto case State.HeaderValueDiscardWs;
+
+            // ---------------------------------------------------------------- header values
+            case State.HeaderValueDiscardWs:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueDiscardWs);
+                    c = data[p];
+                    if (c != ' ' && c != '\t') break;
+                    p++;
+                }
+                if (c == CR)
+                {
+                    p++;
+                    goto case State.HeaderValueDiscardWsAlmostDone;
+                }
+                if (c == LF)
+                {
+                    p++;
+                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.HeaderValueDiscardLws;
+                    return Fail(HpeCode.InvalidHeaderToken, "Invalid header value char", p);
+                }
+                StartSpan(SpanKind.HeaderValue, p);
+                goto case State.HeaderValueStart;
+
+            case State.HeaderValueDiscardWsAlmostDone:
+                if (p == len) return Suspend(State.HeaderValueDiscardWsAlmostDone);
+                if (data[p] == LF)
+                {
+                    p++;
+                    goto case State.HeaderValueDiscardLws;
+                }
+                if (IsLenient(LenientFlags.Headers)) goto case State.HeaderValueDiscardLws;
+                return Fail(HpeCode.Strict, "Expected LF after CR", p);
+
+            case State.HeaderValueDiscardLws:
+                if (p == len) return Suspend(State.HeaderValueDiscardLws);
+                c = data[p];
+                if (c == ' ' || c == '\t')
+                {
+                    p++;
+                    if (IsLenient(LenientFlags.Headers)) goto case State.HeaderValueDiscardWs;
+                    return Fail(HpeCode.InvalidHeaderToken, "Invalid header value char", p);
+                }
+                if (_headerState == HsContentLength) return Fail(HpeCode.InvalidContentLength, "Empty Content-Length", p);
+                SetHeaderFlags();
+                StartSpan(SpanKind.HeaderValue, p);
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                goto HeaderValueComplete;
+
+            case State.HeaderValueStart:
+                if (_headerState == HsUpgrade)
+                {
+                    _flags |= ParserFlags.Upgrade;
+                    _headerState = HsGeneral;
+                    goto case State.HeaderValue;
+                }
+                if (_headerState == HsTransferEncoding)
+                {
+                    if ((_flags & ParserFlags.Chunked) != 0 && _type == HttpParserType.Request && !IsLenient(LenientFlags.TransferEncoding))
+                    {
+                        goto InvalidTransferEncodingValue;
+                    }
+                    _flags |= ParserFlags.TransferEncoding;
+                    _flags &= ~ParserFlags.Chunked;
+                    _index = 0;
+                    goto case State.HeaderValueTeChunked;
+                }
+                if (_headerState == HsContentLength)
+                {
+                    if ((_flags & ParserFlags.ContentLength) != 0) return Fail(HpeCode.UnexpectedContentLength, "Duplicate Content-Length", p);
+                    goto case State.HeaderValueContentLength;
+                }
+                if (_headerState == HsConnection)
+                {
+                    _index = 0;
+                    goto case State.HeaderValueConnection;
+                }
+                goto case State.HeaderValue;
+
+            InvalidTransferEncodingValue:
+                // llhttp ends the value span and reports the error one byte on.
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
+                return Fail(HpeCode.InvalidTransferEncoding, "Invalid `Transfer-Encoding` header value", p + 1);
+
+            case State.HeaderValue:
+                if (p == len) return Suspend(State.HeaderValue);
+                m = data[p..].IndexOfAnyExcept(HeaderValueValues);
+                if (m < 0)
+                {
+                    p = len;
+                    return Suspend(State.HeaderValue);
+                }
+                p += m;
+                goto case State.HeaderValueOtherwise;
+
+            case State.HeaderValueOtherwise:
+                if (p == len) return Suspend(State.HeaderValueOtherwise);
+                c = data[p];
+                if (c == CR)
+                {
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
+                    p++;
+                    goto case State.HeaderValueAlmostDone;
+                }
+                if (c == LF)
+                {
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.HeaderValueAlmostDone;
+                    return Fail(HpeCode.CrExpected, "Missing expected CR after header value", p);
+                }
+                if (IsLenient(LenientFlags.Headers)) goto case State.HeaderValueLenient;
+                if (IsLenient(LenientFlags.HeaderValueRelaxed) && (Class[c] & Relaxed) != 0) goto case State.HeaderValueRelaxed;
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                return Fail(HpeCode.InvalidHeaderToken, "Invalid header value char", p);
+
+            case State.HeaderValueLenient:
+                if (p == len) return Suspend(State.HeaderValueLenient);
+                m = data[p..].IndexOfAny(CrLf);
+                if (m < 0)
+                {
+                    p = len;
+                    return Suspend(State.HeaderValueLenient);
+                }
+                p += m;
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, data[p] == CR ? p + 1 : p);
+                if (data[p] == CR) p++;
+                goto case State.HeaderValueAlmostDone;
+
+            case State.HeaderValueRelaxed:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueRelaxed);
+                    if ((Class[data[p]] & Relaxed) == 0) break;
+                    p++;
+                }
+                goto case State.HeaderValueOtherwise;
+
+            case State.HeaderValueTeChunked:
+                m = TrieStep(data, ref p, Chunked, true);
+                if (m == -2) return Suspend(State.HeaderValueTeChunked);
+                if (m < 0) goto case State.HeaderValueTeToken;
+                goto case State.HeaderValueTeChunkedLast;
+
+            case State.HeaderValueTeChunkedLast:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueTeChunkedLast);
+                    c = data[p];
+                    if (c != ' ') break;
+                    p++;
+                }
+                if (c == CR || c == LF)
+                {
+                    _headerState = HsTransferEncodingChunked;
+                    goto case State.HeaderValueOtherwise;
+                }
+                if (c == ',')
+                {
+                    if (_type == HttpParserType.Request && !IsLenient(LenientFlags.TransferEncoding)) goto InvalidTransferEncodingValue;
+                    _index = 0;
+                    goto case State.HeaderValueTeChunked;
+                }
+                goto case State.HeaderValueTeToken;
+
+            case State.HeaderValueTeToken:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueTeToken);
+                    c = data[p];
+                    if (c == ',')
+                    {
+                        p++;
+                        goto case State.HeaderValueTeTokenOws;
+                    }
+                    if ((Class[c] & ConnToken) == 0) break;
+                    p++;
+                }
+                _headerState = HsGeneral;
+                goto case State.HeaderValue;
+
+            case State.HeaderValueTeTokenOws:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueTeTokenOws);
+                    c = data[p];
+                    if (c != ' ' && c != '\t') break;
+                    p++;
+                }
+                _index = 0;
+                goto case State.HeaderValueTeChunked;
+
+            case State.HeaderValueContentLength:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueContentLength);
+                    c = data[p];
+                    if (!IsDigit(c)) break;
+                    p++;
+                    if (!MulAdd(ref _contentLength, 10, c - '0'))
+                    {
+                        if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                        return Fail(HpeCode.InvalidContentLength, "Content-Length overflow", p);
+                    }
+                }
+                goto case State.HeaderValueContentLengthWs;
+
+            case State.HeaderValueContentLengthWs:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueContentLengthWs);
+                    c = data[p];
+                    if (c != ' ' && c != '\t') break;
+                    p++;
+                }
+                if (c == CR || c == LF)
+                {
+                    _flags |= ParserFlags.ContentLength;
+                    goto case State.HeaderValueOtherwise;
+                }
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                return Fail(HpeCode.InvalidContentLength, "Invalid character in Content-Length", p);
+
+            case State.HeaderValueConnection:
+                if (_index == 0)
+                {
+                    while (true)
+                    {
+                        if (p == len) return Suspend(State.HeaderValueConnection);
+                        c = data[p];
+                        if (c != ' ' && c != '\t') break;
+                        p++;
+                    }
+                }
+                m = TrieStep(data, ref p, ConnectionTokens, true);
+                if (m == -2) return Suspend(State.HeaderValueConnection);
+                if (m < 0) goto case State.HeaderValueConnectionToken;
+                _headerState = m switch
+                {
+                    0 => HsConnectionClose,
+                    1 => HsConnectionUpgrade,
+                    _ => HsConnectionKeepAlive,
+                };
+                goto case State.HeaderValueConnectionWs;
+
+            case State.HeaderValueConnectionWs:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueConnectionWs);
+                    c = data[p];
+                    if (c != ' ' && c != '\t') break;
+                    p++;
+                }
+                if (c == ',')
+                {
+                    p++;
+                    SetHeaderFlags();
+                    _index = 0;
+                    goto case State.HeaderValueConnection;
+                }
+                if (c == CR || c == LF) goto case State.HeaderValueOtherwise;
+                _headerState = HsGeneral;
+                goto case State.HeaderValueConnectionToken;
+
+            case State.HeaderValueConnectionToken:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.HeaderValueConnectionToken);
+                    c = data[p];
+                    if (c == ',')
+                    {
+                        p++;
+                        _index = 0;
+                        goto case State.HeaderValueConnection;
+                    }
+                    if ((Class[c] & ConnToken) == 0) break;
+                    p++;
+                }
+                goto case State.HeaderValueOtherwise;
+
+            case State.HeaderValueAlmostDone:
+                if (p == len) return Suspend(State.HeaderValueAlmostDone);
+                if (data[p] != LF) return Fail(HpeCode.LfExpected, "Missing expected LF after header value", p);
+                p++;
+                goto case State.HeaderValueLws;
+
+            case State.HeaderValueLws:
+                if (p == len) return Suspend(State.HeaderValueLws);
+                c = data[p];
+                if (c == ' ' || c == '\t')
+                {
+                    if (!IsLenient(LenientFlags.Headers)) return Fail(HpeCode.InvalidHeaderToken, "Unexpected whitespace after header value", p);
+                    // obs-fold: the folded line is another piece of the same value.
+                    if (_headerState == HsTransferEncodingChunked) _headerState = HsGeneral;
+                    StartSpan(SpanKind.HeaderValue, p);
+                    goto case State.HeaderValueStart;
+                }
+                SetHeaderFlags();
+            HeaderValueComplete:
+                _pos = p;
+                if ((rc = cb.OnHeaderValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeaderFieldStart, Callback.HeaderValueComplete);
+                goto case State.HeaderFieldStart;
+
+            case State.HeadersAlmostDone:
+                if (p == len) return Suspend(State.HeadersAlmostDone);
+                if (data[p] == LF)
+                {
+                    p++;
+                    goto CheckTrailing;
+                }
+                if (IsLenient(LenientFlags.OptionalLfAfterCr)) goto CheckTrailing;
+                return Fail(HpeCode.Strict, "Expected LF after headers", p);
+
+            CheckTrailing:
+                if ((_flags & ParserFlags.Trailing) != 0)
+                {
+                    _headerBytes = 0;
+                    _pos = p;
+                    if ((rc = cb.OnChunkComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.MessageDone, Callback.ChunkComplete);
+                    goto case State.MessageDone;
+                }
+                // llhttp__before_headers_complete: an upgrade needs both headers, and for a response a 101.
+                if ((_flags & ParserFlags.Upgrade) != 0 && (_flags & ParserFlags.ConnectionUpgrade) != 0)
+                {
+                    _upgrade = _type == HttpParserType.Request || _statusCode == 101;
+                }
+                else
+                {
+                    _upgrade = _method == HttpMethodId.Connect;
+                }
+                _headerBytes = 0;
+                _pos = p;
+                switch (cb.OnHeadersComplete(this))
+                {
+                    case HeadersCompleteAction.Continue:
+                        break;
+                    case HeadersCompleteAction.SkipBody:
+                        _flags |= ParserFlags.SkipBody;
+                        break;
+                    case HeadersCompleteAction.SkipBodyUpgrade:
+                        _upgrade = true;
+                        _flags |= ParserFlags.SkipBody;
+                        break;
+                    case HeadersCompleteAction.Pause:
+                        _state = State.HeadersDone;
+                        _error = HpeCode.Paused;
+                        _reason = "Paused by on_headers_complete";
+                        _errorPos = p;
+                        return HpeCode.Paused;
+                    default:
+                        return Fail(HpeCode.CbHeadersComplete, "User callback error", p);
+                }
+                goto case State.HeadersDone;
+
+            case State.HeadersDone:
+            {
+                // llhttp__after_headers_complete (RFC 9112 section 6.3).
+                bool hasBody = (_flags & ParserFlags.Chunked) != 0 || _contentLength > 0;
+                bool response = _type == HttpParserType.Response;
+                if ((_upgrade && (_method == HttpMethodId.Connect || (_flags & ParserFlags.SkipBody) != 0 || !hasBody))
+                    || (response && _statusCode == 101))
+                {
+                    _pos = p;
+                    if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.UpgradeAfterDone, Callback.MessageComplete);
+                    goto UpgradePause;
+                }
+                if ((response && _statusCode == 100)
+                    || (_flags & ParserFlags.SkipBody) != 0
+                    || (response && _statusCode is 102 or 103 or 204 or 304))
+                {
+                    goto NoBody;
+                }
+                if ((_flags & ParserFlags.Chunked) != 0) goto case State.ChunkSizeStart;
+                if ((_flags & ParserFlags.TransferEncoding) != 0)
+                {
+                    if (_type == HttpParserType.Request && !IsLenient(LenientFlags.ChunkedLength) && !IsLenient(LenientFlags.TransferEncoding))
+                    {
+                        return Fail(HpeCode.InvalidTransferEncoding, "Request has invalid `Transfer-Encoding`", p);
+                    }
+                    goto BodyUntilEof;
+                }
+                if ((_flags & ParserFlags.ContentLength) == 0)
+                {
+                    if (MessageNeedsEof) goto BodyUntilEof;
+                    goto NoBody;
+                }
+                if (_contentLength == 0) goto NoBody;
+                StartSpan(SpanKind.Body, p);
+                _state = State.BodyIdentity;
+                goto case State.BodyIdentity;
+            }
+
+            NoBody:
+                _pos = p;
+                if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.Cleanup, Callback.MessageComplete);
+                goto case State.Cleanup;
+
+            BodyUntilEof:
+                _finish = FinishSafeWithCallback;
+                StartSpan(SpanKind.Body, p);
+                goto case State.Eof;
+
+            case State.Eof:
+                p = len;
+                return Suspend(State.Eof);
+
+            case State.BodyIdentity:
+            case State.ChunkData:
+            {
+                bool chunk = _state == State.ChunkData;
+                ulong avail = (ulong)(len - p);
+                if (avail < _contentLength)
+                {
+                    _contentLength -= avail;
+                    p = len;
+                    return Suspend(chunk ? State.ChunkData : State.BodyIdentity);
+                }
+                p += (int)_contentLength;
+                _contentLength = 0;
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                if (chunk)
+                {
+                    _index = 0;
+                    goto case State.ChunkDataAlmostDone;
+                }
+                goto case State.MessageDone;
+            }
+
+            // ---------------------------------------------------------------- chunked framing
+            case State.ChunkSizeStart:
+                _contentLength = 0;
+                goto case State.ChunkSizeDigit;
+
+            case State.ChunkSizeDigit:
+                if (p == len) return Suspend(State.ChunkSizeDigit);
+                m = HexValue(data[p]);
+                if (m < 0) return Fail(HpeCode.InvalidChunkSize, "Invalid character in chunk size", p);
+                p++;
+                if (!MulAdd(ref _contentLength, 16, m)) return Fail(HpeCode.InvalidChunkSize, "Chunk size overflow", p);
+                goto case State.ChunkSize;
+
+            case State.ChunkSize:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.ChunkSize);
+                    m = HexValue(data[p]);
+                    if (m < 0) break;
+                    p++;
+                    if (!MulAdd(ref _contentLength, 16, m)) return Fail(HpeCode.InvalidChunkSize, "Chunk size overflow", p);
+                }
+                goto case State.ChunkSizeOtherwise;
+
+            case State.ChunkSizeOtherwise:
+                if (p == len) return Suspend(State.ChunkSizeOtherwise);
+                c = data[p];
+                p++;
+                if (c == ' ' || c == '\t')
+                {
+                    if (IsLenient(LenientFlags.SpacesAfterChunkSize)) goto case State.ChunkSizeOtherwise;
+                    return Fail(HpeCode.InvalidChunkSize, "Invalid character in chunk size", p);
+                }
+                if (c == CR) goto case State.ChunkSizeAlmostDone;
+                if (c == LF)
+                {
+                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkSizeAlmostDone;
+                    return Fail(HpeCode.CrExpected, "Missing expected CR after chunk size", p);
+                }
+                if (c == ';') goto case State.ChunkExtensions;
+                return Fail(HpeCode.InvalidChunkSize, "Invalid character in chunk size", p - 1);
+
+            case State.ChunkSizeAlmostDone:
+                if (p == len) return Suspend(State.ChunkSizeAlmostDone);
+                if (data[p] == LF)
+                {
+                    p++;
+                }
+                else if (!IsLenient(LenientFlags.OptionalLfAfterCr))
+                {
+                    return Fail(HpeCode.Strict, "Expected LF after chunk size", p);
+                }
+                _headerBytes = 0;
+                _chunkExtensionBytes = 0;
+                _pos = p;
+                if ((rc = cb.OnChunkHeader()) != HpeCode.Ok) return CallbackStop(rc, p, State.ToChunk, Callback.ChunkHeader);
+                goto case State.ToChunk;
+
+            case State.ToChunk:
+                if (_contentLength == 0)
+                {
+                    _flags |= ParserFlags.Trailing;
+                    goto case State.HeaderFieldStart;
+                }
+                StartSpan(SpanKind.Body, p);
+                _state = State.ChunkData;
+                goto case State.ChunkData;
+
+            case State.ChunkExtensions:
+                if (p == len) return Suspend(State.ChunkExtensions);
+                c = data[p];
+                if (c == ' ' || c == CR) return Fail(HpeCode.Strict, "Invalid character in chunk extensions", p + 1);
+                StartSpan(SpanKind.ChunkExtensionName, p);
+                goto case State.ChunkExtensionName;
+
+            case State.ChunkExtensionName:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.ChunkExtensionName);
+                    c = data[p];
+                    if ((Class[c] & Token) == 0) break;
+                    p++;
+                }
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, c == LF ? p : p + 1);
+                if (c == '=')
+                {
+                    p++;
+                    StartSpan(SpanKind.ChunkExtensionValue, p);
+                    _pos = p;
+                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionValue, Callback.ChunkExtensionName);
+                    goto case State.ChunkExtensionValue;
+                }
+                if (c == ';' || c == CR)
+                {
+                    p++;
+                    _pos = p;
+                    State next = c == ';' ? State.ChunkExtensions : State.ChunkSizeAlmostDone;
+                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, next, Callback.ChunkExtensionName);
+                    if (c == ';') goto case State.ChunkExtensions;
+                    goto case State.ChunkSizeAlmostDone;
+                }
+                if (c == LF)
+                {
+                    _pos = p;
+                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionNameLfCheck, Callback.ChunkExtensionName);
+                    goto case State.ChunkExtensionNameLfCheck;
+                }
+                return Fail(HpeCode.Strict, "Invalid character in chunk extensions name", p + 1);
+
+            case State.ChunkExtensionNameLfCheck:
+                if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkSizeAlmostDone;
+                return Fail(HpeCode.CrExpected, "Missing expected CR after chunk extension name", p);
+
+            case State.ChunkExtensionValue:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.ChunkExtensionValue);
+                    c = data[p];
+                    if (c == '"')
+                    {
+                        p++;
+                        goto case State.ChunkExtensionQuotedValue;
+                    }
+                    if ((Class[c] & Token) == 0) break;
+                    p++;
+                }
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, c == LF ? p : p + 1);
+                if (c == ';' || c == CR)
+                {
+                    p++;
+                    _pos = p;
+                    State next = c == ';' ? State.ChunkExtensions : State.ChunkSizeAlmostDone;
+                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, next, Callback.ChunkExtensionValue);
+                    if (c == ';') goto case State.ChunkExtensions;
+                    goto case State.ChunkSizeAlmostDone;
+                }
+                if (c == LF)
+                {
+                    _pos = p;
+                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionValueLfCheck, Callback.ChunkExtensionValue);
+                    goto case State.ChunkExtensionValueLfCheck;
+                }
+                return Fail(HpeCode.Strict, "Invalid character in chunk extensions value", p + 1);
+
+            case State.ChunkExtensionValueLfCheck:
+                if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkSizeAlmostDone;
+                return Fail(HpeCode.CrExpected, "Missing expected CR after chunk extension value", p);
+
+            case State.ChunkExtensionQuotedValue:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.ChunkExtensionQuotedValue);
+                    c = data[p];
+                    if ((Class[c] & QdText) == 0) break;
+                    p++;
+                }
+                if (c == '"')
+                {
+                    p++;
+                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    _pos = p;
+                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionQuotedValueDone, Callback.ChunkExtensionValue);
+                    goto case State.ChunkExtensionQuotedValueDone;
+                }
+                if (c == '\\')
+                {
+                    p++;
+                    goto case State.ChunkExtensionQuotedValuePair;
+                }
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
+                return Fail(HpeCode.Strict, "Invalid character in chunk extensions quoted value", p + 1);
+
+            case State.ChunkExtensionQuotedValuePair:
+                if (p == len) return Suspend(State.ChunkExtensionQuotedValuePair);
+                c = data[p];
+                if ((Class[c] & HeaderChar) != 0)
+                {
+                    p++;
+                    goto case State.ChunkExtensionQuotedValue;
+                }
+                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
+                return Fail(HpeCode.Strict, "Invalid quoted-pair in chunk extensions quoted value", p + 1);
+
+            case State.ChunkExtensionQuotedValueDone:
+                if (p == len) return Suspend(State.ChunkExtensionQuotedValueDone);
+                c = data[p];
+                if (c == ';')
+                {
+                    p++;
+                    goto case State.ChunkExtensions;
+                }
+                if (c == CR)
+                {
+                    p++;
+                    goto case State.ChunkSizeAlmostDone;
+                }
+                if (c == LF) goto case State.ChunkExtensionValueLfCheck;
+                return Fail(HpeCode.Strict, "Invalid character in chunk extensions quote value", p);
+
+            case State.ChunkDataAlmostDone:
+                if (p == len) return Suspend(State.ChunkDataAlmostDone);
+                c = data[p];
+                if (_index == 0)
+                {
+                    if (c == CR)
+                    {
+                        p++;
+                        _index = 1;
+                        goto case State.ChunkDataAlmostDone;
+                    }
+                    if (c == LF)
+                    {
+                        p++;
+                        if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkComplete;
+                        return Fail(HpeCode.CrExpected, "Missing expected CR after chunk data", p);
+                    }
+                }
+                else
+                {
+                    _index = 0;
+                    if (c == LF)
+                    {
+                        p++;
+                        goto case State.ChunkComplete;
+                    }
+                }
+                if (IsLenient(LenientFlags.OptionalCrlfAfterChunk)) goto case State.ChunkComplete;
+                return Fail(HpeCode.Strict, "Expected LF after chunk data", p);
+
+            case State.ChunkComplete:
+                _headerBytes = 0;
+                _pos = p;
+                if ((rc = cb.OnChunkComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkSizeStart, Callback.ChunkComplete);
+                goto case State.ChunkSizeStart;
+
+            // ---------------------------------------------------------------- message end
+            case State.MessageDone:
+                _pos = p;
+                if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.UpgradeAfterDone, Callback.MessageComplete);
+                goto case State.UpgradeAfterDone;
+
+            case State.UpgradeAfterDone:
+                if (_upgrade) goto UpgradePause;
+                goto case State.Cleanup;
+
+            UpgradePause:
+                _state = State.Cleanup;
+                _error = HpeCode.PausedUpgrade;
+                _reason = "Pause on CONNECT/Upgrade";
+                _errorPos = p;
+                return HpeCode.PausedUpgrade;
+
+            case State.Cleanup:
+            {
+                // llhttp__after_message_complete, then llhttp's `restart` or `closed`.
+                bool keepAlive = ShouldKeepAlive;
+                _finish = FinishSafe;
+                _flags = 0;
+                if (keepAlive)
+                {
+                    _contentLength = 0;
+                }
+                else if (!IsLenient(LenientFlags.KeepAlive))
+                {
+                    goto case State.Closed;
+                }
+                _initialMessageCompleted = true;
+                goto case State.Start;
+            }
+
+            case State.Closed:
+                while (true)
+                {
+                    if (p == len) return Suspend(State.Closed);
+                    c = data[p];
+                    p++;
+                    if (c == CR || c == LF) continue;
+                    if (!IsLenient(LenientFlags.DataAfterClose)) return Fail(HpeCode.ClosedConnection, "Data after `Connection: close`", p);
+                }
+
+            default:
+                ThrowUnreachable();
+                return HpeCode.Internal;
+        }
+    }
+
+    // llhttp's setHeaderFlags: a value that ended on a recognised token sets its flag.
+    private void SetHeaderFlags()
+    {
+        switch (_headerState)
+        {
+            case HsConnectionKeepAlive:
+                _flags |= ParserFlags.ConnectionKeepAlive;
+                _headerState = HsConnection;
+                break;
+            case HsConnectionClose:
+                _flags |= ParserFlags.ConnectionClose;
+                _headerState = HsConnection;
+                break;
+            case HsConnectionUpgrade:
+                _flags |= ParserFlags.ConnectionUpgrade;
+                _headerState = HsConnection;
+                break;
+            case HsTransferEncodingChunked:
+                _flags |= ParserFlags.Chunked;
+                break;
+        }
+    }
+}
