@@ -89,11 +89,29 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
         }
     }
 
+    /// <summary>
+    /// Called at the start of every public <c>Write</c> overload, before the chunk enters the state machine. Node's
+    /// <c>OutgoingMessage.write</c> decides the message head at that point (<c>_implicitHeader</c>), before any
+    /// buffering, so corked or queued writes still see the head decided in call order.
+    /// </summary>
+    private protected virtual void BeforeWrite()
+    {
+    }
+
+    /// <summary>
+    /// Called at the start of every <c>End</c> overload with its chunk (or null). Node's <c>OutgoingMessage.end</c>
+    /// sets <c>Content-Length</c> from that chunk when nothing was written before, which a plain write cannot know.
+    /// </summary>
+    private protected virtual void BeforeEnd(NodeBuffer? data)
+    {
+    }
+
     /// <summary>Node's <c>writable.write(chunk[, callback])</c>: false once the buffered length reaches the highWaterMark
     /// (wait for <c>'drain'</c>). The callback gets the write's error, or null.</summary>
     public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
+        BeforeWrite();
         return ws.Write(chunk, callback);
     }
 
@@ -101,23 +119,32 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return ws.Write(NodeBuffer.From(chunk, encoding), callback);
+        NodeBuffer buffer = NodeBuffer.From(chunk, encoding);
+        BeforeWrite();
+        return ws.Write(buffer, callback);
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
-    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
-        ws.Write(NodeBuffer.From(chunk.Span), callback);
+    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null)
+    {
+        NodeBuffer buffer = NodeBuffer.From(chunk.Span);
+        BeforeWrite();
+        return ws.Write(buffer, callback);
+    }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
     public bool Write(byte[] chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return ws.Write(NodeBuffer.From(chunk), callback);
+        NodeBuffer buffer = NodeBuffer.From(chunk);
+        BeforeWrite();
+        return ws.Write(buffer, callback);
     }
 
     /// <summary>Node's <c>writable.end()</c>: no more writes; <c>'finish'</c> follows once everything is flushed.</summary>
     public Writable End()
     {
+        BeforeEnd(null);
         ws.End(null, null);
         return this;
     }
@@ -126,6 +153,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
+        BeforeEnd(null);
         ws.End(null, _ => callback());
         return this;
     }
@@ -134,14 +162,18 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ws.End(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
+        NodeBuffer buffer = NodeBuffer.From(data, encoding);
+        BeforeEnd(buffer);
+        ws.End(buffer, callback is null ? null : _ => callback());
         return this;
     }
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        ws.End(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
+        NodeBuffer buffer = NodeBuffer.From(data.Span);
+        BeforeEnd(buffer);
+        ws.End(buffer, callback is null ? null : _ => callback());
         return this;
     }
 
@@ -149,6 +181,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(NodeBuffer data, Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        BeforeEnd(data);
         ws.End(data, callback is null ? null : _ => callback());
         return this;
     }
@@ -156,6 +189,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
     internal Writable End(NodeBuffer? data, Action<Exception?>? callback)
     {
+        BeforeEnd(data);
         ws.End(data, callback);
         return this;
     }
