@@ -53,7 +53,7 @@ internal static class NodeHttpPeer
             const m = /content-length:\s*(\d+)/i.exec(head);
             const body = text.slice(end + 4);
             if (m && body.length < +m[1]) return;
-            if (/transfer-encoding:\s*chunked/i.test(head) && !body.endsWith('0\r\n\r\n')) return;
+            if (/transfer-encoding:\s*chunked/i.test(head) && !/(^|\r\n)0\r\n([^\r\n]+\r\n)*\r\n$/.test(body)) return;
             done = true;
             console.log('bytes ' + JSON.stringify(text));
             s.write(REPLY);
