@@ -152,6 +152,19 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
             // Bytes on an idle pooled socket, or after the response: Node has no listener for them and they are lost.
             return true;
         }
+        if (deferred is not null || req.FinishPending)
+        {
+            // The request's 'finish' is queued for this tick. Node reads a socket only in its poll phase, so a
+            // response is never seen before that 'finish'; here a read can happen inline (when reading starts at
+            // connect), so the bytes wait for the next tick.
+            deferred = deferred is null ? NodeBuffer.From(data) : NodeBuffer.Concat([deferred, NodeBuffer.From(data)]);
+            if (!deferScheduled)
+            {
+                deferScheduled = true;
+                socket.Loop.NextTick(static s => ((ClientParser)s!).RunDeferred(), this);
+            }
+            return false;
+        }
         var callbacks = new Callbacks(this);
         HpeCode rc = parser.Execute(data, ref callbacks);
         if (rc is not (HpeCode.Ok or HpeCode.PausedUpgrade or HpeCode.Paused))
@@ -185,6 +198,24 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
             StopParsing();
         }
         return !pauseRequested;
+    }
+
+    private NodeBuffer? deferred;
+    private bool deferScheduled;
+
+    private void RunDeferred()
+    {
+        deferScheduled = false;
+        NodeBuffer? data = deferred;
+        deferred = null;
+        if (data is null || !Parsing)
+        {
+            return;
+        }
+        if (OnSocketData(data.Span) && Parsing)
+        {
+            socket.ResumeReading();
+        }
     }
 
     private void SocketErrorListener(Exception error)

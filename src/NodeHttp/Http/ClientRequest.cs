@@ -183,6 +183,9 @@ public class ClientRequest : OutgoingMessage
     /// <summary>Node's <c>request.maxHeadersCount</c>: not enforced on responses (as Node, which leaves it unset).</summary>
     public int? MaxHeadersCount { get; set; }
 
+    /// <summary>The final write completed and <c>'finish'</c> is queued for the next tick.</summary>
+    internal bool FinishPending => WritableStateInternal.Prefinished && !WritableFinished;
+
     /// <summary>The response, once its head arrived (Node's <c>req.res</c>).</summary>
     internal IncomingMessage? Res { get; private set; }
 
