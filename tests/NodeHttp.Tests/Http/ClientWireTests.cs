@@ -13,7 +13,7 @@ public class ClientWireTests
     public static TheoryData<string> Scenarios => new()
     {
         "get-global", "get-no-agent", "post-end-data", "post-write-end", "put-headers-auth", "delete-write",
-        "keepalive-agent", "expect-continue", "head", "bounded-agent", "url-userinfo", "flush-headers", "trailers",
+        "keepalive-agent", "expect-continue", "head", "bounded-agent", "url-userinfo", "flush-headers", "trailers", "post-length-write",
     };
 
     private static string NodeCode(string scenario) => scenario switch
@@ -31,6 +31,7 @@ public class ClientWireTests
         "url-userinfo" => "http.get(`http://a%20b:c@127.0.0.1:${PORT}/`, r => r.resume());",
         "flush-headers" => "{ const q = http.request({ host: '127.0.0.1', port: PORT, method: 'POST', headers: { 'Content-Length': 3 } }, r => r.resume()); q.flushHeaders(); q.end('abc'); }",
         "trailers" => "{ const q = http.request({ host: '127.0.0.1', port: PORT, method: 'POST', headers: { Trailer: 'X-T' } }, r => r.resume()); q.write('a'); q.addTrailers({ 'X-T': 'v' }); q.end(); }",
+        "post-length-write" => "{ const q = http.request({ host: '127.0.0.1', port: PORT, method: 'POST', path: '/upload', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': 18 } }, r => r.resume()); q.write('msg=Hello%20World!'); q.end(); }",
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 
@@ -110,6 +111,15 @@ public class ClientWireTests
                 ClientRequest q = NodeHttp.Http.Request(o, drain);
                 q.FlushHeaders();
                 q.End("abc");
+                break;
+            }
+            case "post-length-write":
+            {
+                RequestOptions o = O("POST", "/upload");
+                o.Headers = new Dictionary<string, StringValues> { ["Content-Type"] = "application/x-www-form-urlencoded", ["Content-Length"] = "18" };
+                ClientRequest q = NodeHttp.Http.Request(o, drain);
+                q.Write("msg=Hello%20World!");
+                q.End();
                 break;
             }
             case "trailers":
