@@ -1,0 +1,632 @@
+using System.Text;
+using Microsoft.Extensions.Primitives;
+
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>http.ClientRequest</c>: a request in progress, made by <see cref="Http.Request(RequestOptions, Action{IncomingMessage}?)"/>.
+/// The head goes with the first body chunk or at <c>End</c> (<see cref="OutgoingMessage.FlushHeaders"/> sends it
+/// at once). Events: <c>'socket'</c>(Socket), <c>'response'</c>(IncomingMessage), <c>'information'</c>(InformationEvent),
+/// <c>'continue'</c>, <c>'upgrade'</c> and <c>'connect'</c>(IncomingMessage, Socket, NodeBuffer), <c>'timeout'</c>,
+/// <c>'abort'</c>, <c>'finish'</c>, <c>'error'</c>, <c>'close'</c>.
+/// </summary>
+/// <remarks>Owned by the loop it was created on (<see cref="EventLoop.Current"/>, else <see cref="EventLoop.Default"/>); call it there.</remarks>
+public class ClientRequest : OutgoingMessage
+{
+    // Node's INVALID_PATH_REGEX: /[^\u0021-\u00ff]/ (no spaces, no control characters, nothing above latin1).
+    private static readonly System.Buffers.SearchValues<char> PathChars = System.Buffers.SearchValues.Create(BuildPathChars());
+
+    private static readonly Action<object?> EmitAbortCallback = static s => ((ClientRequest)s!).Emit(HttpEvents.Abort);
+    private static readonly Action<object?> EmitFreeCallback = static s => ((ClientRequest)s!).EmitFreeNT();
+
+    private readonly Agent? agent;
+    private readonly RequestOptions connectOptions;
+    private ClientParser? conn;
+    private Exception? destroyError;
+    private bool destroyed;
+    private bool ended;
+    private bool closed;
+    private bool upgradeOrConnect;
+    private bool requestTimeoutListening;
+    private bool requestTimeoutInstalled;
+    private bool responseTimeoutListening;
+    private Action? onResponseEnd;
+    private Action? onFinish;
+
+    internal ClientRequest(RequestOptions options, Action<IncomingMessage>? callback)
+        : base(new WritableOptions { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false, EmitClose = false })
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Agent? defaultAgent = Http.GlobalAgent;
+        if (!options.UseAgent)
+        {
+            agent = new Agent();
+        }
+        else if (options.Agent is not null)
+        {
+            agent = options.Agent;
+        }
+        else if (options.CreateConnection is null)
+        {
+            agent = defaultAgent;
+        }
+
+        string expectedProtocol = agent?.Protocol ?? defaultAgent.Protocol;
+        string protocol = string.IsNullOrEmpty(options.Protocol) ? expectedProtocol : options.Protocol;
+        if (options.Path is { Length: > 0 } rawPath && rawPath.AsSpan().ContainsAnyExcept(PathChars))
+        {
+            ErrorCodes.Throw("ERR_UNESCAPED_CHARACTERS", "Request path");
+        }
+        if (protocol != expectedProtocol)
+        {
+            ErrorCodes.Throw("ERR_INVALID_PROTOCOL", protocol, expectedProtocol);
+        }
+
+        int defaultPort = options.DefaultPort is int dp and not 0 ? dp : agent?.DefaultPort ?? 80;
+        int port = options.Port is int p and not 0 ? p : defaultPort;
+        string host = options.Hostname is { Length: > 0 } hn ? hn : options.Host is { Length: > 0 } h ? h : "localhost";
+        if (options.Timeout is int t)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(t, "options.Timeout");
+            TimeoutMs = t;
+        }
+        string? method = options.Method;
+        if (!string.IsNullOrEmpty(method))
+        {
+            if (!HttpCommon.IsToken(method))
+            {
+                ErrorCodes.Throw("ERR_INVALID_HTTP_TOKEN", "Method", method);
+            }
+            method = method.ToUpperInvariant();
+        }
+        else
+        {
+            method = "GET";
+        }
+        if (options.MaxHeaderSize is int mhs)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(mhs, "options.MaxHeaderSize");
+            MaxHeaderSize = mhs;
+        }
+        InsecureHttpParser = options.InsecureHttpParser ?? false;
+        JoinDuplicateHeaders = options.JoinDuplicateHeaders;
+        Method = method;
+        Path = string.IsNullOrEmpty(options.Path) ? "/" : options.Path;
+        Host = host;
+        Protocol = protocol;
+        SocketPath = options.SocketPath;
+        if (callback is not null)
+        {
+            Once(HttpEvents.Response, callback);
+        }
+
+        // Node: bodies of these methods are not chunked unless the user asks; nothing written, no framing at all.
+        UseChunkedEncodingByDefault = method is not ("GET" or "HEAD" or "DELETE" or "OPTIONS" or "TRACE" or "CONNECT");
+        HasAgent = agent is not null;
+        if (agent is not null)
+        {
+            // Keep-alive only when the agent will really reuse the socket: a keep-alive agent, or bounded sockets.
+            bool reuse = agent.KeepAlive || agent.MaxSockets != int.MaxValue;
+            Last = !reuse;
+            ShouldKeepAlive = reuse;
+        }
+
+        if (options.Headers is { } headers)
+        {
+            foreach (KeyValuePair<string, StringValues> pair in headers)
+            {
+                SetHeader(pair.Key, pair.Value);
+            }
+        }
+        if (options.SetHost && !HasHeader("host"))
+        {
+            string hostHeader = host;
+            int colon = hostHeader.IndexOf(':');
+            if (colon >= 0 && hostHeader.IndexOf(':', colon + 1) >= 0 && hostHeader[0] != '[')
+            {
+                // An IPv6 literal goes in brackets, as in a URI.
+                hostHeader = "[" + hostHeader + "]";
+            }
+            if (port != defaultPort)
+            {
+                hostHeader += ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            SetHeader("Host", hostHeader);
+        }
+        if (options.Auth is { } auth && !HasHeader("authorization"))
+        {
+            SetHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(auth)));
+        }
+        if (HasHeader("expect"))
+        {
+            ImplicitHeader();
+        }
+
+        connectOptions = options.Clone();
+        connectOptions.Host = host;
+        connectOptions.Port = port;
+        connectOptions.DefaultPort = defaultPort;
+
+        Loop.Execute(static s => ((ClientRequest)s!).Start(), this);
+    }
+
+    /// <summary>Node's <c>request.method</c>: the request method, upper-cased.</summary>
+    public string Method { get; }
+
+    /// <summary>Node's <c>request.path</c>: the request target.</summary>
+    public string Path { get; set; }
+
+    /// <summary>Node's <c>request.host</c>: the host the request goes to.</summary>
+    public string Host { get; }
+
+    /// <summary>Node's <c>request.protocol</c> (<c>"http:"</c>).</summary>
+    public string Protocol { get; }
+
+    /// <summary>Node's <c>request.agent</c>: the agent that gave the socket, or null.</summary>
+    public Agent? Agent => agent;
+
+    /// <summary>Node's <c>request.socketPath</c>.</summary>
+    public string? SocketPath { get; }
+
+    /// <summary>Node's <c>request.aborted</c>: <see cref="Abort"/> was called.</summary>
+    public bool Aborted { get; private set; }
+
+    /// <summary>Node's <c>request.reusedSocket</c>: the request went over a socket the agent had kept alive.</summary>
+    public bool ReusedSocket { get; internal set; }
+
+    /// <summary>Node's <c>request.destroyed</c>: <see cref="Destroy"/> was called or the request is done with its socket.</summary>
+    public override bool Destroyed => destroyed;
+
+    /// <summary>Node's <c>request.closed</c>: <c>'close'</c> was emitted.</summary>
+    public new bool Closed => closed;
+
+    /// <summary>Node's <c>request.maxHeadersCount</c>: not enforced on responses (as Node, which leaves it unset).</summary>
+    public int? MaxHeadersCount { get; set; }
+
+    /// <summary>The final write completed and <c>'finish'</c> is queued for the next tick.</summary>
+    internal bool FinishPending => WritableStateInternal.Prefinished && !WritableFinished;
+
+    /// <summary>The response, once its head arrived (Node's <c>req.res</c>).</summary>
+    internal IncomingMessage? Res { get; private set; }
+
+    /// <summary>Node's <c>request.timeout</c>.</summary>
+    internal int? TimeoutMs { get; private set; }
+
+    internal int MaxHeaderSize { get; }
+
+    internal bool InsecureHttpParser { get; }
+
+    internal bool JoinDuplicateHeaders { get; }
+
+    /// <summary>Node's <c>req[kRequestOptions]</c>: the options the request waits in an agent's queue with.</summary>
+    internal RequestOptions? AgentOptions { get; set; }
+
+    /// <summary>Node's <c>request.abort()</c> (deprecated): <c>'abort'</c> once, then <see cref="Destroy"/>.</summary>
+    public void Abort()
+    {
+        if (Aborted)
+        {
+            return;
+        }
+        Aborted = true;
+        Loop.NextTick(EmitAbortCallback, this);
+        Destroy();
+    }
+
+    /// <summary>
+    /// Node's <c>request.destroy([error])</c>: the socket is destroyed (with <paramref name="error"/>), so
+    /// <c>'error'</c> and <c>'close'</c> follow; a response being received is cut short (<c>'aborted'</c>).
+    /// </summary>
+    public new ClientRequest Destroy(Exception? error = null)
+    {
+        DestroyImpl(error);
+        return this;
+    }
+
+    /// <inheritdoc/>
+    private protected override void DestroyImpl(Exception? error)
+    {
+        if (destroyed)
+        {
+            return;
+        }
+        destroyed = true;
+        Res?.Dump();
+        destroyError = error;
+        Socket?.Destroy(error);
+    }
+
+    /// <summary>
+    /// Node's <c>request.setTimeout(timeout[, callback])</c>: <c>'timeout'</c> is emitted after
+    /// <paramref name="ms"/> of socket inactivity. The request is not aborted: the listener decides.
+    /// </summary>
+    public ClientRequest SetTimeout(int ms, Action? callback = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ms);
+        if (ended)
+        {
+            return this;
+        }
+        ListenSocketTimeout();
+        if (callback is not null)
+        {
+            Once(HttpEvents.Timeout, callback);
+        }
+        TimeoutMs = ms;
+        if (Socket is { } socket)
+        {
+            SetSocketTimeout(socket, ms);
+        }
+        else
+        {
+            Once<Socket>(HttpEvents.Socket, s => SetSocketTimeout(s, ms));
+        }
+        return this;
+    }
+
+    /// <summary>Node's <c>request.setNoDelay([noDelay])</c>: applied to the socket once there is one.</summary>
+    public void SetNoDelay(bool noDelay = true) => DeferToSocket(s => s.SetNoDelay(noDelay));
+
+    /// <summary>Node's <c>request.setSocketKeepAlive([enable][, initialDelay])</c>: applied to the socket once there is one.</summary>
+    public void SetSocketKeepAlive(bool enable = false, int initialDelay = 0) => DeferToSocket(s => s.SetKeepAlive(enable, initialDelay));
+
+    /// <summary>Node's <c>ClientRequest._implicitHeader</c>: the request line and headers, built now.</summary>
+    private protected override void ImplicitHeader()
+    {
+        if (HeadersSent)
+        {
+            ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "render");
+        }
+        string line = Method + " " + Path + " HTTP/1.1\r\n";
+        Span<byte> bytes = line.Length <= 512 ? stackalloc byte[line.Length] : new byte[line.Length];
+        Encoding.Latin1.GetBytes(line, bytes);
+        StoreHeader(bytes);
+    }
+
+    /// <summary>Builds the Node-style "socket hang up" / "aborted" error (<c>ECONNRESET</c>).</summary>
+    internal static NodeHttpException ConnResetException(string message) => new("ECONNRESET", message);
+
+    internal void EmitError(Exception error) => Emit(HttpEvents.Error, error);
+
+    private void Start()
+    {
+        if (agent is not null)
+        {
+            agent.AddRequest(this, connectOptions);
+            return;
+        }
+        // No agent: the connection closes after this request.
+        Last = true;
+        ShouldKeepAlive = false;
+        if (connectOptions.CreateConnection is { } create)
+        {
+            bool done = false;
+            void OnCreate(Exception? err, Socket? s)
+            {
+                if (done)
+                {
+                    return;
+                }
+                done = true;
+                if (err is not null)
+                {
+                    Loop.NextTick(static st => { var (r, e) = ((ClientRequest, Exception))st!; r.EmitError(e); }, (this, err));
+                }
+                else if (s is not null)
+                {
+                    OnSocket(s, null);
+                }
+            }
+            Socket? socket = create(connectOptions, OnCreate);
+            if (socket is not null)
+            {
+                OnCreate(null, socket);
+            }
+            return;
+        }
+        OnSocket(ClientConnect.Connect(connectOptions), null);
+    }
+
+    /// <summary>Node's <c>ClientRequest.onSocket(socket, err)</c>: the rest happens on the next tick.</summary>
+    internal void OnSocket(Socket? socket, Exception? error)
+    {
+        Loop.NextTick(static s =>
+        {
+            var (req, sock, err) = ((ClientRequest, Socket?, Exception?))s!;
+            req.OnSocketNT(sock, err);
+        }, (this, socket, error));
+    }
+
+    // Node's onSocketNT.
+    private void OnSocketNT(Socket? socket, Exception? error)
+    {
+        if (destroyed || error is not null)
+        {
+            destroyed = true;
+            if (socket is not null)
+            {
+                if (error is null && agent is not null && !socket.Destroyed)
+                {
+                    agent.OnFree(socket, connectOptions, null);
+                }
+                else
+                {
+                    bool wasDestroyed = socket.Destroyed;
+                    socket.Destroy(error ?? destroyError);
+                    if (!wasDestroyed)
+                    {
+                        socket.Once(NetEvents.Close, () => DestroyNT(error ?? destroyError));
+                        return;
+                    }
+                }
+            }
+            DestroyNT(error ?? destroyError);
+            return;
+        }
+        TickOnSocket(socket!);
+    }
+
+    // Node's _destroy inside onSocketNT.
+    private void DestroyNT(Exception? error)
+    {
+        if (!Aborted && error is null)
+        {
+            error = ConnResetException("socket hang up");
+        }
+        if (error is not null)
+        {
+            EmitError(error);
+        }
+        closed = true;
+        Emit(HttpEvents.Close);
+    }
+
+    // Node's tickOnSocket then _flush.
+    private void TickOnSocket(Socket socket)
+    {
+        conn = ClientParser.For(socket);
+        conn.Attach(this);
+        SetSocket(socket);
+        if (TimeoutMs is not null || agent?.Options.Timeout is > 0)
+        {
+            ListenSocketTimeout();
+        }
+        Emit(HttpEvents.Socket, socket);
+        AssignSocket(socket);
+    }
+
+    private void ListenSocketTimeout()
+    {
+        if (requestTimeoutInstalled)
+        {
+            return;
+        }
+        requestTimeoutInstalled = true;
+        requestTimeoutListening = true;
+    }
+
+    private static void SetSocketTimeout(Socket socket, int ms)
+    {
+        if (socket.Connecting)
+        {
+            socket.Once(NetEvents.Connect, () => socket.SetTimeout(ms));
+        }
+        else
+        {
+            socket.SetTimeout(ms);
+        }
+    }
+
+    private void DeferToSocket(Action<Socket> action)
+    {
+        if (Socket is { } socket)
+        {
+            action(socket);
+        }
+        else
+        {
+            Once(HttpEvents.Socket, action);
+        }
+    }
+
+    /// <summary>Node's <c>parserOnIncomingClient</c>: 0 read the body, 1 no body, 2 no body and the socket is handed over.</summary>
+    internal int OnIncoming(IncomingMessage res, bool shouldKeepAlive)
+    {
+        if (Res is not null)
+        {
+            // A second response to one request: the server is broken.
+            Socket?.Destroy();
+            return 0;
+        }
+        Res = res;
+        if (res.Upgrade)
+        {
+            return 2;
+        }
+        if (Method == "CONNECT")
+        {
+            res.Upgrade = true;
+            return 2;
+        }
+        int status = res.StatusCode ?? 0;
+        if (status is >= 100 and < 200 and not 101)
+        {
+            Res = null;
+            if (status == 100)
+            {
+                Emit(HttpEvents.Continue);
+            }
+            if (ListenerCount(HttpEvents.Information) > 0)
+            {
+                Emit(HttpEvents.Information, new InformationEvent(res));
+            }
+            return 1;
+        }
+        if (ShouldKeepAlive && !shouldKeepAlive && !upgradeOrConnect)
+        {
+            // The server must answer keep-alive for the socket to be reused.
+            ShouldKeepAlive = false;
+        }
+        res.On(StreamEvents.End, onResponseEnd ??= ResponseOnEnd);
+        On(HttpEvents.Finish, onFinish ??= RequestOnFinish);
+        responseTimeoutListening = true;
+        if (Aborted || !Emit(HttpEvents.Response, res))
+        {
+            res.Dump();
+        }
+        if (Method == "HEAD")
+        {
+            return 1;
+        }
+        if (status == 304)
+        {
+            res.Complete = true;
+            return 1;
+        }
+        return 0;
+    }
+
+    /// <summary>The response was a 101 or answered a CONNECT (Node's upgrade branch of <c>socketOnData</c>).</summary>
+    internal void OnUpgradeOrConnect(IncomingMessage res, Socket socket, NodeBuffer head, ClientParser parser)
+    {
+        Res = res;
+        requestTimeoutListening = false;
+        responseTimeoutListening = false;
+        string eventName = Method == "CONNECT" ? HttpEvents.Connect : HttpEvents.Upgrade;
+        if (ListenerCount(eventName) > 0)
+        {
+            upgradeOrConnect = true;
+            parser.Detach();
+            socket.Emit(global::NodeHttp.Agent.AgentRemoveEvent);
+            DetachSocket();
+            Emit(eventName, res, socket, head);
+            destroyed = true;
+            closed = true;
+            Emit(HttpEvents.Close);
+        }
+        else
+        {
+            // Nobody takes the protocol switch: the connection is closed.
+            socket.Destroy();
+        }
+    }
+
+    // Node's responseOnEnd.
+    private void ResponseOnEnd()
+    {
+        responseTimeoutListening = false;
+        ended = true;
+        Socket? socket = Socket;
+        if (!ShouldKeepAlive)
+        {
+            if (socket is { IsWritable: true })
+            {
+                socket.DestroySoon();
+            }
+        }
+        else if (WritableFinished && Res is { Aborted: false })
+        {
+            ResponseKeepAlive();
+        }
+    }
+
+    // Node's requestOnFinish: the whole response came before the request was sent.
+    private void RequestOnFinish()
+    {
+        if (ShouldKeepAlive && ended)
+        {
+            ResponseKeepAlive();
+        }
+    }
+
+    // Node's responseKeepAlive.
+    private void ResponseKeepAlive()
+    {
+        Socket? socket = Socket;
+        if (requestTimeoutInstalled && socket is not null)
+        {
+            socket.SetTimeout(0);
+            requestTimeoutInstalled = false;
+            requestTimeoutListening = false;
+        }
+        conn?.StopListening();
+        Loop.NextTick(EmitFreeCallback, this);
+        destroyed = true;
+        if (Res is not null)
+        {
+            // The pooled socket must not die with the response object.
+            Res.Socket = null;
+        }
+    }
+
+    // Node's emitFreeNT.
+    private void EmitFreeNT()
+    {
+        closed = true;
+        Emit(HttpEvents.Close);
+        if (Socket is { } socket && agent is not null)
+        {
+            agent.OnFree(socket, connectOptions, this);
+        }
+    }
+
+    /// <summary>Node's <c>socketCloseListener</c>.</summary>
+    internal void OnSocketClose(bool hadError)
+    {
+        destroyed = true;
+        IncomingMessage? res = Res;
+        if (res is not null)
+        {
+            if (!res.Complete)
+            {
+                res.Destroy(ConnResetException("aborted"));
+            }
+            closed = true;
+            Emit(HttpEvents.Close);
+            if (!res.Aborted && res.IsReadable)
+            {
+                res.Push(null);
+            }
+        }
+        else
+        {
+            if (!hadError && conn is not null)
+            {
+                conn.HadError = true;
+                EmitError(ConnResetException("socket hang up"));
+            }
+            closed = true;
+            Emit(HttpEvents.Close);
+        }
+    }
+
+    /// <summary>Node's <c>ondrain</c>: the socket drained; the request's writes are let go on.</summary>
+    internal void OnSocketDrain()
+    {
+        // The request's writable state completes its writes through the socket's callbacks and emits 'drain' itself.
+    }
+
+    /// <summary>Node's <c>emitRequestTimeout</c> (once per request) then <c>responseOnTimeout</c>.</summary>
+    internal void OnSocketTimeout()
+    {
+        if (requestTimeoutListening)
+        {
+            requestTimeoutListening = false;
+            Emit(HttpEvents.Timeout);
+        }
+        if (responseTimeoutListening && Res is { } res)
+        {
+            res.Emit(HttpEvents.Timeout);
+        }
+    }
+
+    private static string BuildPathChars()
+    {
+        var chars = new char[0xff - 0x21 + 1];
+        for (int i = 0; i < chars.Length; i++)
+        {
+            chars[i] = (char)(0x21 + i);
+        }
+        return new string(chars);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Primitives;
+
+namespace NodeHttp;
+
+/// <summary>
+/// The options of Node's <c>http.request(options)</c>, also what an <see cref="Agent"/> receives for
+/// <see cref="Agent.GetName"/> and <see cref="Agent.CreateConnection"/>. Unset members take Node's defaults.
+/// </summary>
+public sealed class RequestOptions
+{
+    /// <summary>Node's <c>protocol</c>: only <c>"http:"</c> here (default).</summary>
+    public string Protocol { get; set; } = "http:";
+
+    /// <summary>Node's <c>host</c>: the server's name or IP address (default <c>"localhost"</c>); <see cref="Hostname"/> wins when both are set.</summary>
+    public string? Host { get; set; } = "localhost";
+
+    /// <summary>Node's <c>hostname</c>: alias of <see cref="Host"/> that takes precedence over it.</summary>
+    public string? Hostname { get; set; }
+
+    /// <summary>Node's <c>family</c>: the IP family (4 or 6) to resolve <see cref="Host"/> to; null for either.</summary>
+    public int? Family { get; set; }
+
+    /// <summary>Node's <c>port</c>: the server's port; null for <see cref="DefaultPort"/> (80).</summary>
+    public int? Port { get; set; }
+
+    /// <summary>Node's <c>defaultPort</c>: the port used when <see cref="Port"/> is null (default: the agent's, 80).</summary>
+    public int? DefaultPort { get; set; }
+
+    /// <summary>Node's <c>localAddress</c>: the local interface to bind the connection to.</summary>
+    public string? LocalAddress { get; set; }
+
+    /// <summary>Node's <c>socketPath</c>: a Unix domain socket to connect to instead of host and port.</summary>
+    public string? SocketPath { get; set; }
+
+    /// <summary>Node's <c>method</c>: the request method (default <c>"GET"</c>), upper-cased as Node does.</summary>
+    public string? Method { get; set; } = "GET";
+
+    /// <summary>Node's <c>path</c>: the request target including any query string (default <c>"/"</c>); must not contain spaces or control characters.</summary>
+    public string? Path { get; set; } = "/";
+
+    /// <summary>Node's <c>headers</c>: request headers, set with <c>SetHeader</c> in order.</summary>
+    public IEnumerable<KeyValuePair<string, StringValues>>? Headers { get; set; }
+
+    /// <summary>Node's <c>auth</c>: <c>"user:password"</c> for a basic <c>Authorization</c> header (unless one is set in <see cref="Headers"/>).</summary>
+    public string? Auth { get; set; }
+
+    /// <summary>Node's <c>agent</c>: the <see cref="NodeHttp.Agent"/> to use; null for <see cref="Http.GlobalAgent"/>.</summary>
+    public Agent? Agent { get; set; }
+
+    /// <summary>false is Node's <c>agent: false</c>: a new one-use agent with default options, so the connection is not pooled.</summary>
+    public bool UseAgent { get; set; } = true;
+
+    /// <summary>
+    /// Node's <c>createConnection(options, oncreate)</c>: makes the socket when no agent is used (and used by
+    /// <see cref="Agent.CreateConnection"/> when set). Return the socket, or null and call the callback later.
+    /// </summary>
+    public Func<RequestOptions, Action<Exception?, Socket?>, Socket?>? CreateConnection { get; set; }
+
+    /// <summary>Node's <c>timeout</c>: the socket timeout in milliseconds (emits <c>'timeout'</c> on the request).</summary>
+    public int? Timeout { get; set; }
+
+    /// <summary>Node's <c>setHost</c>: whether to add a <c>Host</c> header (default true).</summary>
+    public bool SetHost { get; set; } = true;
+
+    /// <summary>Node's <c>insecureHTTPParser</c>: accept invalid response headers (llhttp's lenient flags).</summary>
+    public bool? InsecureHttpParser { get; set; }
+
+    /// <summary>Node's <c>maxHeaderSize</c>: the response head limit in bytes (default <see cref="Http.MaxHeaderSize"/>).</summary>
+    public int? MaxHeaderSize { get; set; }
+
+    /// <summary>Node's <c>joinDuplicateHeaders</c>: join every duplicate response header with <c>", "</c>.</summary>
+    public bool JoinDuplicateHeaders { get; set; }
+
+    /// <summary>A shallow copy (Node's <c>{ ...options }</c>).</summary>
+    internal RequestOptions Clone() => (RequestOptions)MemberwiseClone();
+}

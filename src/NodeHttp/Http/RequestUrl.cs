@@ -1,0 +1,40 @@
+namespace NodeHttp;
+
+/// <summary>Node's <c>urlToHttpOptions(new URL(input))</c>: a URL string turned into request options.</summary>
+internal static class RequestUrl
+{
+    /// <summary>
+    /// Parses <paramref name="url"/> as an absolute URL and fills <paramref name="into"/> (or new options) with its protocol,
+    /// hostname (IPv6 brackets removed), port (only when not the scheme's default), path with query, and
+    /// user info as <c>Auth</c>. Throws <c>ERR_INVALID_URL</c> as Node's <c>new URL</c> does.
+    /// </summary>
+    public static RequestOptions ToOptions(string url, RequestOptions? into = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out Uri? uri) || uri.IsFile || uri.IsUnc)
+        {
+            NodeHttpException error = ErrorCodes.Create("ERR_INVALID_URL");
+            error.Data["input"] = url;
+            throw error;
+        }
+        RequestOptions options = into ?? new RequestOptions();
+        options.Protocol = uri.Scheme + ":";
+        string host = uri.Host;
+        if (host.Length > 1 && host[0] == '[' && host[^1] == ']')
+        {
+            // WHATWG URL keeps the brackets in hostname; urlToHttpOptions strips them for net.connect.
+            host = host[1..^1];
+        }
+        options.Hostname = host;
+        options.Port = uri.IsDefaultPort ? null : uri.Port;
+        options.Path = uri.PathAndQuery;
+        if (uri.UserInfo.Length > 0)
+        {
+            int colon = uri.UserInfo.IndexOf(':');
+            options.Auth = colon < 0
+                ? Uri.UnescapeDataString(uri.UserInfo) + ":"
+                : Uri.UnescapeDataString(uri.UserInfo[..colon]) + ":" + Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+        }
+        return options;
+    }
+}
