@@ -43,6 +43,7 @@ internal static class ErrorCodes
         // net
         ["ERR_SOCKET_CLOSED"] = ("Socket is closed", ErrorKind.Error),
         ["ERR_SOCKET_CLOSED_BEFORE_CONNECTION"] = ("Socket closed before the connection was established", ErrorKind.Error),
+        ["ERR_INVALID_IP_ADDRESS"] = ("Invalid IP address: {0}", ErrorKind.TypeError),
         ["ERR_SOCKET_BAD_PORT"] = ("{0} should be >= 0 and < 65536. Received {1}.", ErrorKind.RangeError),
         ["ERR_SERVER_ALREADY_LISTEN"] = ("Listen method has been called more than once without closing.", ErrorKind.Error),
         ["ERR_SERVER_NOT_RUNNING"] = ("Server is not running.", ErrorKind.Error),

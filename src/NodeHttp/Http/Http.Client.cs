@@ -88,15 +88,17 @@ public static partial class Http
     public static Task<IncomingMessage> GetAsync(string url, CancellationToken cancellationToken = default) =>
         RequestAsync(RequestUrl.ToOptions(url), default, cancellationToken);
 
-    /// <summary>Node's <c>http.createClient(port, host)</c>, removed from Node long ago: a keep-alive agent for one origin.</summary>
-    /// <param name="port">The server's port.</param>
-    /// <param name="host">The server's host.</param>
-    [Obsolete("http.createClient is deprecated in Node; use Http.Request with an Agent.")]
-    public static Agent CreateClient(int port = 80, string host = "localhost")
+    /// <summary>
+    /// Node's deprecated <c>http.createClient([port], [host])</c>: a <see cref="LegacyClient"/> for one origin whose
+    /// <c>Request(method, path, headers)</c> makes <see cref="ClientRequest"/>s over one pooled connection.
+    /// </summary>
+    /// <param name="port">The server's port (Node's default 80).</param>
+    /// <param name="host">The server's host (Node's default <c>localhost</c>).</param>
+    [Obsolete("http.createClient is deprecated in Node; use Http.Request.")]
+    public static LegacyClient CreateClient(int port = 80, string host = "localhost")
     {
-        _ = port;
-        _ = host;
-        return new Agent(new AgentOptions { KeepAlive = true, MaxSockets = 1 });
+        NetAddress.ValidatePort(port, "port");
+        return new LegacyClient(port, string.IsNullOrEmpty(host) ? "localhost" : host);
     }
 
     private static void StartAsync(RequestOptions options, ReadOnlyMemory<byte> body, TaskCompletionSource<IncomingMessage> tcs, CancellationToken cancellationToken)

@@ -29,6 +29,9 @@ public sealed class RequestOptions
     /// <summary>Node's <c>localAddress</c>: the local interface to bind the connection to.</summary>
     public string? LocalAddress { get; set; }
 
+    /// <summary>Node's <c>localPort</c>: the local port to connect from (0 = any).</summary>
+    public int LocalPort { get; set; }
+
     /// <summary>Node's <c>socketPath</c>: a Unix domain socket to connect to instead of host and port.</summary>
     public string? SocketPath { get; set; }
 

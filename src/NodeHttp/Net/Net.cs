@@ -29,6 +29,13 @@ public static class Net
     public static Socket CreateConnection(string path, Action? connectListener = null) =>
         new Socket().Connect(path, connectListener);
 
+    /// <summary>Node's <c>net.createConnection(options[, connectListener])</c>: host and port (with family and local
+    /// address and port), or a Unix socket path.</summary>
+    /// <param name="options">Where to connect and from where.</param>
+    /// <param name="connectListener">Added as a one-time <c>'connect'</c> listener.</param>
+    public static Socket CreateConnection(SocketConnectOptions options, Action? connectListener = null) =>
+        new Socket().Connect(options, connectListener);
+
     /// <summary>Node's <c>net.connect(port[, host][, connectListener])</c>: alias of <see cref="CreateConnection(int, string, Action?)"/>.</summary>
     /// <param name="port">The port.</param>
     /// <param name="host">Host name or IP address.</param>

@@ -42,6 +42,7 @@ public class Socket : Duplex, ISocketHandleOwner
     private Action<Exception?>? pendingFinal;
     private string? connectHost;
     private int connectPort;
+    private SocketConnectOptions? connectOptions;
 
     /// <summary>Node's <c>new net.Socket()</c>: a socket that is not connected yet (see <see cref="Connect(int, string, Action?)"/>).</summary>
     public Socket()
@@ -230,6 +231,38 @@ public class Socket : Duplex, ISocketHandleOwner
         return this;
     }
 
+    /// <summary>
+    /// Node's <c>socket.connect(options[, connectListener])</c>: a Unix socket when <see cref="SocketConnectOptions.Path"/>
+    /// is set, else TCP to host and port, looked up in the given family and bound to the local address and port first.
+    /// </summary>
+    /// <param name="options">Where to connect and from where.</param>
+    /// <param name="listener">Added as a one-time <c>'connect'</c> listener.</param>
+    public Socket Connect(SocketConnectOptions options, Action? listener = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Path is { Length: > 0 } path)
+        {
+            return Connect(path, listener);
+        }
+        NetAddress.ValidatePort(options.Port, "Port");
+        if (options.LocalAddress is not null && !System.Net.IPAddress.TryParse(options.LocalAddress, out _))
+        {
+            ErrorCodes.Throw("ERR_INVALID_IP_ADDRESS", options.LocalAddress);
+        }
+        if (options.Family is not (0 or 4 or 6))
+        {
+            ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "options.family", options.Family);
+        }
+        NetAddress.ValidatePort(options.LocalPort, "options.localPort");
+        Loop.Execute(static s =>
+        {
+            var (sock, o, l) = ((Socket, SocketConnectOptions, Action?))s!;
+            sock.connectOptions = o;
+            sock.ConnectTcp(o.Port, string.IsNullOrEmpty(o.Host) ? "localhost" : o.Host, l);
+        }, (this, options, listener));
+        return this;
+    }
+
     /// <summary>Node's <c>socket.connect(path[, connectListener])</c>: opens a Unix domain socket connection.</summary>
     /// <param name="path">The socket file path.</param>
     /// <param name="listener">Added as a one-time <c>'connect'</c> listener.</param>
@@ -276,7 +309,13 @@ public class Socket : Duplex, ISocketHandleOwner
             StartTcpConnect(literal, port);
             return;
         }
-        Dns.GetHostAddressesAsync(host).ContinueWith(static (t, s) =>
+        AddressFamily family = connectOptions?.Family switch
+        {
+            4 => AddressFamily.InterNetwork,
+            6 => AddressFamily.InterNetworkV6,
+            _ => AddressFamily.Unspecified,
+        };
+        Dns.GetHostAddressesAsync(host, family).ContinueWith(static (t, s) =>
         {
             var sock = (Socket)s!;
             sock.Loop.QueueIo(static st =>
@@ -333,6 +372,21 @@ public class Socket : Duplex, ISocketHandleOwner
         {
             Destroy(SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "connect", address.ToString(), port));
             return;
+        }
+        if (connectOptions is { LocalAddress: not null } || connectOptions is { LocalPort: > 0 })
+        {
+            // Node binds the handle first (internalConnect); a bind failure is reported with syscall 'bind'.
+            string local = connectOptions.LocalAddress ?? (address.AddressFamily == AddressFamily.InterNetworkV6 ? "::" : "0.0.0.0");
+            try
+            {
+                os.Bind(new IPEndPoint(IPAddress.Parse(local), connectOptions.LocalPort));
+            }
+            catch (SocketException ex)
+            {
+                os.Dispose();
+                Destroy(SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "bind", local, connectOptions.LocalPort > 0 ? connectOptions.LocalPort : null));
+                return;
+            }
         }
         handle = new SocketHandle(Loop, this);
         remoteEndPoint = new IPEndPoint(address, port);
