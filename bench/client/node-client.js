@@ -2,12 +2,12 @@
 // node bench/client/node-client.js <port> <requests> <inflight> [warmup]
 // GETs http://127.0.0.1:<port>/ with http.request through a keep-alive Agent (maxSockets = <inflight>):
 // <inflight> requests are started and each response's 'end' starts the next one until <requests> have completed
-// (<inflight> = 1 is a sequential loop). A warm-up of [warmup] requests (default: a tenth, at least 1000) runs
+// (<inflight> = 1 is a sequential loop). A warm-up of [warmup] requests (default: 10,000, or <requests> if fewer) runs
 // first on the same agent. Prints "<requests> <seconds> <req/s> n/a".
 const http = require('http');
 
 const [port, total, inFlight] = process.argv.slice(2, 5).map(Number);
-const warmup = process.argv[5] !== undefined ? Number(process.argv[5]) : Math.max(1000, Math.floor(total / 10));
+const warmup = process.argv[5] !== undefined ? Number(process.argv[5]) : Math.min(total, 10000);
 const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
 let failures = 0;
 

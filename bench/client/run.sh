@@ -3,7 +3,7 @@
 # (SocketsHttpHandler), all against one private nginx instance started for the run.
 #   SEQ=20000   sequential GETs (one in flight, one pooled connection)
 #   CONC=50000  GETs with INFLIGHT=32 in flight (pool of 32 connections)
-#   WARMUP      warm-up requests before each measurement (default: a tenth, at least 1000)
+#   WARMUP      warm-up requests before each measurement (default: 10,000, or <requests> if fewer)
 #   ROUNDS=1    measurements per client and mode (each is a row of the table)
 # Usage: bench/client/run.sh          (SEQ=2000 CONC=5000 bench/client/run.sh for a quick run)
 # Prints a table and writes it to bench/results/client-<date>.md.

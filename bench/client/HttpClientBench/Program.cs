@@ -4,8 +4,8 @@ using System.Globalization;
 // HttpClientBench <port> <requests> <inflight> [warmup]
 // GETs http://127.0.0.1:<port>/ with HttpClient over SocketsHttpHandler (pooled keep-alive connections,
 // MaxConnectionsPerServer = <inflight>): <inflight> workers each loop GetAsync + reading the body until
-// <requests> have completed (<inflight> = 1 is a sequential loop). A warm-up of [warmup] requests (default: a
-// tenth, at least 1000) runs first on the same client. Prints "<requests> <seconds> <req/s> <allocated bytes/request>".
+// <requests> have completed (<inflight> = 1 is a sequential loop). A warm-up of [warmup] requests (default:
+// 10,000, or <requests> if fewer) runs first on the same client. Prints "<requests> <seconds> <req/s> <allocated bytes/request>".
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: HttpClientBench <port> <requests> <inflight> [warmup]");
@@ -14,7 +14,7 @@ if (args.Length < 3)
 int port = int.Parse(args[0], CultureInfo.InvariantCulture);
 int total = int.Parse(args[1], CultureInfo.InvariantCulture);
 int inFlight = int.Parse(args[2], CultureInfo.InvariantCulture);
-int warmup = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Math.Max(1000, total / 10);
+int warmup = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Math.Min(total, 10000);
 string url = $"http://127.0.0.1:{port}/";
 
 using var handler = new SocketsHttpHandler

@@ -5,8 +5,8 @@ using NodeHttp;
 // NodeHttpClientBench <port> <requests> <inflight> [warmup]
 // GETs http://127.0.0.1:<port>/ through a keep-alive Agent (MaxSockets = <inflight>), written as a Node program
 // would be: <inflight> requests are started, and each response's 'end' starts the next one until <requests> have
-// completed (with <inflight> = 1 that is a sequential loop). A warm-up of [warmup] requests (default: a tenth,
-// at least 1000) runs first on the same agent. Prints "<requests> <seconds> <req/s> <allocated bytes/request>".
+// completed (with <inflight> = 1 that is a sequential loop). A warm-up of [warmup] requests (default: 10,000,
+// or <requests> if fewer) runs first on the same agent. Prints "<requests> <seconds> <req/s> <allocated bytes/request>".
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: NodeHttpClientBench <port> <requests> <inflight> [warmup]");
@@ -15,8 +15,9 @@ if (args.Length < 3)
 int port = int.Parse(args[0], CultureInfo.InvariantCulture);
 int total = int.Parse(args[1], CultureInfo.InvariantCulture);
 int inFlight = int.Parse(args[2], CultureInfo.InvariantCulture);
-int warmup = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Math.Max(1000, total / 10);
+int warmup = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : Math.Min(total, 10000);
 
+using AllocationSampler? sampler = Environment.GetEnvironmentVariable("ALLOC_SAMPLE") == "1" ? new AllocationSampler() : null;
 double seconds = 0;
 long allocated = 0;
 int failures = 0;
@@ -29,6 +30,11 @@ EventLoop.Run(() =>
     {
         int started = 0;
         int completed = 0;
+        if (count == 0)
+        {
+            done();
+            return;
+        }
         void Next()
         {
             started++;
@@ -67,16 +73,19 @@ EventLoop.Run(() =>
 
     Batch(warmup, () =>
     {
+        sampler?.Recording = true;
         long before = GC.GetTotalAllocatedBytes(true);
         var sw = Stopwatch.StartNew();
         Batch(total, () =>
         {
             seconds = sw.Elapsed.TotalSeconds;
             allocated = GC.GetTotalAllocatedBytes(true) - before;
+            sampler?.Recording = false;
             agent.Destroy();
         });
     });
 });
+sampler?.Print(Console.Error);
 if (failures > 0)
 {
     Console.Error.WriteLine($"{failures} requests failed");
