@@ -92,30 +92,41 @@ echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$port (pid $nginx_
 
 # --- clients ---------------------------------------------------------------------------------------------------
 declare -A rps alloc
-run_client() { # $1 = client, $2 = mode, $3 = requests, $4 = in flight
-  local client="$1" mode="$2" n="$3" inflight="$4" line r
+run_client() { # $1 = client, $2 = mode, $3 = requests, $4 = in flight, $5 = round
+  local client="$1" mode="$2" n="$3" inflight="$4" r="$5" line
   local -a cmd
   case "$client" in
     NodeHttp)   cmd=("$out/NodeHttpClientBench") ;;
     HttpClient) cmd=("$out/HttpClientBench") ;;
     node)       cmd=(node "$here/node-client.js") ;;
   esac
-  for r in $(seq 1 "$ROUNDS"); do
-    echo "  $client $mode ($n requests, $inflight in flight) round $r..." >&2
-    line="$(timeout 600 "${cmd[@]}" "$port" "$n" "$inflight" $WARMUP)" \
-      || { echo "error: $client $mode failed" >&2; exit 1; }
-    # line: <requests> <seconds> <req/s> <bytes/request>
-    rps["$client,$mode,$r"]="$(echo "$line" | cut -d' ' -f3)"
-    alloc["$client,$mode,$r"]="$(echo "$line" | cut -d' ' -f4)"
-  done
+  echo "  $client $mode ($n requests, $inflight in flight) round $r..." >&2
+  line="$(timeout 600 "${cmd[@]}" "$port" "$n" "$inflight" $WARMUP)" \
+    || { echo "error: $client $mode failed" >&2; exit 1; }
+  # line: <requests> <seconds> <req/s> <bytes/request>
+  rps["$client,$mode,$r"]="$(echo "$line" | cut -d' ' -f3)"
+  alloc["$client,$mode,$r"]="$(echo "$line" | cut -d' ' -f4)"
 }
 
+# Rounds interleave the clients, so each round's ratios compare runs made close together in time.
 modes=(sequential concurrent)
 clients=(NodeHttp HttpClient node)
 for mode in "${modes[@]}"; do
+  for r in $(seq 1 "$ROUNDS"); do
+    for client in "${clients[@]}"; do
+      if [[ "$mode" == sequential ]]; then run_client "$client" "$mode" "$SEQ" 1 "$r"
+      else run_client "$client" "$mode" "$CONC" "$INFLIGHT" "$r"; fi
+    done
+  done
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (v[1] == "n/a") print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+for mode in "${modes[@]}"; do
   for client in "${clients[@]}"; do
-    if [[ "$mode" == sequential ]]; then run_client "$client" "$mode" "$SEQ" 1
-    else run_client "$client" "$mode" "$CONC" "$INFLIGHT"; fi
+    vals=(); avals=()
+    for r in $(seq 1 "$ROUNDS"); do vals+=("${rps[$client,$mode,$r]}"); avals+=("${alloc[$client,$mode,$r]}"); done
+    rps["$client,$mode,median"]="$(median "${vals[@]}")"
+    alloc["$client,$mode,median"]="$(median "${avals[@]}")"
   done
 done
 
@@ -127,13 +138,16 @@ table="$tmp/table.md"
   echo "|---|---|---:|---:|---:|---:|---:|"
   for mode in "${modes[@]}"; do
     if [[ "$mode" == sequential ]]; then n="$SEQ"; desc="sequential"; else n="$CONC"; desc="$INFLIGHT in flight"; fi
-    for r in $(seq 1 "$ROUNDS"); do
+    rounds=($(seq 1 "$ROUNDS"))
+    [[ "$ROUNDS" -gt 1 ]] && rounds+=(median)
+    for r in "${rounds[@]}"; do
       for client in "${clients[@]}"; do
         ratios="| | |"
         if [[ "$client" == NodeHttp ]]; then
           ratios="| $(ratio "${rps[NodeHttp,$mode,$r]}" "${rps[HttpClient,$mode,$r]}") | $(ratio "${rps[NodeHttp,$mode,$r]}" "${rps[node,$mode,$r]}") |"
         fi
-        echo "| $client | $desc | $n | ${rps[$client,$mode,$r]} | ${alloc[$client,$mode,$r]} $ratios"
+        label="$client"; [[ "$r" == median ]] && label="**$client, median of $ROUNDS**"
+        echo "| $label | $desc | $n | ${rps[$client,$mode,$r]} | ${alloc[$client,$mode,$r]} $ratios"
       done
     done
   done
