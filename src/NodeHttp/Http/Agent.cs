@@ -29,6 +29,15 @@ public class Agent : EventEmitter
     private readonly Dictionary<string, List<ClientRequest>> requests = new(StringComparer.Ordinal);
     private int totalSocketCount;
 
+    // Whether GetName is this class's: then a request's pool key is worked out from its host, port, local
+    // address and family without a copy of its options, and recent keys are reused.
+    private readonly bool defaultGetName;
+
+    // The last few pool keys made, reused while requests repeat their origin. Entries are immutable and replaced
+    // whole, so loops sharing the agent read them without the lock.
+    private readonly PoolName?[] recentNames = new PoolName?[4];
+    private int nextRecentName;
+
     /// <summary>Node's <c>new http.Agent([options])</c>.</summary>
     /// <param name="options">Pool settings; null for Node's defaults (no keep-alive, unbounded sockets).</param>
     public Agent(AgentOptions? options = null)
@@ -48,6 +57,7 @@ public class Agent : EventEmitter
         {
             ErrorCodes.Throw("ERR_OUT_OF_RANGE", "timeout", ">= 0", Options.Timeout);
         }
+        defaultGetName = ((Func<RequestOptions?, string>)GetName).Method.DeclaringType == typeof(Agent);
     }
 
     /// <summary>Node's <c>agent.options</c>: the options the agent was made with.</summary>
@@ -119,19 +129,47 @@ public class Agent : EventEmitter
     /// Node's <c>agent.getName([options])</c>: the pool key, <c>host:port:localAddress</c>, then <c>:family</c>
     /// when it is 4 or 6 and <c>:socketPath</c> when set (<c>"localhost::"</c> for empty options).
     /// </summary>
-    public virtual string GetName(RequestOptions? options = null)
+    public virtual string GetName(RequestOptions? options = null) =>
+        NameOf(options?.Host, options?.Port, options?.LocalAddress, options?.Family, options?.SocketPath);
+
+    /// <summary>The pool key of <paramref name="req"/> (its <see cref="GetName"/>), worked out once per request.</summary>
+    internal string NameOf(ClientRequest req)
     {
-        string host = options?.Host is { Length: > 0 } h ? h : "localhost";
-        string port = options?.Port is int p and not 0 ? p.ToString(CultureInfo.InvariantCulture) : string.Empty;
-        string name = string.Concat(host, ":", port, ":", options?.LocalAddress);
-        if (options?.Family is 4 or 6)
+        if (req.AgentName is { } known)
         {
-            name = name + ":" + options.Family.Value.ToString(CultureInfo.InvariantCulture);
+            return known;
         }
-        if (options?.SocketPath is { Length: > 0 } path)
+        string name = defaultGetName
+            ? NameOf(req.Host, req.ConnectPort, req.LocalAddress, req.Family, req.SocketPath)
+            : GetName(req.ConnectOptions);
+        req.AgentName = name;
+        return name;
+    }
+
+    private string NameOf(string? host, int? port, string? localAddress, int? family, string? socketPath)
+    {
+        host = host is { Length: > 0 } ? host : "localhost";
+        int p = port ?? 0;
+        int f = family is 4 or 6 ? family.Value : 0;
+        PoolName?[] recent = recentNames;
+        for (int i = 0; i < recent.Length; i++)
         {
-            name = name + ":" + path;
+            if (recent[i] is { } e && e.Matches(host, p, localAddress, f, socketPath))
+            {
+                return e.Name;
+            }
         }
+        string name = string.Concat(host, ":", p != 0 ? p.ToString(CultureInfo.InvariantCulture) : string.Empty, ":", localAddress);
+        if (f != 0)
+        {
+            name = name + ":" + f.ToString(CultureInfo.InvariantCulture);
+        }
+        if (socketPath is { Length: > 0 })
+        {
+            name = name + ":" + socketPath;
+        }
+        int slot = (int)((uint)Interlocked.Increment(ref nextRecentName) % (uint)recent.Length);
+        recent[slot] = new PoolName(host, p, localAddress, f, socketPath, name);
         return name;
     }
 
@@ -163,6 +201,7 @@ public class Agent : EventEmitter
         int agentTimeout = Options.Timeout ?? 0;
         bool canKeep = true;
         if ((socket.DataSink as ClientParser)?.Request?.Res is { } res
+            && HasKeepAliveHeader(res)
             && res.Headers["keep-alive"].ToString() is { Length: > 0 } hint
             && ParseTimeoutHint(hint) is long seconds)
         {
@@ -216,9 +255,9 @@ public class Agent : EventEmitter
     }
 
     /// <summary>Node's <c>agent.addRequest(req, options)</c>: give the request a free socket, a new one, or a place in the queue.</summary>
-    internal void AddRequest(ClientRequest req, RequestOptions options)
+    internal void AddRequest(ClientRequest req)
     {
-        string name = GetName(options);
+        string name = NameOf(req);
         Socket? socket = null;
         bool create = false;
         lock (gate)
@@ -248,7 +287,7 @@ public class Agent : EventEmitter
             }
             else
             {
-                req.AgentOptions = options;
+                req.AgentOptions = req.ConnectOptions;
                 if (!requests.TryGetValue(name, out List<ClientRequest>? queue))
                 {
                     requests[name] = queue = new List<ClientRequest>();
@@ -263,7 +302,7 @@ public class Agent : EventEmitter
         }
         else if (create)
         {
-            CreateSocket(req, options, (err, s) =>
+            CreateSocket(req, req.ConnectOptions, name, (err, s) =>
             {
                 if (err is not null)
                 {
@@ -307,10 +346,9 @@ public class Agent : EventEmitter
     }
 
     /// <summary>Node's <c>agent.createSocket(req, options, cb)</c>.</summary>
-    private void CreateSocket(ClientRequest req, RequestOptions options, Action<Exception?, Socket?> cb)
+    private void CreateSocket(ClientRequest req, RequestOptions options, string name, Action<Exception?, Socket?> cb)
     {
         RequestOptions connectOptions = options.Clone();
-        string name = GetName(options);
         bool created = false;
         void OnCreate(Exception? err, Socket? s)
         {
@@ -332,7 +370,7 @@ public class Agent : EventEmitter
                 }
                 list.Add(s);
                 totalSocketCount++;
-                _ = new PooledSocket(this, s, options);
+                _ = new PooledSocket(this, s, options, name);
             }
             if (Options.NoDelay)
             {
@@ -377,13 +415,19 @@ public class Agent : EventEmitter
     /// Node's <c>'free'</c> listener of the agent: the socket's request is done. It serves the next queued request of
     /// the origin, or goes to the free pool (keep-alive), or is destroyed.
     /// </summary>
-    internal void OnFree(Socket socket, RequestOptions options, ClientRequest? finished)
+    internal void OnFree(Socket socket, ClientRequest req, bool finished) =>
+        OnFree(socket, NameOf(req), null, req, finished ? req : null);
+
+    /// <summary>The <c>'free'</c> listener for a socket made for a queued request (no request of its own yet).</summary>
+    private void OnFree(Socket socket, RequestOptions options) => OnFree(socket, GetName(options), options, null, null);
+
+    // The options of the 'free' event are those of `options`, else of `owner` (copied only when listened for).
+    private void OnFree(Socket socket, string name, RequestOptions? options, ClientRequest? owner, ClientRequest? finished)
     {
-        string name = GetName(options);
         if (!socket.IsWritable)
         {
             socket.Destroy();
-            EmitFree(socket, options);
+            EmitFree(socket, options, owner);
             return;
         }
         ClientRequest? next = null;
@@ -391,7 +435,16 @@ public class Agent : EventEmitter
         {
             if (requests.TryGetValue(name, out List<ClientRequest>? queue))
             {
-                int index = queue.FindIndex(r => r.Loop == socket.Loop);
+                int index = -1;
+                EventLoop loop = socket.Loop;
+                for (int i = 0; i < queue.Count; i++)
+                {
+                    if (queue[i].Loop == loop)
+                    {
+                        index = i;
+                        break;
+                    }
+                }
                 if (index >= 0)
                 {
                     next = queue[index];
@@ -407,13 +460,13 @@ public class Agent : EventEmitter
         if (next is not null)
         {
             SetRequestSocket(next, socket);
-            EmitFree(socket, options);
+            EmitFree(socket, options, owner);
             return;
         }
         if (finished is null || !finished.ShouldKeepAlive || !KeepAlive)
         {
             socket.Destroy();
-            EmitFree(socket, options);
+            EmitFree(socket, options, owner);
             return;
         }
         bool destroy;
@@ -427,7 +480,7 @@ public class Agent : EventEmitter
         if (destroy || !KeepSocketAlive(socket))
         {
             socket.Destroy();
-            EmitFree(socket, options);
+            EmitFree(socket, options, owner);
             return;
         }
         (socket.DataSink as ClientParser)?.Release();
@@ -440,21 +493,20 @@ public class Agent : EventEmitter
             RemoveSocketLocked(socket, name, includeFree: false);
             free.Add(socket);
         }
-        EmitFree(socket, options);
+        EmitFree(socket, options, owner);
     }
 
-    private void EmitFree(Socket socket, RequestOptions options)
+    private void EmitFree(Socket socket, RequestOptions? options, ClientRequest? owner)
     {
-        if (ListenerCount(HttpEvents.Free) > 0)
+        if (ListenerCount(HttpEvents.Free) > 0 && (options ?? owner?.ConnectOptions) is { } o)
         {
-            Emit(HttpEvents.Free, socket, options);
+            Emit(HttpEvents.Free, socket, o);
         }
     }
 
     /// <summary>Node's <c>agent.removeSocket(socket, options)</c>: forget a closed socket; replace it for a waiting request.</summary>
-    private void RemoveSocket(Socket s, RequestOptions options)
+    private void RemoveSocket(Socket s, RequestOptions options, string name)
     {
-        string name = GetName(options);
         ClientRequest? req = null;
         RequestOptions? reqOptions = null;
         lock (gate)
@@ -490,7 +542,7 @@ public class Agent : EventEmitter
             req.Loop.Execute(static st =>
             {
                 var (agent, r, o) = ((Agent, ClientRequest, RequestOptions))st!;
-                agent.CreateSocket(r, o, (err, socket) =>
+                agent.CreateSocket(r, o, agent.GetName(o), (err, socket) =>
                 {
                     if (err is not null)
                     {
@@ -499,7 +551,7 @@ public class Agent : EventEmitter
                     }
                     else
                     {
-                        agent.OnFree(socket!, o, null);
+                        agent.OnFree(socket!, o);
                     }
                 });
             }, (this, req, reqOptions));
@@ -574,6 +626,21 @@ public class Agent : EventEmitter
         }
     }
 
+    // Whether the response has a Keep-Alive header, looked up in the raw headers so that the common answer (no)
+    // does not build the response's header map.
+    private static bool HasKeepAliveHeader(IncomingMessage res)
+    {
+        IReadOnlyList<string> raw = res.RawHeaders;
+        for (int i = 0; i + 1 < raw.Count; i += 2)
+        {
+            if (raw[i].Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Node's <c>/^timeout=(\d+)/</c> on a <c>Keep-Alive</c> header.</summary>
     private static long? ParseTimeoutHint(string hint)
     {
@@ -596,15 +663,17 @@ public class Agent : EventEmitter
         private readonly Agent agent;
         private readonly Socket socket;
         private readonly RequestOptions options;
+        private readonly string name;
         private readonly Action<bool> onClose;
         private readonly Action onTimeout;
         private readonly Action onRemove;
 
-        public PooledSocket(Agent agent, Socket socket, RequestOptions options)
+        public PooledSocket(Agent agent, Socket socket, RequestOptions options, string name)
         {
             this.agent = agent;
             this.socket = socket;
             this.options = options;
+            this.name = name;
             onClose = OnClose;
             onTimeout = OnTimeout;
             onRemove = OnRemove;
@@ -619,7 +688,7 @@ public class Agent : EventEmitter
             {
                 agent.totalSocketCount--;
             }
-            agent.RemoveSocket(socket, options);
+            agent.RemoveSocket(socket, options, name);
         }
 
         private void OnTimeout()
@@ -637,10 +706,22 @@ public class Agent : EventEmitter
             {
                 agent.totalSocketCount--;
             }
-            agent.RemoveSocket(socket, options);
+            agent.RemoveSocket(socket, options, name);
             socket.RemoveListener(NetEvents.Close, onClose);
             socket.RemoveListener(NetEvents.Timeout, onTimeout);
             socket.RemoveListener(AgentRemoveEvent, onRemove);
         }
+    }
+
+    /// <summary>A pool key with what it was made from.</summary>
+    private sealed class PoolName(string host, int port, string? localAddress, int family, string? socketPath, string name)
+    {
+        public string Name => name;
+
+        public bool Matches(string h, int p, string? local, int f, string? path) =>
+            p == port && f == family
+            && string.Equals(h, host, StringComparison.Ordinal)
+            && string.Equals(local, localAddress, StringComparison.Ordinal)
+            && string.Equals(path, socketPath, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 
 namespace NodeHttp;
 
@@ -318,8 +317,6 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         length += data.Length;
     }
 
-    private static string Latin1(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? string.Empty : Encoding.Latin1.GetString(bytes);
-
     // --- parser events (Node's parserOnHeaders..., parserOnBody, parserOnMessageComplete) ---
 
     private HpeCode MessageBegin()
@@ -333,9 +330,11 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
     private HpeCode HeaderValueComplete()
     {
-        string name = Latin1(field.AsSpan(0, fieldLength));
+        // A server sends the same names and mostly the same values on every response of a connection: the
+        // strings are reused from the cache instead of made anew for each header.
+        string name = HeaderStringCache.Get(field.AsSpan(0, fieldLength));
         // Node trims trailing whitespace of values (llhttp leaves it in).
-        string val = Latin1(value.AsSpan(0, valueLength).TrimEnd(" \t"u8));
+        string val = HeaderStringCache.Get(value.AsSpan(0, valueLength).TrimEnd(" \t"u8));
         if (inTrailers)
         {
             trailerPairs ??= new List<(string, string)>(2);
@@ -386,7 +385,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
     private HpeCode StatusComplete()
     {
-        statusMessage = Latin1(field.AsSpan(0, statusLength));
+        statusMessage = HeaderStringCache.Get(field.AsSpan(0, statusLength));
         statusLength = 0;
         return HpeCode.Ok;
     }

@@ -18,9 +18,28 @@ public class ClientRequest : OutgoingMessage
 
     private static readonly Action<object?> EmitAbortCallback = static s => ((ClientRequest)s!).Emit(HttpEvents.Abort);
     private static readonly Action<object?> EmitFreeCallback = static s => ((ClientRequest)s!).EmitFreeNT();
+    private static readonly Action<object?> OnSocketCallback = static s => ((ClientRequest)s!).RunPendingOnSocket();
+
+    // Every request has the same stream settings; the writable only reads them.
+    private static readonly WritableOptions RequestWritableOptions = new() { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false, EmitClose = false };
+
+    // The last Host header value made on this thread: requests repeat their origin.
+    [ThreadStatic]
+    private static HostHeaderValue? lastHostHeader;
 
     private readonly Agent? agent;
-    private readonly RequestOptions connectOptions;
+    private readonly RequestOptions userOptions;
+    private readonly int port;
+    private readonly int defaultPort;
+    private readonly string? localAddress;
+    private readonly int? family;
+
+    // Node's optsWithoutSignal, the request's own copy of the options; null while userOptions is borrowed (Lend).
+    private RequestOptions? connectOptions;
+    private bool optionsBorrowed;
+    private Socket? pendingSocket;
+    private Exception? pendingSocketError;
+    private bool onSocketPending;
     private ClientParser? conn;
     private Exception? destroyError;
     private bool destroyed;
@@ -34,7 +53,7 @@ public class ClientRequest : OutgoingMessage
     private Action? onFinish;
 
     internal ClientRequest(RequestOptions options, Action<IncomingMessage>? callback)
-        : base(new WritableOptions { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false, EmitClose = false })
+        : base(RequestWritableOptions)
     {
         ArgumentNullException.ThrowIfNull(options);
         Agent? defaultAgent = Http.GlobalAgent;
@@ -62,8 +81,8 @@ public class ClientRequest : OutgoingMessage
             ErrorCodes.Throw("ERR_INVALID_PROTOCOL", protocol, expectedProtocol);
         }
 
-        int defaultPort = options.DefaultPort is int dp and not 0 ? dp : agent?.DefaultPort ?? 80;
-        int port = options.Port is int p and not 0 ? p : defaultPort;
+        defaultPort = options.DefaultPort is int dp and not 0 ? dp : agent?.DefaultPort ?? 80;
+        port = options.Port is int p and not 0 ? p : defaultPort;
         string host = options.Hostname is { Length: > 0 } hn ? hn : options.Host is { Length: > 0 } h ? h : "localhost";
         if (options.Timeout is int t)
         {
@@ -120,18 +139,7 @@ public class ClientRequest : OutgoingMessage
         }
         if (options.SetHost && !HasHeader("host"))
         {
-            string hostHeader = host;
-            int colon = hostHeader.IndexOf(':');
-            if (colon >= 0 && hostHeader.IndexOf(':', colon + 1) >= 0 && hostHeader[0] != '[')
-            {
-                // An IPv6 literal goes in brackets, as in a URI.
-                hostHeader = "[" + hostHeader + "]";
-            }
-            if (port != defaultPort)
-            {
-                hostHeader += ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            SetHeader("Host", hostHeader);
+            SetHeader("Host", HostHeader(host, port, defaultPort));
         }
         if (options.Auth is { } auth && !HasHeader("authorization"))
         {
@@ -142,10 +150,17 @@ public class ClientRequest : OutgoingMessage
             ImplicitHeader();
         }
 
-        connectOptions = options.Clone();
-        connectOptions.Host = host;
-        connectOptions.Port = port;
-        connectOptions.DefaultPort = defaultPort;
+        userOptions = options;
+        localAddress = options.LocalAddress;
+        family = options.Family;
+        if (EventLoop.Current == Loop && options.Lend(this))
+        {
+            optionsBorrowed = true;
+        }
+        else
+        {
+            connectOptions = CopyOptions();
+        }
 
         Loop.Execute(static s => ((ClientRequest)s!).Start(), this);
     }
@@ -200,6 +215,41 @@ public class ClientRequest : OutgoingMessage
 
     /// <summary>Node's <c>req[kRequestOptions]</c>: the options the request waits in an agent's queue with.</summary>
     internal RequestOptions? AgentOptions { get; set; }
+
+    /// <summary>The agent's pool key for this request, worked out once when it is added to the agent.</summary>
+    internal string? AgentName { get; set; }
+
+    /// <summary>The port the request connects to (its options' port, else the default port).</summary>
+    internal int ConnectPort => port;
+
+    /// <summary>The options' <c>localAddress</c> when the request was made.</summary>
+    internal string? LocalAddress => localAddress;
+
+    /// <summary>The options' <c>family</c> when the request was made.</summary>
+    internal int? Family => family;
+
+    /// <summary>
+    /// Node's <c>optsWithoutSignal</c>: the options as they were when the request was made, with the resolved
+    /// host, port and default port. Made when first needed (a new connection, a place in the agent's queue,
+    /// a <c>'free'</c> listener), so a request served by a pooled socket copies nothing.
+    /// </summary>
+    internal RequestOptions ConnectOptions => connectOptions ?? TakeOptionsCopy();
+
+    /// <summary>
+    /// Copies the borrowed options now (they are about to change, or a copy is needed) and gives them back.
+    /// May run on the thread changing the options; the first copy made wins.
+    /// </summary>
+    internal RequestOptions TakeOptionsCopy()
+    {
+        if (connectOptions is { } existing)
+        {
+            return existing;
+        }
+        RequestOptions copy = CopyOptions();
+        RequestOptions result = Interlocked.CompareExchange(ref connectOptions, copy, null) ?? copy;
+        ReturnOptions();
+        return result;
+    }
 
     /// <summary>Node's <c>request.abort()</c> (deprecated): <c>'abort'</c> once, then <see cref="Destroy"/>.</summary>
     public void Abort()
@@ -277,10 +327,17 @@ public class ClientRequest : OutgoingMessage
         {
             ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "render");
         }
-        string line = Method + " " + Path + " HTTP/1.1\r\n";
-        Span<byte> bytes = line.Length <= 512 ? stackalloc byte[line.Length] : new byte[line.Length];
-        Encoding.Latin1.GetBytes(line, bytes);
-        StoreHeader(bytes);
+        // The request line is encoded straight to bytes (latin1, as Node writes the head), with no string for it.
+        string method = Method;
+        string path = Path;
+        int length = method.Length + path.Length + 12;
+        Span<byte> bytes = length <= 512 ? stackalloc byte[length] : new byte[length];
+        int n = Encoding.Latin1.GetBytes(method, bytes);
+        bytes[n++] = (byte)' ';
+        n += Encoding.Latin1.GetBytes(path, bytes[n..]);
+        " HTTP/1.1\r\n"u8.CopyTo(bytes[n..]);
+        n += 11;
+        StoreHeader(bytes[..n]);
     }
 
     /// <summary>Builds the Node-style "socket hang up" / "aborted" error (<c>ECONNRESET</c>).</summary>
@@ -292,13 +349,14 @@ public class ClientRequest : OutgoingMessage
     {
         if (agent is not null)
         {
-            agent.AddRequest(this, connectOptions);
+            agent.AddRequest(this);
             return;
         }
+        RequestOptions options = ConnectOptions;
         // No agent: the connection closes after this request.
         Last = true;
         ShouldKeepAlive = false;
-        if (connectOptions.CreateConnection is { } create)
+        if (options.CreateConnection is { } create)
         {
             bool done = false;
             void OnCreate(Exception? err, Socket? s)
@@ -317,24 +375,43 @@ public class ClientRequest : OutgoingMessage
                     OnSocket(s, null);
                 }
             }
-            Socket? socket = create(connectOptions, OnCreate);
+            Socket? socket = create(options, OnCreate);
             if (socket is not null)
             {
                 OnCreate(null, socket);
             }
             return;
         }
-        OnSocket(ClientConnect.Connect(connectOptions), null);
+        OnSocket(ClientConnect.Connect(options), null);
     }
 
     /// <summary>Node's <c>ClientRequest.onSocket(socket, err)</c>: the rest happens on the next tick.</summary>
     internal void OnSocket(Socket? socket, Exception? error)
     {
-        Loop.NextTick(static s =>
+        if (onSocketPending)
         {
-            var (req, sock, err) = ((ClientRequest, Socket?, Exception?))s!;
-            req.OnSocketNT(sock, err);
-        }, (this, socket, error));
+            // A second hand-over in the same tick (an agent race): it carries its own socket and error.
+            Loop.NextTick(static s =>
+            {
+                var (req, sock, err) = ((ClientRequest, Socket?, Exception?))s!;
+                req.OnSocketNT(sock, err);
+            }, (this, socket, error));
+            return;
+        }
+        onSocketPending = true;
+        pendingSocket = socket;
+        pendingSocketError = error;
+        Loop.NextTick(OnSocketCallback, this);
+    }
+
+    private void RunPendingOnSocket()
+    {
+        Socket? socket = pendingSocket;
+        Exception? error = pendingSocketError;
+        pendingSocket = null;
+        pendingSocketError = null;
+        onSocketPending = false;
+        OnSocketNT(socket, error);
     }
 
     // Node's onSocketNT.
@@ -347,7 +424,7 @@ public class ClientRequest : OutgoingMessage
             {
                 if (error is null && agent is not null && !socket.Destroyed)
                 {
-                    agent.OnFree(socket, connectOptions, null);
+                    agent.OnFree(socket, this, finished: false);
                 }
                 else
                 {
@@ -379,6 +456,7 @@ public class ClientRequest : OutgoingMessage
         }
         closed = true;
         Emit(HttpEvents.Close);
+        ReturnOptions();
     }
 
     // Node's tickOnSocket then _flush.
@@ -503,6 +581,7 @@ public class ClientRequest : OutgoingMessage
             destroyed = true;
             closed = true;
             Emit(HttpEvents.Close);
+            ReturnOptions();
         }
         else
         {
@@ -566,8 +645,9 @@ public class ClientRequest : OutgoingMessage
         Emit(HttpEvents.Close);
         if (Socket is { } socket && agent is not null)
         {
-            agent.OnFree(socket, connectOptions, this);
+            agent.OnFree(socket, this, finished: true);
         }
+        ReturnOptions();
     }
 
     /// <summary>Node's <c>socketCloseListener</c>.</summary>
@@ -598,6 +678,7 @@ public class ClientRequest : OutgoingMessage
             closed = true;
             Emit(HttpEvents.Close);
         }
+        ReturnOptions();
     }
 
     /// <summary>Node's <c>ondrain</c>: the socket drained; the request's writes are let go on.</summary>
@@ -620,6 +701,47 @@ public class ClientRequest : OutgoingMessage
         }
     }
 
+    // The request is done with its options: they may be lent to the next request. A copy still needed later
+    // is then made from the options as they are.
+    private void ReturnOptions()
+    {
+        if (optionsBorrowed)
+        {
+            optionsBorrowed = false;
+            userOptions.Return(this);
+        }
+    }
+
+    private RequestOptions CopyOptions()
+    {
+        RequestOptions copy = userOptions.Clone();
+        copy.Host = Host;
+        copy.Port = port;
+        copy.DefaultPort = defaultPort;
+        return copy;
+    }
+
+    // Node's Host header: the host (an IPv6 literal in brackets, as in a URI), then :port unless it is the default.
+    private static string HostHeader(string host, int port, int defaultPort)
+    {
+        if (lastHostHeader is { } last && last.Port == port && last.DefaultPort == defaultPort && string.Equals(last.Host, host, StringComparison.Ordinal))
+        {
+            return last.Value;
+        }
+        string value = host;
+        int colon = value.IndexOf(':');
+        if (colon >= 0 && value.IndexOf(':', colon + 1) >= 0 && value[0] != '[')
+        {
+            value = "[" + value + "]";
+        }
+        if (port != defaultPort)
+        {
+            value += ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        lastHostHeader = new HostHeaderValue(host, port, defaultPort, value);
+        return value;
+    }
+
     private static string BuildPathChars()
     {
         var chars = new char[0xff - 0x21 + 1];
@@ -629,4 +751,6 @@ public class ClientRequest : OutgoingMessage
         }
         return new string(chars);
     }
+
+    private sealed record HostHeaderValue(string Host, int Port, int DefaultPort, string Value);
 }
