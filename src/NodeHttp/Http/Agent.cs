@@ -27,6 +27,11 @@ public class Agent : EventEmitter
     private readonly Dictionary<string, List<Socket>> sockets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Socket>> freeSockets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ClientRequest>> requests = new(StringComparer.Ordinal);
+
+    // Emptied lists of the tables, kept for the next origin entry: with keep-alive a socket moves between the
+    // in-use and free tables and a request through the queue on every request, emptying and refilling them.
+    private readonly Stack<List<Socket>> spareSocketLists = new();
+    private readonly Stack<List<ClientRequest>> spareRequestLists = new();
     private int totalSocketCount;
 
     // Whether GetName is this class's: then a request's pool key is worked out from its host, port, local
@@ -140,7 +145,7 @@ public class Agent : EventEmitter
             return known;
         }
         string name = defaultGetName
-            ? NameOf(req.Host, req.ConnectPort, req.LocalAddress, req.Family, req.SocketPath)
+            ? NameOf(req.Host, req.ConnectPort, req.OptionsAsMade.LocalAddress, req.OptionsAsMade.Family, req.SocketPath)
             : GetName(req.ConnectOptions);
         req.AgentName = name;
         return name;
@@ -264,7 +269,7 @@ public class Agent : EventEmitter
         {
             if (!sockets.TryGetValue(name, out List<Socket>? inUse))
             {
-                sockets[name] = inUse = new List<Socket>();
+                sockets[name] = inUse = NewSocketList();
             }
             int freeLen = 0;
             if (freeSockets.TryGetValue(name, out List<Socket>? free))
@@ -274,6 +279,7 @@ public class Agent : EventEmitter
                 if (free.Count == 0)
                 {
                     freeSockets.Remove(name);
+                    RecycleLocked(free);
                 }
                 freeLen = free.Count;
             }
@@ -287,10 +293,10 @@ public class Agent : EventEmitter
             }
             else
             {
-                req.AgentOptions = req.ConnectOptions;
+                req.HasAgentOptions = true;
                 if (!requests.TryGetValue(name, out List<ClientRequest>? queue))
                 {
-                    requests[name] = queue = new List<ClientRequest>();
+                    requests[name] = queue = spareRequestLists.TryPop(out List<ClientRequest>? spare) ? spare : new List<ClientRequest>();
                 }
                 queue.Add(req);
             }
@@ -302,18 +308,24 @@ public class Agent : EventEmitter
         }
         else if (create)
         {
-            CreateSocket(req, req.ConnectOptions, name, (err, s) =>
-            {
-                if (err is not null)
-                {
-                    req.OnSocket(s, err);
-                }
-                else
-                {
-                    SetRequestSocket(req, s!);
-                }
-            });
+            CreateSocketFor(req, name);
         }
+    }
+
+    // A method of its own: the callback's closure is then only made when a socket is.
+    private void CreateSocketFor(ClientRequest req, string name)
+    {
+        CreateSocket(req, req.ConnectOptions, name, (err, s) =>
+        {
+            if (err is not null)
+            {
+                req.OnSocket(s, err);
+            }
+            else
+            {
+                SetRequestSocket(req, s!);
+            }
+        });
     }
 
     private Socket? TakeFree(List<Socket> free, EventLoop loop)
@@ -366,7 +378,7 @@ public class Agent : EventEmitter
             {
                 if (!sockets.TryGetValue(name, out List<Socket>? list))
                 {
-                    sockets[name] = list = new List<Socket>();
+                    sockets[name] = list = NewSocketList();
                 }
                 list.Add(s);
                 totalSocketCount++;
@@ -449,10 +461,11 @@ public class Agent : EventEmitter
                 {
                     next = queue[index];
                     queue.RemoveAt(index);
-                    next.AgentOptions = null;
+                    next.HasAgentOptions = false;
                     if (queue.Count == 0)
                     {
                         requests.Remove(name);
+                        RecycleLocked(queue);
                     }
                 }
             }
@@ -488,7 +501,7 @@ public class Agent : EventEmitter
         {
             if (!freeSockets.TryGetValue(name, out List<Socket>? free))
             {
-                freeSockets[name] = free = new List<Socket>();
+                freeSockets[name] = free = NewSocketList();
             }
             RemoveSocketLocked(socket, name, includeFree: false);
             free.Add(socket);
@@ -509,6 +522,7 @@ public class Agent : EventEmitter
     {
         ClientRequest? req = null;
         RequestOptions? reqOptions = null;
+        bool queuedOptions = false;
         lock (gate)
         {
             RemoveSocketLocked(s, name, includeFree: !s.IsWritable || s.Destroyed);
@@ -527,7 +541,7 @@ public class Agent : EventEmitter
                         break;
                     }
                     req = list[0];
-                    reqOptions = req.AgentOptions;
+                    queuedOptions = req.HasAgentOptions;
                     break;
                 }
             }
@@ -536,9 +550,13 @@ public class Agent : EventEmitter
                 req = null;
             }
         }
+        if (queuedOptions)
+        {
+            reqOptions = req!.ConnectOptions;
+        }
         if (req is not null && reqOptions is not null)
         {
-            req.AgentOptions = null;
+            req.HasAgentOptions = false;
             req.Loop.Execute(static st =>
             {
                 var (agent, r, o) = ((Agent, ClientRequest, RequestOptions))st!;
@@ -566,6 +584,7 @@ public class Agent : EventEmitter
             if (requests.TryGetValue(name, out List<ClientRequest>? queue) && queue.Remove(req) && queue.Count == 0)
             {
                 requests.Remove(name);
+                RecycleLocked(queue);
             }
         }
     }
@@ -582,7 +601,7 @@ public class Agent : EventEmitter
         }
     }
 
-    private static void RemoveFrom(Dictionary<string, List<Socket>> table, string name, Socket s)
+    private void RemoveFrom(Dictionary<string, List<Socket>> table, string name, Socket s)
     {
         if (table.TryGetValue(name, out List<Socket>? list))
         {
@@ -593,8 +612,28 @@ public class Agent : EventEmitter
                 if (list.Count == 0)
                 {
                     table.Remove(name);
+                    RecycleLocked(list);
                 }
             }
+        }
+    }
+
+    private List<Socket> NewSocketList() => spareSocketLists.TryPop(out List<Socket>? spare) ? spare : new List<Socket>();
+
+    // An emptied list of a table goes to the spares (a few; an agent with many origins makes the rest anew).
+    private void RecycleLocked(List<Socket> list)
+    {
+        if (spareSocketLists.Count < 8)
+        {
+            spareSocketLists.Push(list);
+        }
+    }
+
+    private void RecycleLocked(List<ClientRequest> list)
+    {
+        if (spareRequestLists.Count < 8)
+        {
+            spareRequestLists.Push(list);
         }
     }
 

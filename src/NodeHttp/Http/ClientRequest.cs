@@ -31,8 +31,6 @@ public class ClientRequest : OutgoingMessage
     private readonly RequestOptions userOptions;
     private readonly int port;
     private readonly int defaultPort;
-    private readonly string? localAddress;
-    private readonly int? family;
 
     // Node's optsWithoutSignal, the request's own copy of the options; null while userOptions is borrowed (Lend).
     private RequestOptions? connectOptions;
@@ -151,8 +149,6 @@ public class ClientRequest : OutgoingMessage
         }
 
         userOptions = options;
-        localAddress = options.LocalAddress;
-        family = options.Family;
         if (EventLoop.Current == Loop && options.Lend(this))
         {
             optionsBorrowed = true;
@@ -213,8 +209,11 @@ public class ClientRequest : OutgoingMessage
 
     internal bool JoinDuplicateHeaders { get; }
 
-    /// <summary>Node's <c>req[kRequestOptions]</c>: the options the request waits in an agent's queue with.</summary>
-    internal RequestOptions? AgentOptions { get; set; }
+    /// <summary>
+    /// Node's <c>req[kRequestOptions]</c> is set: the request waits in an agent's queue and no socket is being
+    /// made for it yet. The options are its <see cref="ConnectOptions"/>.
+    /// </summary>
+    internal bool HasAgentOptions { get; set; }
 
     /// <summary>The agent's pool key for this request, worked out once when it is added to the agent.</summary>
     internal string? AgentName { get; set; }
@@ -222,11 +221,11 @@ public class ClientRequest : OutgoingMessage
     /// <summary>The port the request connects to (its options' port, else the default port).</summary>
     internal int ConnectPort => port;
 
-    /// <summary>The options' <c>localAddress</c> when the request was made.</summary>
-    internal string? LocalAddress => localAddress;
-
-    /// <summary>The options' <c>family</c> when the request was made.</summary>
-    internal int? Family => family;
+    /// <summary>
+    /// The options as they were when the request was made, but for the host, port and default port (see
+    /// <see cref="ConnectOptions"/>): the borrowed ones while unchanged, else the copy. For reading only.
+    /// </summary>
+    internal RequestOptions OptionsAsMade => connectOptions ?? userOptions;
 
     /// <summary>
     /// Node's <c>optsWithoutSignal</c>: the options as they were when the request was made, with the resolved

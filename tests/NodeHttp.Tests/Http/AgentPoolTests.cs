@@ -217,6 +217,48 @@ public class AgentPoolTests
     }
 
     [Fact]
+    public async Task OptionsChangedAfterRequest_RequestKeepsTheOptionsItWasMadeWith()
+    {
+        // Node copies the options when the request is made; changing them afterwards does not move the request.
+        // The second request goes over the pooled socket, where its options are read in place until they change.
+        var (peer, port) = await StartAsync();
+        await using var _ = peer;
+        var agent = new Agent(new AgentOptions { KeepAlive = true });
+        var freeOptions = new ConcurrentQueue<RequestOptions>();
+        agent.On<Socket, RequestOptions>("free", (_, o) => freeOptions.Enqueue(o));
+        var results = new ConcurrentQueue<string>();
+        await LoopRunner.RunAsync(() =>
+        {
+            void Send(Action next)
+            {
+                var options = new RequestOptions { Hostname = "127.0.0.1", Port = port, Path = "/", Agent = agent };
+                GetText(options, (t, req) =>
+                {
+                    results.Enqueue(t + ":" + req.ReusedSocket);
+                    next();
+                });
+                options.Hostname = "203.0.113.1";
+                options.Port = 1;
+                options.Path = "/changed";
+                options.LocalAddress = "203.0.113.2";
+            }
+            Send(() => EventLoop.Current!.Post(() => Send(() => { })));
+        });
+        Assert.Equal(["1:False", "1:True"], results.ToArray());
+        Assert.Equal(2, freeOptions.Count);
+        foreach (RequestOptions freed in freeOptions)
+        {
+            Assert.Equal("127.0.0.1", freed.Host);
+            Assert.Equal(port, freed.Port);
+            Assert.Equal(80, freed.DefaultPort);
+            Assert.Equal("/", freed.Path);
+            Assert.Null(freed.LocalAddress);
+        }
+        Assert.Equal("127.0.0.1:" + port + ":", Assert.Single(agent.FreeSockets).Key);
+        agent.Destroy();
+    }
+
+    [Fact]
     public void GetName_MatchesNode()
     {
         var agent = new Agent();
