@@ -46,6 +46,8 @@ public sealed class Server : EventEmitter
         {
             // Node's http server: half-open sockets, so a client's FIN does not cut a response short before socketOnEnd decides.
             AllowHalfOpen = true,
+            // No read before the parser is attached: the request bytes must go to it, not into the socket's buffer.
+            PauseOnConnect = true,
             NoDelay = options.NoDelay,
             KeepAlive = options.KeepAlive,
             KeepAliveInitialDelay = options.KeepAliveInitialDelay,
@@ -286,6 +288,7 @@ public sealed class Server : EventEmitter
             connections.Add(connection);
         }
         Emit<Socket>(HttpEvents.Connection, socket);
+        connection.Start();
     }
 
     private void OnListening()

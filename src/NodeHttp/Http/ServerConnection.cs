@@ -77,6 +77,15 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         socket.DataSink = this;
     }
 
+    /// <summary>Starts reading, after <c>'connection'</c> listeners ran (the parser consumes the handle directly, as Node's <c>parser.consume</c>).</summary>
+    internal void Start()
+    {
+        if (!socket.Destroyed && !detached)
+        {
+            socket.ResumeReading();
+        }
+    }
+
     /// <summary>The socket this connection reads and writes.</summary>
     internal Socket Socket => socket;
 
@@ -442,13 +451,20 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 "ERR_HTTP_REQUEST_TIMEOUT" => RequestTimeoutResponse,
                 _ => BadRequestResponse,
             };
-            while (socket.WritableCorked > 0)
-            {
-                socket.Uncork();
-            }
+            UncorkFully();
             socket.Write(response);
         }
+        // What responses already wrote goes out first, as Node's writes reach the kernel as they are made.
+        UncorkFully();
         socket.Destroy(error);
+    }
+
+    private void UncorkFully()
+    {
+        while (socket.WritableCorked > 0)
+        {
+            socket.Uncork();
+        }
     }
 
     private void OnUpgrade(IncomingMessage req, ReadOnlySpan<byte> rest)
@@ -480,6 +496,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         detached = true;
         incoming = null;
         socket.DataSink = null;
+        // Node resets the stream to its fresh state (neither flowing nor explicitly paused), so a 'data' listener
+        // added by the user starts the flow; the socket was paused on accept so only the parser read it.
+        socket.ReadableStateInternal.Flowing = null;
         socket.RemoveListener(StreamEvents.End, onSocketEnd);
         socket.RemoveListener(HttpEvents.Close, onSocketClose);
         socket.RemoveListener(HttpEvents.Timeout, onSocketTimeout);
