@@ -76,6 +76,9 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>_defaultKeepAlive</c>-style flag for messages sent by an agent (client side): keep-alive is advertised without a length.</summary>
     internal bool HasAgent { get; set; }
 
+    /// <summary>Node's <c>_maxRequestsPerSocket</c>: advertised as <c>Keep-Alive: timeout=N, max=M</c> when nonzero.</summary>
+    internal int MaxRequestsPerSocket { get; set; }
+
     /// <summary>Node's <c>maxRequestsOnConnectionReached</c>: the last request the connection may carry, answered with <c>Connection: close</c>.</summary>
     internal bool MaxRequestsOnConnectionReached { get; set; }
 
@@ -345,6 +348,11 @@ public class OutgoingMessage : Writable
                     {
                         w.Write("Keep-Alive: timeout="u8);
                         w.WriteDecimal(KeepAliveTimeout / 1000);
+                        if (MaxRequestsPerSocket > 0)
+                        {
+                            w.Write(", max="u8);
+                            w.WriteDecimal(MaxRequestsPerSocket);
+                        }
                         w.Write(Crlf);
                     }
                 }
@@ -546,7 +554,8 @@ public class OutgoingMessage : Writable
             }
             if (uniqueHeaders is not null && uniqueHeaders.Contains(name))
             {
-                StoreHeaderLine(w, ref state, name, string.Join(", ", value.ToArray()));
+                // Node 20 joins uniqueHeaders values with "; " (its join for cookies), not ", ".
+                StoreHeaderLine(w, ref state, name, string.Join("; ", value.ToArray()));
                 return;
             }
             for (int i = 0; i < value.Count; i++)

@@ -205,6 +205,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         var res = new ServerResponse(req, this)
         {
             KeepAliveTimeout = server.KeepAliveTimeout,
+            MaxRequestsPerSocket = server.MaxRequestsPerSocket,
             UniqueHeaders = server.UniqueHeadersSet,
         };
         res.ShouldKeepAlive = keepAlive;
