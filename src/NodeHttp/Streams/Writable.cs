@@ -94,8 +94,11 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     /// <c>OutgoingMessage.write</c> decides the message head at that point (<c>_implicitHeader</c>), before any
     /// buffering, so corked or queued writes still see the head decided in call order.
     /// </summary>
-    private protected virtual void BeforeWrite()
+    /// <returns>True when the subclass handled the write itself (then <paramref name="result"/> is what <c>Write</c> returns).</returns>
+    private protected virtual bool BeforeWrite(NodeBuffer chunk, Action<Exception?>? callback, out bool result)
     {
+        result = false;
+        return false;
     }
 
     /// <summary>
@@ -111,8 +114,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        BeforeWrite();
-        return ws.Write(chunk, callback);
+        return BeforeWrite(chunk, callback, out bool handled) ? handled : ws.Write(chunk, callback);
     }
 
     /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
@@ -120,16 +122,14 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     {
         ArgumentNullException.ThrowIfNull(chunk);
         NodeBuffer buffer = NodeBuffer.From(chunk, encoding);
-        BeforeWrite();
-        return ws.Write(buffer, callback);
+        return BeforeWrite(buffer, callback, out bool handled) ? handled : ws.Write(buffer, callback);
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
     public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null)
     {
         NodeBuffer buffer = NodeBuffer.From(chunk.Span);
-        BeforeWrite();
-        return ws.Write(buffer, callback);
+        return BeforeWrite(buffer, callback, out bool handled) ? handled : ws.Write(buffer, callback);
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
@@ -137,8 +137,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     {
         ArgumentNullException.ThrowIfNull(chunk);
         NodeBuffer buffer = NodeBuffer.From(chunk);
-        BeforeWrite();
-        return ws.Write(buffer, callback);
+        return BeforeWrite(buffer, callback, out bool handled) ? handled : ws.Write(buffer, callback);
     }
 
     /// <summary>Node's <c>writable.end()</c>: no more writes; <c>'finish'</c> follows once everything is flushed.</summary>
