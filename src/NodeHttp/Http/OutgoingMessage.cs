@@ -30,6 +30,8 @@ public class OutgoingMessage : Writable
     private List<(NodeBuffer Data, Action<Exception?>? Callback)>? outputData;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
+    private Queue<Action<Exception?>>? writeCallbacks;
+    private Action<Exception?>? onSocketWrite;
 
     // The head was built (Node's `_header` is set); it may still wait in pendingHead.
     private bool headerBuilt;
@@ -552,10 +554,32 @@ public class OutgoingMessage : Writable
         }
         if (socket is not null && Attached && socket.IsWritable)
         {
-            socket.WriteBatched(data, callback);
+            if (callback is null)
+            {
+                socket.WriteBatched(data);
+                return;
+            }
+            // Socket write callbacks come back in order; one cached delegate per message serves them all.
+            (writeCallbacks ??= new Queue<Action<Exception?>>(4)).Enqueue(callback);
+            socket.WriteBatched(data, onSocketWrite ??= OnSocketWrite);
             return;
         }
         (outputData ??= new List<(NodeBuffer, Action<Exception?>?)>(4)).Add((data, callback));
+    }
+
+    private void OnSocketWrite(Exception? error)
+    {
+        if (writeCallbacks is not { Count: > 0 } queue)
+        {
+            return;
+        }
+        Action<Exception?> callback = queue.Dequeue();
+        if (error is null)
+        {
+            callback(null);
+        }
+        // A failed socket write is the socket's error (Node: 'clientError' on the server, 'error' on a client
+        // socket); the message is destroyed when the socket closes, and 'finish' never comes, as in Node.
     }
 
     private static NodeBuffer ChunkHeader(int length)
