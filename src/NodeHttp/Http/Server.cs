@@ -250,17 +250,24 @@ public sealed class Server : EventEmitter
     /// <summary>A request handler threw or its task faulted: Node's process would die; here the response fails alone.</summary>
     internal void HandlerFailed(ServerResponse res, Exception error)
     {
-        if (!res.HeadersSent && !res.WritableEnded && !res.Destroyed)
+        // Reported first, so whoever sees the connection end can already see the exception.
+        try
         {
-            res.ClearHeaders();
-            res.StatusCode = 500;
-            res.End();
+            (res.Socket?.Loop ?? EventLoop.Current ?? loop).ReportUncaught(error);
         }
-        else if (!res.WritableFinished)
+        finally
         {
-            res.Socket?.Destroy();
+            if (!res.HeadersSent && !res.WritableEnded && !res.Destroyed)
+            {
+                res.ClearHeaders();
+                res.StatusCode = 500;
+                res.End();
+            }
+            else if (!res.WritableFinished)
+            {
+                res.Socket?.Destroy();
+            }
         }
-        res.Socket?.Loop.ReportUncaught(error);
     }
 
     internal void RemoveConnection(ServerConnection connection)
