@@ -33,6 +33,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool inTrailers;
     private int headerCount;
 
+    // Seen while parsing, so the common request needs no header map for Node's Host and Expect checks.
+    private bool sawHost;
+    private bool sawExpect;
+
     private byte[] field = new byte[64];
     private int fieldLength;
     private byte[] value = new byte[256];
@@ -221,7 +225,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         if (req.HttpVersionMajor == 1 && req.HttpVersionMinor == 1)
         {
             // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
-            if (server.RequireHostHeader && !req.Headers.ContainsKey("host"))
+            if (server.RequireHostHeader && !sawHost)
             {
                 res.WriteHead(400, [new("Connection", "close")]);
                 res.End();
@@ -240,7 +244,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 res.WriteHead(503);
                 res.End();
             }
-            else if (req.Headers.TryGetValue("expect", out var expect))
+            else if (sawExpect && req.Headers.TryGetValue("expect", out var expect))
             {
                 handled = true;
                 if (IsContinueExpectation(expect.ToString()))
@@ -529,6 +533,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         incoming = new IncomingMessage(socket, this) { JoinDuplicateHeaders = server.JoinDuplicateHeaders };
         inTrailers = false;
         headerCount = 0;
+        sawHost = false;
+        sawExpect = false;
         fieldLength = 0;
         valueLength = 0;
         urlLength = 0;
@@ -546,7 +552,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             if (max <= 0 || headerCount < max)
             {
                 headerCount++;
-                string name = HeaderStringCache.Get(field.AsSpan(0, fieldLength));
+                ReadOnlySpan<byte> nameBytes = field.AsSpan(0, fieldLength);
+                if (!inTrailers)
+                {
+                    sawHost |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "host"u8);
+                    sawExpect |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "expect"u8);
+                }
+                string name = HeaderStringCache.Get(nameBytes);
                 string text = HeaderStringCache.Get(value.AsSpan(0, valueLength));
                 if (inTrailers)
                 {
