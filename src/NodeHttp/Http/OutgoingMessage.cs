@@ -27,7 +27,7 @@ public class OutgoingMessage : Writable
 
     private OutgoingHeaders? headers;
     private NodeBuffer? pendingHead;
-    private List<(NodeBuffer Data, Action<Exception?>? Callback)>? outputData;
+    private List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? outputData;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
     private Queue<Action<Exception?>>? writeCallbacks;
@@ -470,11 +470,11 @@ public class OutgoingMessage : Writable
         {
             SendRawCore(ChunkHeader(chunk.Length), null);
             SendRawCore(chunk, null);
-            SendRawCore(CrlfBuffer, callback);
+            SendRawCore(CrlfBuffer, callback, completeEarly: true);
         }
         else
         {
-            SendRawCore(chunk, callback);
+            SendRawCore(chunk, callback, completeEarly: true);
         }
     }
 
@@ -531,9 +531,9 @@ public class OutgoingMessage : Writable
         if (outputData is { Count: > 0 } pending)
         {
             outputData = null;
-            foreach ((NodeBuffer data, Action<Exception?>? cb) in pending)
+            foreach ((NodeBuffer data, Action<Exception?>? cb, bool early) in pending)
             {
-                SendRawCore(data, cb);
+                SendRawCore(data, cb, early);
             }
         }
     }
@@ -544,7 +544,7 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>detachSocket</c>.</summary>
     internal void DetachSocket() => Attached = false;
 
-    private void SendRawCore(NodeBuffer data, Action<Exception?>? callback)
+    private void SendRawCore(NodeBuffer data, Action<Exception?>? callback, bool completeEarly = false)
     {
         Socket? socket = Socket;
         if (socket is not null && socket.Destroyed)
@@ -559,12 +559,21 @@ public class OutgoingMessage : Writable
                 socket.WriteBatched(data);
                 return;
             }
+            if (completeEarly && socket.WritableLength + data.Length < socket.WritableHighWaterMark)
+            {
+                // Node's res.write returns socket.write's answer: below the socket's highWaterMark the write is
+                // done as far as the message is concerned, so End reaches its final write in the same turn and the
+                // next pipelined response can follow in the same send.
+                socket.WriteBatched(data);
+                callback(null);
+                return;
+            }
             // Socket write callbacks come back in order; one cached delegate per message serves them all.
             (writeCallbacks ??= new Queue<Action<Exception?>>(4)).Enqueue(callback);
             socket.WriteBatched(data, onSocketWrite ??= OnSocketWrite);
             return;
         }
-        (outputData ??= new List<(NodeBuffer, Action<Exception?>?)>(4)).Add((data, callback));
+        (outputData ??= new List<(NodeBuffer, Action<Exception?>?, bool)>(4)).Add((data, callback, completeEarly));
     }
 
     private void OnSocketWrite(Exception? error)

@@ -13,6 +13,16 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private static readonly NodeBuffer ChunkExtensionsTooLargeResponse = NodeBuffer.Wrap("HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n"u8.ToArray());
     private static readonly NodeBuffer RequestTimeoutResponse = NodeBuffer.Wrap("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"u8.ToArray());
 
+    private static readonly Action<object?> UncorkTurnCallback = static s =>
+    {
+        var c = (ServerConnection)s!;
+        if (c.turnCorked)
+        {
+            c.turnCorked = false;
+            c.socket.Uncork();
+        }
+    };
+
     private readonly Server server;
     private readonly Socket socket;
     private readonly EventLoop loop;
@@ -49,6 +59,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool errorHandled;
     private bool detached;
     private bool keepAliveTimeoutSet;
+    private bool turnCorked;
     private int requestsCount;
 
     // Node's ConnectionsList bookkeeping: when the current message started (0: none in progress), and whether its head is complete.
@@ -117,6 +128,14 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         if (detached)
         {
             return true;
+        }
+        if (!turnCorked && !socket.Destroyed)
+        {
+            // Everything answered during this loop turn (every pipelined request of this read, and the ticks that
+            // follow) leaves in one gathered send, flushed once the turn's I/O is done.
+            turnCorked = true;
+            socket.Cork();
+            loop.Post(UncorkTurnCallback, this);
         }
         var callbacks = new Callbacks(this);
         while (true)
@@ -468,6 +487,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
 
     private void UncorkFully()
     {
+        turnCorked = false;
         while (socket.WritableCorked > 0)
         {
             socket.Uncork();
@@ -502,6 +522,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         detached = true;
         incoming = null;
+        if (turnCorked)
+        {
+            turnCorked = false;
+            socket.Uncork();
+        }
         socket.DataSink = null;
         // Node resets the stream to its fresh state (neither flowing nor explicitly paused), so a 'data' listener
         // added by the user starts the flow; the socket was paused on accept so only the parser read it.
