@@ -347,7 +347,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             res.Destroy();
             if (res.Last)
             {
-                outgoing.Clear();
+                // Responses queued behind the last one are never sent; their requests are aborted when the socket closes.
                 socket.DestroySoon();
                 return;
             }
