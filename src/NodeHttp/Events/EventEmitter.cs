@@ -167,6 +167,7 @@ public partial class EventEmitter
                 {
                     Emit(RemoveListenerEvent, eventName, entry.Listener);
                 }
+                OnListenerRemoved(eventName);
                 break;
             }
         }
@@ -198,6 +199,7 @@ public partial class EventEmitter
                     RemoveSlot(slot);
                 }
             }
+            OnListenerRemoved(eventName);
             return this;
         }
 
@@ -213,6 +215,7 @@ public partial class EventEmitter
             RemoveAllListeners(RemoveListenerEvent);
             slots = null;
             slotCount = 0;
+            OnListenerRemoved(null);
             return this;
         }
 
@@ -348,6 +351,16 @@ public partial class EventEmitter
 
     private bool HasListeners(string eventName) => FindSlot(eventName) >= 0;
 
+    /// <summary>Runs after a listener was added (Node's subclasses override <c>on</c> for this, e.g. Readable).</summary>
+    private protected virtual void OnListenerAdded(string eventName)
+    {
+    }
+
+    /// <summary>Runs after a listener was removed; <paramref name="eventName"/> is null when every listener of every event went.</summary>
+    private protected virtual void OnListenerRemoved(string? eventName)
+    {
+    }
+
     private EventEmitter Add(string eventName, Delegate listener, ListenerShape shape, bool once, bool prepend)
     {
         ArgumentNullException.ThrowIfNull(eventName);
@@ -401,6 +414,7 @@ public partial class EventEmitter
                 $"{s.Listeners.Length} {eventName} listeners added to [{GetType().Name}]. MaxListeners is {max}. " +
                 "Use emitter.MaxListeners to increase limit");
         }
+        OnListenerAdded(eventName);
         return this;
     }
 
@@ -452,6 +466,7 @@ public partial class EventEmitter
                 {
                     Emit(RemoveListenerEvent, eventName, entry.Listener);
                 }
+                OnListenerRemoved(eventName);
             }
         }
         return true;

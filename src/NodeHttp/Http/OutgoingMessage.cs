@@ -269,9 +269,8 @@ public class OutgoingMessage : Writable
     /// Node's <c>write_</c> prologue: a write after <c>End</c> (or destroy) fails on its own — callback and
     /// <c>'error'</c> on the next tick — without touching the message's state; otherwise the head is decided now.
     /// </summary>
-    private protected override bool BeforeWrite(NodeBuffer chunk, Action<Exception?>? callback, out bool result)
+    private protected override bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback)
     {
-        result = false;
         if (WritableEnded || Destroyed)
         {
             Exception error = WritableEnded
@@ -287,25 +286,25 @@ public class OutgoingMessage : Writable
                     msg.Emit<Exception>(HttpEvents.Error, e);
                 }
             }, (this, error, callback, emit));
-            return true;
+            return false;
         }
         if (!headerBuilt)
         {
             ImplicitHeader();
         }
-        return false;
+        return base.WriteImpl(chunk, callback);
     }
 
-    /// <inheritdoc/>
-    private protected override void BeforeEnd(NodeBuffer? data)
+    /// <summary>Node's <c>end([data])</c> prologue: a body given whole to <c>End</c>, with nothing written before, is framed
+    /// by its length (no body at all is <c>Content-Length: 0</c>).</summary>
+    private protected override void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback)
     {
-        if (headerBuilt || WritableEnded || Destroyed)
+        if (!headerBuilt && !WritableEnded && !Destroyed)
         {
-            return;
+            ContentLength = chunk?.Length ?? 0;
+            ImplicitHeader();
         }
-        // Node's end(): a body given whole to end() is framed by its length; no body at all is Content-Length: 0.
-        ContentLength = data?.Length ?? 0;
-        ImplicitHeader();
+        base.EndImpl(chunk, callback);
     }
 
     /// <summary>Node's <c>_storeHeader(firstLine, headers)</c> for the message's own header store.</summary>

@@ -26,8 +26,7 @@ public class NetServer : EventEmitter
     private SocketAsyncEventArgs? acceptArgs;
     private string? unixPath;
     private bool listenCalled;
-    private bool wantRef = true;
-    private bool refHeld;
+    private LoopHandleRef loopRef;
     private int connections;
 
     /// <summary>Node's <c>new net.Server([options][, connectionListener])</c>.</summary>
@@ -422,11 +421,7 @@ public class NetServer : EventEmitter
         Loop.Execute(static s =>
         {
             var server = (NetServer)s!;
-            server.wantRef = true;
-            if (server.listenSocket is not null)
-            {
-                server.AcquireRef();
-            }
+            server.loopRef.SetWanted(server.Loop, wanted: true, active: server.listenSocket is not null);
         }, this);
         return this;
     }
@@ -437,27 +432,12 @@ public class NetServer : EventEmitter
         Loop.Execute(static s =>
         {
             var server = (NetServer)s!;
-            server.wantRef = false;
-            server.ReleaseRef();
+            server.loopRef.SetWanted(server.Loop, wanted: false, active: false);
         }, this);
         return this;
     }
 
-    private void AcquireRef()
-    {
-        if (wantRef && !refHeld)
-        {
-            refHeld = true;
-            Loop.AddRef();
-        }
-    }
+    private void AcquireRef() => loopRef.Acquire(Loop);
 
-    private void ReleaseRef()
-    {
-        if (refHeld)
-        {
-            refHeld = false;
-            Loop.RemoveRef();
-        }
-    }
+    private void ReleaseRef() => loopRef.Release(Loop);
 }

@@ -27,8 +27,7 @@ public class Socket : Duplex, ISocketHandleOwner
     private SocketHandle? handle;
     private bool connecting;
     private bool readBeforeConnect;
-    private bool wantRef = true;
-    private bool refHeld;
+    private LoopHandleRef loopRef;
     private bool noDelay;
     private bool keepAlive;
     private int keepAliveDelayMs;
@@ -704,11 +703,7 @@ public class Socket : Duplex, ISocketHandleOwner
         Loop.Execute(static s =>
         {
             var sock = (Socket)s!;
-            sock.wantRef = true;
-            if (sock.handle is not null && !sock.handle.Closed || sock.connecting)
-            {
-                sock.AcquireRef();
-            }
+            sock.loopRef.SetWanted(sock.Loop, wanted: true, active: sock.handle is not null && !sock.handle.Closed || sock.connecting);
         }, this);
         return this;
     }
@@ -719,27 +714,12 @@ public class Socket : Duplex, ISocketHandleOwner
         Loop.Execute(static s =>
         {
             var sock = (Socket)s!;
-            sock.wantRef = false;
-            sock.ReleaseRef();
+            sock.loopRef.SetWanted(sock.Loop, wanted: false, active: false);
         }, this);
         return this;
     }
 
-    private void AcquireRef()
-    {
-        if (wantRef && !refHeld)
-        {
-            refHeld = true;
-            Loop.AddRef();
-        }
-    }
+    private void AcquireRef() => loopRef.Acquire(Loop);
 
-    private void ReleaseRef()
-    {
-        if (refHeld)
-        {
-            refHeld = false;
-            Loop.RemoveRef();
-        }
-    }
+    private void ReleaseRef() => loopRef.Release(Loop);
 }

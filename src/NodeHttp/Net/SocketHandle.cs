@@ -168,6 +168,7 @@ internal sealed class SocketHandle
         {
             h.readArgs?.Dispose();
             h.readArgs = null;
+            h.FinishClose();
             return;
         }
         SocketError error = h.readArgs!.SocketError;
@@ -467,6 +468,7 @@ internal sealed class SocketHandle
             // Destroyed while the send was in flight: the stream already failed its pending writes.
             args.Dispose();
             h.writeArgs = null;
+            h.FinishClose();
             return;
         }
         h.BytesSent += transferred;
@@ -497,6 +499,14 @@ internal sealed class SocketHandle
         }
     }
 
+    private void FinishClose()
+    {
+        if (Closed && !waitPending && pendingWriteCallback is null)
+        {
+            Os?.Dispose();
+        }
+    }
+
     /// <summary>
     /// Closes the socket (Node's <c>handle.close</c>); in-flight waits and sends complete as aborted on the
     /// loop and are ignored. <paramref name="reset"/> sends RST (linger 0), as Node's <c>resetAndDestroy</c>.
@@ -512,18 +522,40 @@ internal sealed class SocketHandle
         OsSocket? os = Os;
         if (os is not null)
         {
-            try
+            if (reset)
             {
-                if (reset)
+                try
                 {
                     os.LingerState = new LingerOption(true, 0);
                 }
+                catch (SocketException)
+                {
+                    // Already reset by the peer: nothing to abort.
+                }
+                os.Dispose();
             }
-            catch (SocketException)
+            else if (waitPending || pendingWriteCallback is not null || connectArgs is not null)
             {
-                // Already reset by the peer: nothing to abort.
+                // .NET closes a socket abortively (RST) when disposing it aborts a pending operation; Node's
+                // destroy sends FIN. So shut it down first: the pending wait and send complete (EOF/EPIPE) on
+                // the loop, and FinishClose disposes the socket once nothing is in flight.
+                try
+                {
+                    os.Shutdown(SocketShutdown.Both);
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                {
+                    os.Dispose();
+                }
+                if (connectArgs is not null)
+                {
+                    os.Dispose();
+                }
             }
-            os.Dispose();
+            else
+            {
+                os.Dispose();
+            }
         }
         if (!waitPending)
         {

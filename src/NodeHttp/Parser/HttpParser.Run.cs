@@ -127,22 +127,30 @@ public sealed partial class HttpParser
                 StartSpan(SpanKind.Url, p);
                 if (_method == HttpMethodId.Connect)
                 {
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks) StartUrlPart(HttpUrlPart.Host, p);
                     _state = State.UrlServer;
                     goto case State.UrlServer;
                 }
                 goto case State.UrlStart;
 
             // ---------------------------------------------------------------- request target (llhttp's url.ts)
+            // Under `default(TCallbacks) is IHttpUrlPartCallbacks` (a JIT constant) the states also report the
+            // target's parts where llhttp's separate URL spans start and end; otherwise that code is not there.
             case State.UrlStart:
                 if (p == len) return Suspend(State.UrlStart);
                 c = data[p];
                 if (c == '/' || c == '*')
                 {
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks) StartUrlPart(HttpUrlPart.Path, p);
                     p++;
                     goto case State.UrlPath;
                 }
-                if ((Class[c] & Alpha) != 0) goto case State.UrlSchema;
-                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if ((Class[c] & Alpha) != 0)
+                {
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks) StartUrlPart(HttpUrlPart.Schema, p);
+                    goto case State.UrlSchema;
+                }
+                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Unexpected start char in url", p);
 
             case State.UrlSchema:
@@ -155,11 +163,15 @@ public sealed partial class HttpParser
                 }
                 if (c == ':')
                 {
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks)
+                    {
+                        if ((rc = EndUrlPart(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                    }
                     p++;
                     _index = 0;
                     goto case State.UrlSchemaDelim;
                 }
-                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Unexpected char in url schema", p);
 
             case State.UrlSchemaDelim:
@@ -173,6 +185,7 @@ public sealed partial class HttpParser
                         if (++_index == 2)
                         {
                             _index = 0;
+                            if (default(TCallbacks) is IHttpUrlPartCallbacks) StartUrlPart(HttpUrlPart.Host, p);
                             _state = State.UrlServer;
                             goto case State.UrlServer;
                         }
@@ -180,11 +193,7 @@ public sealed partial class HttpParser
                     }
                     if (_index == 0 && (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f'))
                     {
-                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
-                    }
-                    if (_index == 1 && (c == '\t' || c == '\f'))
-                    {
-                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                     }
                     _index = 0;
                     return Fail(HpeCode.InvalidUrl, "Unexpected char in url schema", p);
@@ -205,7 +214,8 @@ public sealed partial class HttpParser
                     }
                     if (c == '@')
                     {
-                        if (withAt) return Fail(HpeCode.InvalidUrl, "Double @ in url", p);
+                        // llhttp matches (consumes) the second '@' before failing, so the error is after it.
+                        if (withAt) return Fail(HpeCode.InvalidUrl, "Double @ in url", p + 1);
                         withAt = true;
                         _state = State.UrlServerWithAt;
                         p++;
@@ -216,16 +226,27 @@ public sealed partial class HttpParser
                 _state = State.UrlServer;
                 if (c == '/')
                 {
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks)
+                    {
+                        if ((rc = EndUrlPart(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                        StartUrlPart(HttpUrlPart.Path, p);
+                    }
                     p++;
                     goto case State.UrlPath;
                 }
                 if (c == '?')
                 {
                     p++;
+                    // llhttp matches the '?' before ending the host, so the host part keeps it.
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks)
+                    {
+                        if ((rc = EndUrlPart(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                        StartUrlPart(HttpUrlPart.Query, p);
+                    }
                     goto case State.UrlQuery;
                 }
                 if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Unexpected char in url server", p);
             }
 
@@ -239,18 +260,25 @@ public sealed partial class HttpParser
                 }
                 p += m;
                 c = data[p];
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                // Any other byte ends the path part, even one llhttp then rejects.
+                if (default(TCallbacks) is IHttpUrlPartCallbacks)
+                {
+                    if ((rc = EndUrlPart(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                }
                 if (c == '?')
                 {
                     p++;
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks) StartUrlPart(HttpUrlPart.Query, p);
                     goto case State.UrlQuery;
                 }
                 if (c == '#')
                 {
                     p++;
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks) StartUrlPart(HttpUrlPart.Fragment, p);
                     goto case State.UrlFragment;
                 }
                 if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url path", p);
 
             case State.UrlQuery:
@@ -263,11 +291,16 @@ public sealed partial class HttpParser
                 }
                 if (c == '#')
                 {
+                    if (default(TCallbacks) is IHttpUrlPartCallbacks)
+                    {
+                        if ((rc = EndUrlPart(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                        StartUrlPart(HttpUrlPart.Fragment, p + 1);
+                    }
                     p++;
                     goto case State.UrlFragment;
                 }
                 if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url query", p);
 
             case State.UrlFragment:
@@ -279,26 +312,39 @@ public sealed partial class HttpParser
                     p++;
                 }
                 if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p);
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url fragment start", p);
 
             UrlEnd:
-                // c is the byte ending the target: a space (HTTP/1.x follows) or CR/LF (HTTP/0.9).
+                // c is the byte ending the target: a space (HTTP/1.x follows) or CR/LF (HTTP/0.9). An open part
+                // (host, query or fragment) ends before the whole target, as in llhttp.
+                if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlPart != HttpUrlPart.None)
+                {
+                    if ((rc = EndUrlPart(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
+                }
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
                 if (c == ' ')
                 {
                     p++;
-                    _pos = p;
-                    if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqHttpStart, Callback.UrlComplete);
-                    goto case State.ReqHttpStart;
+                    goto case State.UrlToHttp;
                 }
                 if (c == LF)
                 {
                     p++;
-                    goto ToHttp09;
+                    goto case State.UrlToHttp09;
                 }
                 _index = 0;
                 goto case State.UrlSkipLfToHttp09;
+
+            // llhttp's url exits still refuse a TAB or FF as the next byte.
+            case State.UrlToHttp:
+                if (p == len) return Suspend(State.UrlToHttp);
+                c = data[p];
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlOnly) goto UrlOnlyNext;
+                _pos = p;
+                if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqHttpStart, Callback.UrlComplete);
+                goto case State.ReqHttpStart;
 
             case State.UrlSkipLfToHttp09:
                 while (true)
@@ -317,12 +363,23 @@ public sealed partial class HttpParser
                         break;
                     }
                 }
-            ToHttp09:
+                goto case State.UrlToHttp09;
+
+            case State.UrlToHttp09:
+                if (p == len) return Suspend(State.UrlToHttp09);
+                c = data[p];
+                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlOnly) goto UrlOnlyNext;
                 _major = 0;
                 _minor = 9;
                 _pos = p;
                 if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeadersStart, Callback.UrlComplete);
                 goto case State.HeadersStart;
+
+            UrlOnlyNext:
+                // Target-only mode (CreateUrlParser) loops as llhttp's URL fixture does: another target follows.
+                StartSpan(SpanKind.Url, p);
+                goto case State.UrlStart;
 
             case State.ReqHttpStart:
                 while (true)

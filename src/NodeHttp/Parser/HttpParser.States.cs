@@ -24,6 +24,8 @@ public sealed partial class HttpParser
         UrlQuery,
         UrlFragment,
         UrlSkipLfToHttp09,
+        UrlToHttp,
+        UrlToHttp09,
         ReqHttpStart,
         ReqAfterHttpStart,
         ReqProtocolCheck,
@@ -243,6 +245,23 @@ public sealed partial class HttpParser
     {
         _span = kind;
         _spanStart = p;
+    }
+
+    // Target parts (llhttp's separate URL spans). Run calls these only under `default(TCallbacks) is
+    // IHttpUrlPartCallbacks`, a constant per instantiation, so the request hot path has no trace of them.
+    private void StartUrlPart(HttpUrlPart part, int p)
+    {
+        _urlPart = part;
+        _urlPartStart = p;
+    }
+
+    private HpeCode EndUrlPart<TCallbacks>(ref TCallbacks cb, ReadOnlySpan<byte> data, int p)
+        where TCallbacks : struct, IHttpParserCallbacks
+    {
+        HttpUrlPart part = _urlPart;
+        _urlPart = HttpUrlPart.None;
+        _pos = _urlPartStart;
+        return ((IHttpUrlPartCallbacks)cb).OnUrlPart(part, data[_urlPartStart..p]);
     }
 
     private bool IsLenient(LenientFlags flag) => (_lenient & flag) != 0;

@@ -36,6 +36,11 @@ public sealed partial class HttpParser
     private int _trieCand;
     private int _pos;
 
+    // Target-only mode and the open target part, used only with IHttpUrlPartCallbacks (see CreateUrlParser).
+    private bool _urlOnly;
+    private HttpUrlPart _urlPart;
+    private int _urlPartStart;
+
     // Sticky outcome of the last call.
     private HpeCode _error;
     private string? _reason;
@@ -69,6 +74,20 @@ public sealed partial class HttpParser
         _type = type;
         _lenient = lenientFlags;
         _maxHeaderSize = maxHeaderSize;
+    }
+
+    /// <summary>
+    /// A parser that reads only request targets, as llhttp's URL test fixture does: it starts in the target
+    /// state, reports the target's parts to an <see cref="IHttpUrlPartCallbacks"/> and, where a request line
+    /// would go on with the version, starts another target after the space or line break. The end of the input
+    /// is the end of the target, so the last part arrives with the end of each input.
+    /// </summary>
+    /// <remarks>Drive it with callbacks that implement <see cref="IHttpUrlPartCallbacks"/>; <c>on_url</c> also reports the whole target.</remarks>
+    internal static HttpParser CreateUrlParser()
+    {
+        var parser = new HttpParser(HttpParserType.Request, LenientFlags.None, int.MaxValue) { _urlOnly = true };
+        parser.Reset();
+        return parser;
     }
 
     /// <summary>What the parser reads; for <see cref="HttpParserType.Both"/>, what the first message turned out to be.</summary>
@@ -287,6 +306,13 @@ public sealed partial class HttpParser
         _state = State.Start;
         _span = SpanKind.None;
         _spanStart = 0;
+        _urlPart = HttpUrlPart.None;
+        _urlPartStart = 0;
+        if (_urlOnly)
+        {
+            _state = State.UrlStart;
+            _span = SpanKind.Url;
+        }
         _index = 0;
         _trieCand = 0;
         _pos = 0;
@@ -355,10 +381,25 @@ public sealed partial class HttpParser
         {
             _spanStart = 0;
         }
+        // A type test on a struct type parameter is a JIT constant: without URL-part callbacks this is no code.
+        if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlPart != HttpUrlPart.None)
+        {
+            _urlPartStart = 0;
+        }
         HpeCode rc = Run(data, ref callbacks);
         if (rc != HpeCode.Ok)
         {
             return rc;
+        }
+        // llparse flushes every open span at the end of an input; an open target part goes first, as when it ends.
+        if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlPart != HttpUrlPart.None && _urlPartStart < data.Length)
+        {
+            _pos = _urlPartStart;
+            rc = ((IHttpUrlPartCallbacks)callbacks).OnUrlPart(_urlPart, data[_urlPartStart..]);
+            if (rc != HpeCode.Ok)
+            {
+                return Fail(rc, SpanErrorReason(rc), data.Length);
+            }
         }
         // An open span hands over what this input holds of it; an empty piece is not reported.
         if (_span != SpanKind.None && _spanStart < data.Length)

@@ -115,7 +115,7 @@ public class Duplex : Readable, IWritable
         }
         else
         {
-            callback(null);
+            WritableState.NoFinal(callback);
         }
     }
 
@@ -129,35 +129,41 @@ public class Duplex : Readable, IWritable
 
     private protected override void EndFromStateCore() => End();
 
+    /// <summary>Where every public <c>Write</c> overload lands.</summary>
+    private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
+
+    /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
+    private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
+
     /// <summary>Node's <c>writable.write(chunk[, callback])</c>.</summary>
     public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return ws.Write(chunk, callback);
+        return WriteImpl(chunk, callback);
     }
 
     /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
     public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return ws.Write(NodeBuffer.From(chunk, encoding), callback);
+        return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
     public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
-        ws.Write(NodeBuffer.From(chunk.Span), callback);
+        WriteImpl(NodeBuffer.From(chunk.Span), callback);
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
     public bool Write(byte[] chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return ws.Write(NodeBuffer.From(chunk), callback);
+        return WriteImpl(NodeBuffer.From(chunk), callback);
     }
 
     /// <summary>Node's <c>writable.end()</c>: half-close the writable side.</summary>
     public Duplex End()
     {
-        ws.End(null, null);
+        EndImpl(null, null);
         return this;
     }
 
@@ -165,7 +171,7 @@ public class Duplex : Readable, IWritable
     public Duplex End(Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        ws.End(null, _ => callback());
+        EndImpl(null, _ => callback());
         return this;
     }
 
@@ -173,14 +179,14 @@ public class Duplex : Readable, IWritable
     public Duplex End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ws.End(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
         return this;
     }
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Duplex End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        ws.End(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
         return this;
     }
 
@@ -188,14 +194,14 @@ public class Duplex : Readable, IWritable
     public Duplex End(NodeBuffer data, Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ws.End(data, callback is null ? null : _ => callback());
+        EndImpl(data, callback is null ? null : _ => callback());
         return this;
     }
 
     /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
     internal Duplex End(NodeBuffer? data, Action<Exception?>? callback)
     {
-        ws.End(data, callback);
+        EndImpl(data, callback);
         return this;
     }
 

@@ -38,7 +38,6 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
             rs.Decoder = new StringDecoder(encoding);
             rs.Encoding = rs.Decoder.Encoding;
         }
-        HookListenerChanges();
     }
 
     /// <summary>The loop that owns this stream (captured at construction: the calling loop, else <see cref="EventLoop.Default"/>).</summary>
@@ -115,7 +114,8 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
         return this;
     }
 
-    private protected void DestroyImpl(Exception? error)
+    /// <summary>Where <see cref="Destroy"/> (and autoDestroy) lands; both sides of a Duplex.</summary>
+    private protected virtual void DestroyImpl(Exception? error)
     {
         WritableStateCore?.BeforeDestroy();
         StreamDestroy.Destroy(this, error);
@@ -175,15 +175,6 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
 
     private static bool SameEncoding(string a, string b) =>
         NodeEncodings.TryParse(a, out NodeEncoding ea) && NodeEncodings.TryParse(b, out NodeEncoding eb) && ea == eb;
-
-    // Node overrides on/removeListener on Readable; the emitter announces both through
-    // 'newListener' (before the add) and 'removeListener' (after the removal), which is early
-    // and late enough for what Readable does with them.
-    private void HookListenerChanges()
-    {
-        On<string, Delegate>(NewListenerEvent, (name, _) => OnListenerAdded(name));
-        On<string, Delegate>(RemoveListenerEvent, (name, _) => OnListenerRemoved(name));
-    }
 
     // readableAddChunkPushByteMode
     private bool AddChunkPush(object chunk, bool alreadyDecoded)
@@ -762,7 +753,8 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
     }
 
     // Readable.prototype.on, for 'data' and 'readable'.
-    private void OnListenerAdded(string eventName)
+    // Readable.prototype.on: 'data' starts flowing, 'readable' switches to paused mode.
+    private protected override void OnListenerAdded(string eventName)
     {
         ReadableState state = rs;
         if (eventName == StreamEvents.Data)
@@ -796,7 +788,7 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
 
     // Readable.prototype.removeListener / removeAllListeners: re-evaluated after this tick so
     // once('readable') cycles keep working.
-    private void OnListenerRemoved(string? eventName)
+    private protected override void OnListenerRemoved(string? eventName)
     {
         if (eventName is null || eventName == StreamEvents.Readable)
         {

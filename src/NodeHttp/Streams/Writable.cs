@@ -72,7 +72,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
         }
         else
         {
-            callback(null);
+            WritableState.NoFinal(callback);
         }
     }
 
@@ -89,62 +89,36 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
         }
     }
 
-    /// <summary>
-    /// Called at the start of every public <c>Write</c> overload, before the chunk enters the state machine. Node's
-    /// <c>OutgoingMessage.write</c> decides the message head at that point (<c>_implicitHeader</c>), before any
-    /// buffering, so corked or queued writes still see the head decided in call order.
-    /// </summary>
-    /// <returns>True when the subclass handled the write itself (then <paramref name="result"/> is what <c>Write</c> returns).</returns>
-    private protected virtual bool BeforeWrite(NodeBuffer chunk, Action<Exception?>? callback, out bool result)
-    {
-        result = false;
-        return false;
-    }
-
-    /// <summary>
-    /// Called at the start of every <c>End</c> overload with its chunk (or null). Node's <c>OutgoingMessage.end</c>
-    /// sets <c>Content-Length</c> from that chunk when nothing was written before, which a plain write cannot know.
-    /// </summary>
-    private protected virtual void BeforeEnd(NodeBuffer? data)
-    {
-    }
-
     /// <summary>Node's <c>writable.write(chunk[, callback])</c>: false once the buffered length reaches the highWaterMark
     /// (wait for <c>'drain'</c>). The callback gets the write's error, or null.</summary>
     public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return BeforeWrite(chunk, callback, out bool handled) ? handled : ws.Write(chunk, callback);
+        return WriteImpl(chunk, callback);
     }
 
     /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
     public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        NodeBuffer buffer = NodeBuffer.From(chunk, encoding);
-        return BeforeWrite(buffer, callback, out bool handled) ? handled : ws.Write(buffer, callback);
+        return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
-    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null)
-    {
-        NodeBuffer buffer = NodeBuffer.From(chunk.Span);
-        return BeforeWrite(buffer, callback, out bool handled) ? handled : ws.Write(buffer, callback);
-    }
+    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
+        WriteImpl(NodeBuffer.From(chunk.Span), callback);
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
     public bool Write(byte[] chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        NodeBuffer buffer = NodeBuffer.From(chunk);
-        return BeforeWrite(buffer, callback, out bool handled) ? handled : ws.Write(buffer, callback);
+        return WriteImpl(NodeBuffer.From(chunk), callback);
     }
 
     /// <summary>Node's <c>writable.end()</c>: no more writes; <c>'finish'</c> follows once everything is flushed.</summary>
     public Writable End()
     {
-        BeforeEnd(null);
-        ws.End(null, null);
+        EndImpl(null, null);
         return this;
     }
 
@@ -152,8 +126,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        BeforeEnd(null);
-        ws.End(null, _ => callback());
+        EndImpl(null, _ => callback());
         return this;
     }
 
@@ -161,18 +134,14 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        NodeBuffer buffer = NodeBuffer.From(data, encoding);
-        BeforeEnd(buffer);
-        ws.End(buffer, callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
         return this;
     }
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        NodeBuffer buffer = NodeBuffer.From(data.Span);
-        BeforeEnd(buffer);
-        ws.End(buffer, callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
         return this;
     }
 
@@ -180,56 +149,66 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(NodeBuffer data, Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        BeforeEnd(data);
-        ws.End(data, callback is null ? null : _ => callback());
+        EndImpl(data, callback is null ? null : _ => callback());
         return this;
     }
 
     /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
     internal Writable End(NodeBuffer? data, Action<Exception?>? callback)
     {
-        BeforeEnd(data);
-        ws.End(data, callback);
+        EndImpl(data, callback);
         return this;
     }
 
     /// <summary>Node's <c>writable.cork()</c>: buffer writes until <see cref="Uncork"/> (calls nest).</summary>
-    public void Cork() => ws.Cork();
+    public virtual void Cork() => ws.Cork();
 
     /// <summary>Node's <c>writable.uncork()</c>: flush corked writes, as one <see cref="WritevCore"/> call when available.</summary>
-    public void Uncork() => ws.Uncork();
+    public virtual void Uncork() => ws.Uncork();
 
     /// <summary>Node's <c>writable.destroy([error])</c>: pending writes fail; <c>'error'</c> (when given) then <c>'close'</c> on the next tick.</summary>
     public Writable Destroy(Exception? error = null)
     {
-        ws.BeforeDestroy();
-        StreamDestroy.Destroy(this, error);
+        DestroyImpl(error);
         return this;
     }
 
+    /// <summary>Where every public <c>Write</c> overload lands; layers that replace Node's write (OutgoingMessage) override it.</summary>
+    private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
+
+    /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
+    private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
+
+    /// <summary>Where <see cref="Destroy"/> lands.</summary>
+    private protected virtual void DestroyImpl(Exception? error)
+    {
+        ws.BeforeDestroy();
+        StreamDestroy.Destroy(this, error);
+    }
+
     /// <summary>Node's <c>writable.destroyed</c>.</summary>
-    public bool Destroyed => ws.Destroyed;
+    public virtual bool Destroyed => ws.Destroyed;
 
     /// <summary>Node's <c>writable.writable</c>: true unless ended, destroyed or errored.</summary>
-    public bool IsWritable => ws.IsWritable;
+    public virtual bool IsWritable => ws.IsWritable;
 
     /// <summary>Node's <c>writable.writableEnded</c>: <c>End()</c> was called.</summary>
-    public bool WritableEnded => ws.Ending;
+    public virtual bool WritableEnded => ws.Ending;
 
     /// <summary>Node's <c>writable.writableFinished</c>: <c>'finish'</c> is about to be or was emitted.</summary>
-    public bool WritableFinished => ws.Finished;
+    public virtual bool WritableFinished => ws.Finished;
 
     /// <summary>Node's <c>writable.writableLength</c>: bytes queued and in flight.</summary>
-    public int WritableLength => ws.Length;
+    public virtual int WritableLength => ws.Length;
 
     /// <summary>Node's <c>writable.writableHighWaterMark</c>.</summary>
     public int WritableHighWaterMark => ws.HighWaterMark;
 
     /// <summary>Node's <c>writable.writableNeedDrain</c>: a write returned false and <c>'drain'</c> has not come yet.</summary>
-    public bool WritableNeedDrain => ws.WritableNeedDrain;
+    public virtual bool WritableNeedDrain => ws.WritableNeedDrain;
 
     /// <summary>Node's <c>writable.writableCorked</c>: how many <see cref="Uncork"/> calls are needed.</summary>
-    public int WritableCorked => ws.Corked;
+    public virtual int WritableCorked => ws.Corked;
 
     /// <summary>Node's <c>writable.writableAborted</c>: destroyed or errored before <c>'finish'</c>.</summary>
     public bool WritableAborted => (ws.Destroyed || ws.Errored is not null) && !ws.Finished;
@@ -270,7 +249,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
 
     bool IStreamHost.AllowHalfOpen => true;
 
-    void IStreamHost.DestroyFromState(Exception? error) => Destroy(error);
+    void IStreamHost.DestroyFromState(Exception? error) => DestroyImpl(error);
 
     void IStreamHost.EndFromState() => End();
 

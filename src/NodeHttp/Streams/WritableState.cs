@@ -450,41 +450,86 @@ internal sealed class WritableState : StreamStateBase
     // callFinal(stream, state)
     private void CallFinal()
     {
-        bool called = false;
-        void OnFinish(Exception? error)
-        {
-            if (called)
-            {
-                StreamDestroy.ErrorOrDestroy(stream, error ?? ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
-                return;
-            }
-            called = true;
-            pendingCallbacks--;
-            if (error is not null)
-            {
-                CallFinishedCallbacks(error);
-                StreamDestroy.ErrorOrDestroy(stream, error, Sync);
-            }
-            else if (NeedFinish())
-            {
-                Prefinished = true;
-                stream.Emitter.Emit(StreamEvents.Prefinish);
-                pendingCallbacks++;
-                stream.Loop.NextTick(static s => ((WritableState)s!).Finish(), this);
-            }
-        }
-
+        var final = new FinalCall(this);
         Sync = true;
         pendingCallbacks++;
         try
         {
-            stream.CallFinalCore(OnFinish);
+            stream.CallFinalCore(final.Callback);
         }
         catch (Exception ex)
         {
-            OnFinish(ex);
+            final.OnFinish(ex);
         }
         Sync = false;
+    }
+
+    /// <summary>
+    /// The base <c>FinalCore</c> with no <c>final</c> option: Node then has no <c>_final</c> at all, so
+    /// <c>'prefinish'</c> is emitted at once and <c>'finish'</c> waits for the pending write callbacks.
+    /// </summary>
+    internal static void NoFinal(Action<Exception?> callback)
+    {
+        if (callback.Target is FinalCall call)
+        {
+            call.OnNoFinal();
+        }
+        else
+        {
+            callback(null);
+        }
+    }
+
+    // One _final call: its callback may run once; a second call is ERR_MULTIPLE_CALLBACK.
+    private sealed class FinalCall
+    {
+        private readonly WritableState state;
+        private bool called;
+
+        internal FinalCall(WritableState state)
+        {
+            this.state = state;
+            Callback = OnFinish;
+        }
+
+        internal Action<Exception?> Callback { get; }
+
+        internal void OnNoFinal()
+        {
+            if (called || !state.Sync)
+            {
+                // Reached asynchronously (an override that defers to the base): finish the normal way.
+                OnFinish(null);
+                return;
+            }
+            called = true;
+            state.pendingCallbacks--;
+            state.Prefinished = true;
+            state.stream.Emitter.Emit(StreamEvents.Prefinish);
+        }
+
+        internal void OnFinish(Exception? error)
+        {
+            if (called)
+            {
+                StreamDestroy.ErrorOrDestroy(state.stream, error ?? ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
+                return;
+            }
+            called = true;
+            state.pendingCallbacks--;
+            if (error is not null)
+            {
+                state.CallFinishedCallbacks(error);
+                StreamDestroy.ErrorOrDestroy(state.stream, error, state.Sync);
+            }
+            else if (state.NeedFinish())
+            {
+                state.Prefinished = true;
+                state.stream.Emitter.Emit(StreamEvents.Prefinish);
+                state.pendingCallbacks++;
+                state.stream.Loop.NextTick(static s => ((WritableState)s!).Finish(), state);
+            }
+        }
     }
 
     private void Finish()
