@@ -153,9 +153,13 @@ public class IncomingMessage : Readable
     {
         if (!ReadableEnded && ListenerCount(StreamEvents.Data) == 0)
         {
+            Dumped = true;
             Resume();
         }
     }
+
+    /// <summary>Node's <c>_dumped</c>: the rest of the body is discarded as it arrives.</summary>
+    internal bool Dumped { get; private set; }
 
     private HeaderMap BuildHeaders(List<string>? raw, bool distinct)
     {

@@ -23,6 +23,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     };
 
+    // How much of a body nobody reads is read and thrown away to keep the connection (Go's net/http bound);
+    // past it the connection is closed instead.
+    internal const int DrainLimit = 256 * 1024;
+
     private readonly Server server;
     private readonly Socket socket;
     private readonly EventLoop loop;
@@ -60,6 +64,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool detached;
     private bool keepAliveTimeoutSet;
     private bool turnCorked;
+    private long drained;
     private int requestsCount;
 
     // Node's ConnectionsList bookkeeping: when the current message started (0: none in progress), and whether its head is complete.
@@ -560,6 +565,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         headerCount = 0;
         sawHost = false;
         sawExpect = false;
+        drained = 0;
         fieldLength = 0;
         valueLength = 0;
         urlLength = 0;
@@ -620,7 +626,22 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private HpeCode Body(ReadOnlySpan<byte> data)
     {
         IncomingMessage? req = incoming;
-        if (req is not null && !req.Destroyed && !req.Push(NodeBuffer.From(data)))
+        if (req is null || req.Destroyed)
+        {
+            return HpeCode.Ok;
+        }
+        if (req.Dumped)
+        {
+            // Node's parserOnBody skips a dumped body; past the bound, reading it is not worth the connection.
+            drained += data.Length;
+            if (drained > DrainLimit)
+            {
+                socket.Destroy();
+                return HpeCode.User;
+            }
+            return HpeCode.Ok;
+        }
+        if (!req.Push(NodeBuffer.From(data)))
         {
             bodyPaused = true;
         }

@@ -230,6 +230,28 @@ public class ServerBehaviorTests
     }
 
     [Fact]
+    public async Task UnreadBody_PastTheDrainBound_ClosesConnection()
+    {
+        await using var server = await TestServer.StartAsync((req, res) => res.End("early"));
+        await using RawConnection c = await server.ConnectAsync();
+        await c.SendAsync("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n\r\n");
+        Assert.EndsWith("early", await c.ReadResponseAsync());
+        // The response is out; the 4 MB body nobody reads is drained only up to the bound, then the connection goes.
+        try
+        {
+            for (int i = 0; i < 100 && !c.Closed; i++)
+            {
+                await c.SendAsync(new byte[40_000]);
+            }
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            // The server closed while we were still sending: what is being tested.
+        }
+        Assert.Equal(string.Empty, await c.ReadToEndAsync());
+    }
+
+    [Fact]
     public async Task PausedRequest_StopsReadingSocket_ResumeReadsAll()
     {
         var paused = Tcs<IncomingMessage>();
