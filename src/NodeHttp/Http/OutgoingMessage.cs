@@ -30,6 +30,7 @@ public class OutgoingMessage : Writable
     private List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? outputData;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
+    private Action<Exception?>? firstWriteCallback;
     private Queue<Action<Exception?>>? writeCallbacks;
     private Action<Exception?>? onSocketWrite;
 
@@ -567,8 +568,16 @@ public class OutgoingMessage : Writable
                 callback(null);
                 return;
             }
-            // Socket write callbacks come back in order; one cached delegate per message serves them all.
-            (writeCallbacks ??= new Queue<Action<Exception?>>(4)).Enqueue(callback);
+            // Socket write callbacks come back in order; one cached delegate per message serves them all, and the
+            // usual single pending callback needs no queue.
+            if (firstWriteCallback is null && (writeCallbacks is null || writeCallbacks.Count == 0))
+            {
+                firstWriteCallback = callback;
+            }
+            else
+            {
+                (writeCallbacks ??= new Queue<Action<Exception?>>(4)).Enqueue(callback);
+            }
             socket.WriteBatched(data, onSocketWrite ??= OnSocketWrite);
             return;
         }
@@ -577,11 +586,19 @@ public class OutgoingMessage : Writable
 
     private void OnSocketWrite(Exception? error)
     {
-        if (writeCallbacks is not { Count: > 0 } queue)
+        Action<Exception?>? callback = firstWriteCallback;
+        if (callback is not null)
+        {
+            firstWriteCallback = null;
+        }
+        else if (writeCallbacks is { Count: > 0 } queue)
+        {
+            callback = queue.Dequeue();
+        }
+        else
         {
             return;
         }
-        Action<Exception?> callback = queue.Dequeue();
         if (error is null)
         {
             callback(null);

@@ -340,7 +340,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             ServerResponse res = outgoing[0];
             outgoing.RemoveAt(0);
-            res.RemoveListener(HttpEvents.Finish, onResFinish);
             IncomingMessage req = res.Req;
             if (!req.ReadableEnded)
             {
