@@ -22,6 +22,9 @@ public class OutgoingMessage : Writable
     private static readonly NodeBuffer LastChunk = NodeBuffer.Wrap("0\r\n\r\n"u8.ToArray());
     private static readonly NodeBuffer Empty = NodeBuffer.Wrap(Array.Empty<byte>());
 
+    // Read-only after construction, so every message shares one instance.
+    private static readonly WritableOptions MessageOptions = new() { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false };
+
     [ThreadStatic]
     private static HeadWriter? scratch;
 
@@ -41,7 +44,7 @@ public class OutgoingMessage : Writable
     internal OutgoingMessage()
         // No autoDestroy: as Node's OutgoingMessage, a write after end is an 'error' that leaves the socket alone;
         // 'close' is emitted by the owner once the message is done with its socket.
-        : base(new WritableOptions { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false })
+        : base(MessageOptions)
     {
     }
 

@@ -27,6 +27,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // past it the connection is closed instead.
     internal const int DrainLimit = 256 * 1024;
 
+    private static readonly Action<object?> KeepAliveExpiredCallback = static s => ((ServerConnection)s!).KeepAliveExpired();
+
     private readonly Server server;
     private readonly Socket socket;
     private readonly EventLoop loop;
@@ -65,6 +67,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool keepAliveTimeoutSet;
     private bool turnCorked;
     private long drained;
+    private LoopTimer? keepAliveTimer;
     private int requestsCount;
 
     // Node's ConnectionsList bookkeeping: when the current message started (0: none in progress), and whether its head is complete.
@@ -216,10 +219,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's parserOnIncoming: a request head arrived.
     private HeadersCompleteAction OnIncoming(IncomingMessage req, bool keepAlive)
     {
-        if (keepAliveTimeoutSet)
-        {
-            ResetSocketTimeout();
-        }
         if (req.Upgrade)
         {
             req.Upgrade = req.Method == "CONNECT" || server.ListenerCount(HttpEvents.Upgrade) > 0;
@@ -359,8 +358,18 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             {
                 if (server.KeepAliveTimeout > 0 && !socket.Destroyed)
                 {
-                    socket.SetTimeout(server.KeepAliveTimeout);
+                    // Node sets socket.setTimeout(keepAliveTimeout) here and back at the next request; one timer per
+                    // connection, refreshed, does the same without a new timer per request.
                     keepAliveTimeoutSet = true;
+                    if (keepAliveTimer is null)
+                    {
+                        keepAliveTimer = loop.SetTimeout(KeepAliveExpiredCallback, this, server.KeepAliveTimeout);
+                        keepAliveTimer.Unref();
+                    }
+                    else
+                    {
+                        keepAliveTimer.Refresh();
+                    }
                 }
             }
             else if (!outgoing[0].Attached)
@@ -370,10 +379,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
-    private void ResetSocketTimeout()
+    private void KeepAliveExpired()
     {
-        socket.SetTimeout(server.Timeout);
-        keepAliveTimeoutSet = false;
+        if (keepAliveTimeoutSet && !detached && !socket.Destroyed)
+        {
+            keepAliveTimeoutSet = false;
+            SocketOnTimeout();
+        }
     }
 
     // Node's socketOnEnd: the client half-closed.
@@ -404,6 +416,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnClose + onServerResponseClose: requests not answered are aborted, responses closed.
     private void SocketOnClose()
     {
+        keepAliveTimer?.Close();
+        keepAliveTimer = null;
         server.RemoveConnection(this);
         if (detached)
         {
@@ -539,11 +553,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         socket.RemoveListener(HttpEvents.Close, onSocketClose);
         socket.RemoveListener(HttpEvents.Timeout, onSocketTimeout);
         socket.RemoveListener(HttpEvents.Error, onSocketError);
-        if (keepAliveTimeoutSet)
-        {
-            socket.SetTimeout(0);
-            keepAliveTimeoutSet = false;
-        }
+        keepAliveTimeoutSet = false;
+        keepAliveTimer?.Close();
+        keepAliveTimer = null;
         server.RemoveConnection(this);
     }
 
@@ -565,6 +577,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         sawHost = false;
         sawExpect = false;
         drained = 0;
+        // A new request started: the connection is no longer idle (Node's resetSocketTimeout).
+        keepAliveTimeoutSet = false;
         fieldLength = 0;
         valueLength = 0;
         urlLength = 0;

@@ -35,6 +35,30 @@ public class ServerTimeoutTests
     }
 
     [Fact]
+    public async Task KeepAliveTimeout_DoesNotCutASlowRequest_ThenClosesAfterIt()
+    {
+        await using var server = await TestServer.StartAsync((req, res) =>
+        {
+            if (req.Url == "/slow")
+            {
+                EventLoop.Current!.SetTimeout(() => res.End("slow"), 500);
+            }
+            else
+            {
+                res.End("fast");
+            }
+        }, new ServerOptions { KeepAliveTimeout = 200 });
+        await using RawConnection c = await server.ConnectAsync();
+        await c.SendAsync(Get);
+        Assert.EndsWith("fast", await c.ReadResponseAsync());
+        await c.SendAsync("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.EndsWith("slow", await c.ReadResponseAsync());
+        var sw = Stopwatch.StartNew();
+        Assert.Equal(string.Empty, await c.ReadToEndAsync());
+        Assert.InRange(sw.ElapsedMilliseconds, 50, 5000);
+    }
+
+    [Fact]
     public async Task HeadersTimeout_Sends408_test_http_server_headers_timeout()
     {
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
