@@ -379,6 +379,31 @@ public class ServerBehaviorTests
     }
 
     [Fact]
+    public async Task Listen_WithoutHost_IsDualStack()
+    {
+        using var loop = new EventLoop();
+        Server server = await loop.InvokeAsync(() => NodeHttp.Http.CreateServer((req, res) => res.End(req.Socket!.LocalAddress!)));
+        await server.ListenAsync(0).WaitAsync(TestServer.Deadline);
+        try
+        {
+            ServerAddress address = (await loop.InvokeAsync(() => server.Address()))!;
+            Assert.Equal("::", address.Address);
+            Assert.Equal("IPv6", address.Family);
+            foreach (string host in new[] { "127.0.0.1", "::1" })
+            {
+                await using RawConnection c = await RawConnection.ConnectAsync(address.Port, host);
+                await c.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                string response = await c.ReadResponseAsync();
+                Assert.EndsWith(host == "::1" ? "::1" : "::ffff:127.0.0.1", response);
+            }
+        }
+        finally
+        {
+            await loop.InvokeAsync(() => { server.CloseAllConnections(); server.Close(); });
+        }
+    }
+
+    [Fact]
     public async Task ListenAsync_PortInUse_Fails()
     {
         await using var first = await TestServer.StartAsync((req, res) => res.End());

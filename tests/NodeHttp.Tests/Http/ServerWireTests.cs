@@ -62,6 +62,12 @@ public class ServerWireTests
         ["headers-echo"] = ("GET /p?q=1 HTTP/1.1\r\nHost: h\r\nX-Dup: a\r\nx-dup: b\r\nCookie: c=1\r\nCookie: d=2\r\nContent-Type: t1\r\nContent-Type: t2\r\n\r\n",
             "res.end(req.method + ' ' + req.url + ' ' + req.httpVersion + ' ' + JSON.stringify(req.headers) + ' ' + JSON.stringify(req.rawHeaders))",
             (q, s) => s.End(q.Method + " " + q.Url + " " + q.HttpVersion + " " + HeadersJson(q.Headers) + " [" + string.Join(",", q.RawHeaders.Select(h => "\"" + h + "\"")) + "]"), 1),
+        ["headers-distinct-trailers"] = ("POST / HTTP/1.1\r\nHost: h\r\nX-Dup: a\r\nx-dup: b\r\nSet-Cookie: s=1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\nX-T: 1\r\nx-t: 2\r\n\r\n",
+            "req.resume(); req.on('end', () => res.end(JSON.stringify(req.headersDistinct) + ' ' + JSON.stringify(req.trailers) + ' ' + JSON.stringify(req.trailersDistinct) + ' ' + req.complete))",
+            (q, s) => { q.Resume(); q.On("end", () => s.End(DistinctJson(q.HeadersDistinct) + " " + HeadersJson(q.Trailers) + " " + DistinctJson(q.TrailersDistinct) + " " + (q.Complete ? "true" : "false"))); }, 1),
+        ["http10-te-chunked"] = ("GET / HTTP/1.0\r\nTE: chunked\r\n\r\n", "res.write('a'); res.end('b')", (q, s) => { s.Write("a"); s.End("b"); }, -1),
+        ["url-as-on-wire"] = ("GET /a/../b%20c?x=1&y=%zz#frag HTTP/1.1\r\nHost: x\r\n\r\n", "res.end(req.url)", (q, s) => s.End(q.Url!), 1),
+        ["options-star"] = ("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "res.end(req.method + ' ' + req.url)", (q, s) => s.End(q.Method + " " + q.Url), 1),
     };
 
     public static IEnumerable<object[]> ScenarioNames => Scenarios.Keys.Select(k => new object[] { k });
@@ -98,6 +104,9 @@ public class ServerWireTests
         }
         return all.ToString();
     }
+
+    private static string DistinctJson(HeaderMap headers) =>
+        "{" + string.Join(",", headers.Select(kv => "\"" + kv.Key + "\":[" + string.Join(",", kv.Value.Select(v => "\"" + v + "\"")) + "]")) + "}";
 
     private static string HeadersJson(HeaderMap headers) =>
         "{" + string.Join(",", headers.Select(kv => "\"" + kv.Key + "\":" + (kv.Key == "set-cookie"
