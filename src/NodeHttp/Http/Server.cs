@@ -265,7 +265,14 @@ public sealed class Server : EventEmitter
             }
             else if (!res.WritableFinished)
             {
-                res.Socket?.Destroy();
+                if (res.Connection is { } connection)
+                {
+                    connection.FlushAndDestroy();
+                }
+                else
+                {
+                    res.Socket?.Destroy();
+                }
             }
         }
     }

@@ -395,6 +395,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return;
         }
+        // What responses wrote so far leaves before anything is aborted (Node's writes reach the kernel at once).
+        UncorkFully();
         var callbacks = new Callbacks(this);
         HpeCode rc = parser.Finish(ref callbacks);
         if (rc != HpeCode.Ok)
@@ -501,6 +503,16 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         // What responses already wrote goes out first, as Node's writes reach the kernel as they are made.
         UncorkFully();
         socket.Destroy(error);
+    }
+
+    /// <summary>Sends what was written this turn, then destroys the socket (a failed handler's connection).</summary>
+    internal void FlushAndDestroy()
+    {
+        if (!socket.Destroyed)
+        {
+            UncorkFully();
+            socket.Destroy();
+        }
     }
 
     private void UncorkFully()

@@ -52,6 +52,9 @@ public sealed class ServerResponse : OutgoingMessage
         set => statusMessage = value;
     }
 
+    /// <summary>The connection this response belongs to (null for a response made outside a server).</summary>
+    internal ServerConnection? Connection => connection;
+
     /// <summary>Whether the client sent <c>Expect: 100-continue</c> (Node's <c>_expect_continue</c>).</summary>
     internal bool ExpectContinue { get; set; }
 

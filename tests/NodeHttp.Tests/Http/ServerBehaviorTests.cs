@@ -137,6 +137,34 @@ public class ServerBehaviorTests
     }
 
     [Fact]
+    public async Task SyncHandler_ThrowAfterWrite_SendsWhatWasWritten_ThenDestroys()
+    {
+        await using var server = await TestServer.StartAsync((req, res) =>
+        {
+            res.Write("partial");
+            throw new InvalidOperationException("after write");
+        });
+        await using RawConnection c = await server.ConnectAsync();
+        await c.SendAsync(Get);
+        string all = await c.ReadToEndAsync();
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", all);
+        Assert.EndsWith("7\r\npartial\r\n", all);
+    }
+
+    [Fact]
+    public async Task ClientHalfClose_SyncResponseDelivered_AsNode()
+    {
+        await using var server = await TestServer.StartAsync((req, res) => res.End("sync"));
+        for (int i = 0; i < 5; i++)
+        {
+            await using RawConnection c = await server.ConnectAsync();
+            await c.SendAsync(Get);
+            c.ShutdownSend();
+            Assert.EndsWith("sync", await c.ReadToEndAsync());
+        }
+    }
+
+    [Fact]
     public async Task SyncHandler_Throw_Gets500_OtherRequestsGoOn()
     {
         await using var server = await TestServer.StartAsync((req, res) =>
