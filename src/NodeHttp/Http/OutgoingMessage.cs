@@ -29,7 +29,8 @@ public class OutgoingMessage : Writable
     private static HeadWriter? scratch;
 
     private OutgoingHeaders? headers;
-    private NodeBuffer? pendingHead;
+    // The head, built and not yet handed on; merged with the first small body piece into one buffer.
+    private byte[]? pendingHead;
     private List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? outputData;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
@@ -421,7 +422,7 @@ public class OutgoingMessage : Writable
             }
 
             w.Write(Crlf);
-            pendingHead = NodeBuffer.Wrap(w.Written.ToArray());
+            pendingHead = w.Written.ToArray();
             headerBuilt = true;
             if (state.Expect)
             {
@@ -449,7 +450,7 @@ public class OutgoingMessage : Writable
         if (pendingHead is { } head)
         {
             pendingHead = null;
-            SendRawCore(head, null);
+            SendRawCore(NodeBuffer.Wrap(head), null);
         }
     }
 
@@ -468,8 +469,15 @@ public class OutgoingMessage : Writable
             callback(null);
             return;
         }
+        bool chunked = ChunkedEncoding && chunk.Length != 0;
+        if (chunk.Length <= MergeLimit && (pendingHead is not null || chunked))
+        {
+            // Node's "shameful hack": the head and a small first piece (with its chunk framing) leave as one buffer.
+            SendRawCore(Frame(chunk.Span, chunked), callback, completeEarly: true);
+            return;
+        }
         FlushHead();
-        if (ChunkedEncoding && chunk.Length != 0)
+        if (chunked)
         {
             SendRawCore(ChunkHeader(chunk.Length), null);
             SendRawCore(chunk, null);
@@ -479,6 +487,36 @@ public class OutgoingMessage : Writable
         {
             SendRawCore(chunk, callback, completeEarly: true);
         }
+    }
+
+    // Body pieces up to this size are copied next to the head or their chunk framing rather than sent separately.
+    private const int MergeLimit = 4096;
+
+    /// <summary>The pending head (if any), then <paramref name="body"/> framed as a chunk when <paramref name="chunked"/>, in one buffer.</summary>
+    private NodeBuffer Frame(ReadOnlySpan<byte> body, bool chunked)
+    {
+        byte[]? head = pendingHead;
+        pendingHead = null;
+        Span<byte> size = stackalloc byte[18];
+        int sizeLength = 0;
+        if (chunked)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((uint)body.Length, size, out sizeLength, new System.Buffers.StandardFormat('x'));
+            size[sizeLength++] = (byte)'\r';
+            size[sizeLength++] = (byte)'\n';
+        }
+        int headLength = head?.Length ?? 0;
+        byte[] all = GC.AllocateUninitializedArray<byte>(headLength + sizeLength + body.Length + (chunked ? 2 : 0));
+        Span<byte> dest = all;
+        head?.CopyTo(dest);
+        size[..sizeLength].CopyTo(dest[headLength..]);
+        body.CopyTo(dest[(headLength + sizeLength)..]);
+        if (chunked)
+        {
+            dest[^2] = (byte)'\r';
+            dest[^1] = (byte)'\n';
+        }
+        return NodeBuffer.Wrap(all);
     }
 
     /// <inheritdoc/>
@@ -496,16 +534,20 @@ public class OutgoingMessage : Writable
     /// <summary>Node's end(): the last chunk and trailers of a chunked body (or a flush), then <c>'finish'</c> once the socket took it.</summary>
     protected override void FinalCore(Action<Exception?> callback)
     {
-        FlushHead();
         FinalIssued = true;
-        if (HasBody && ChunkedEncoding)
+        NodeBuffer last = HasBody && ChunkedEncoding
+            ? (trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")))
+            : Empty;
+        if (pendingHead is { } head)
         {
-            SendRawCore(trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")), callback);
+            // A head still waiting (End() with no body) leaves with the terminator in one buffer.
+            pendingHead = null;
+            byte[] all = GC.AllocateUninitializedArray<byte>(head.Length + last.Length);
+            head.CopyTo(all, 0);
+            last.Span.CopyTo(all.AsSpan(head.Length));
+            last = NodeBuffer.Wrap(all);
         }
-        else
-        {
-            SendRawCore(Empty, callback);
-        }
+        SendRawCore(last, callback);
         OnFinalIssued();
     }
 
