@@ -30,7 +30,9 @@ public class OutgoingMessage : Writable
 
     private OutgoingHeaders? headers;
     // The head, built and not yet handed on; merged with the first small body piece into one buffer.
+    // Rented from the shared pool: it is copied out (merged or exact) before it goes to the socket.
     private byte[]? pendingHead;
+    private int pendingHeadLength;
     private List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? outputData;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
@@ -422,7 +424,9 @@ public class OutgoingMessage : Writable
             }
 
             w.Write(Crlf);
-            pendingHead = w.Written.ToArray();
+            pendingHeadLength = w.Length;
+            pendingHead = System.Buffers.ArrayPool<byte>.Shared.Rent(w.Length);
+            w.Written.CopyTo(pendingHead);
             headerBuilt = true;
             if (state.Expect)
             {
@@ -447,10 +451,9 @@ public class OutgoingMessage : Writable
     /// <summary>Sends the head now if it is built and still waiting (Node's <c>_send('')</c>).</summary>
     private protected void FlushHead()
     {
-        if (pendingHead is { } head)
+        if (pendingHead is not null)
         {
-            pendingHead = null;
-            SendRawCore(NodeBuffer.Wrap(head), null);
+            SendRawCore(NodeBuffer.Wrap(TakeHead(0, out _)), null);
         }
     }
 
@@ -489,14 +492,27 @@ public class OutgoingMessage : Writable
         }
     }
 
+    /// <summary>A new array holding the pending head (if any) followed by <paramref name="extra"/> bytes to fill; the rental goes back to the pool.</summary>
+    private byte[] TakeHead(int extra, out int headLength)
+    {
+        byte[]? rented = pendingHead;
+        headLength = rented is null ? 0 : pendingHeadLength;
+        byte[] all = GC.AllocateUninitializedArray<byte>(headLength + extra);
+        if (rented is not null)
+        {
+            rented.AsSpan(0, headLength).CopyTo(all);
+            pendingHead = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+        return all;
+    }
+
     // Body pieces up to this size are copied next to the head or their chunk framing rather than sent separately.
     private const int MergeLimit = 4096;
 
     /// <summary>The pending head (if any), then <paramref name="body"/> framed as a chunk when <paramref name="chunked"/>, in one buffer.</summary>
     private NodeBuffer Frame(ReadOnlySpan<byte> body, bool chunked)
     {
-        byte[]? head = pendingHead;
-        pendingHead = null;
         Span<byte> size = stackalloc byte[18];
         int sizeLength = 0;
         if (chunked)
@@ -505,10 +521,8 @@ public class OutgoingMessage : Writable
             size[sizeLength++] = (byte)'\r';
             size[sizeLength++] = (byte)'\n';
         }
-        int headLength = head?.Length ?? 0;
-        byte[] all = GC.AllocateUninitializedArray<byte>(headLength + sizeLength + body.Length + (chunked ? 2 : 0));
+        byte[] all = TakeHead(sizeLength + body.Length + (chunked ? 2 : 0), out int headLength);
         Span<byte> dest = all;
-        head?.CopyTo(dest);
         size[..sizeLength].CopyTo(dest[headLength..]);
         body.CopyTo(dest[(headLength + sizeLength)..]);
         if (chunked)
@@ -538,13 +552,11 @@ public class OutgoingMessage : Writable
         NodeBuffer last = HasBody && ChunkedEncoding
             ? (trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")))
             : Empty;
-        if (pendingHead is { } head)
+        if (pendingHead is not null)
         {
             // A head still waiting (End() with no body) leaves with the terminator in one buffer.
-            pendingHead = null;
-            byte[] all = GC.AllocateUninitializedArray<byte>(head.Length + last.Length);
-            head.CopyTo(all, 0);
-            last.Span.CopyTo(all.AsSpan(head.Length));
+            byte[] all = TakeHead(last.Length, out int headLength);
+            last.Span.CopyTo(all.AsSpan(headLength));
             last = NodeBuffer.Wrap(all);
         }
         SendRawCore(last, callback);
@@ -564,6 +576,11 @@ public class OutgoingMessage : Writable
             socket.Destroy(error);
         }
         outputData = null;
+        if (pendingHead is { } head)
+        {
+            pendingHead = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        }
         // Node's OutgoingMessage does not re-emit the destroy error on itself.
         callback(null);
     }
