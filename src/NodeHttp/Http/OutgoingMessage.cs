@@ -559,7 +559,8 @@ public class OutgoingMessage : Writable
             last.Span.CopyTo(all.AsSpan(headLength));
             last = NodeBuffer.Wrap(all);
         }
-        SendRawCore(last, callback);
+        // 'finish' means handed to the socket (Node: to the kernel); below the socket's highWaterMark that is now.
+        SendRawCore(last, callback, completeEarly: true);
         OnFinalIssued();
     }
 

@@ -31,8 +31,30 @@ public class ServerBehaviorTests
         string response = await c.ReadResponseAsync();
         Assert.EndsWith("done", response);
         await closed.Task.WaitAsync(TestServer.Deadline);
-        // Node 20: connection, request, req end, req close, res finish, res close.
-        Assert.Equal(new[] { "connection", "request", "req:end", "req:close", "res:finish", "res:close" }, events.ToArray());
+        // Node 20 (node v20.20.2 run on the same exchange): connection, request, req end, res finish, res close, req close.
+        Assert.Equal(new[] { "connection", "request", "req:end", "res:finish", "res:close", "req:close" }, events.ToArray());
+    }
+
+    [Fact]
+    public async Task EventOrder_UnreadBody_FinishCloseThenEndClose()
+    {
+        var events = new ConcurrentQueue<string>();
+        var reqClosed = Tcs<bool>();
+        await using var server = await TestServer.StartAsync((req, res) =>
+        {
+            events.Enqueue("request");
+            req.On("end", () => events.Enqueue("req:end"));
+            req.On("close", () => { events.Enqueue("req:close"); reqClosed.TrySetResult(true); });
+            res.On("finish", () => events.Enqueue("res:finish"));
+            res.On("close", () => events.Enqueue("res:close"));
+            res.End("done");
+        });
+        await using RawConnection c = await server.ConnectAsync();
+        await c.SendAsync("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+        Assert.EndsWith("done", await c.ReadResponseAsync());
+        await reqClosed.Task.WaitAsync(TestServer.Deadline);
+        // node v20.20.2 on the same exchange: request, res:finish, res:close, req:end, req:close.
+        Assert.Equal(new[] { "request", "res:finish", "res:close", "req:end", "req:close" }, events.ToArray());
     }
 
     [Fact]
