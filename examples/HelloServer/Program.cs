@@ -1,17 +1,18 @@
 using NodeHttp;
 
-// A TCP echo server on 127.0.0.1:8080, written as with Node's net module:
-//   net.createServer(socket => socket.pipe(socket)).listen(8080, '127.0.0.1')
-// Try it with: nc 127.0.0.1 8080
+// The hello-world server of Node's http docs, on 127.0.0.1:8080:
+//   http.createServer((req, res) => { res.setHeader('Content-Type', 'text/plain'); res.end('Hello, World!'); })
+//       .listen(8080, '127.0.0.1');
+// Try it with: curl -i http://127.0.0.1:8080/
 int port = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 8080;
 
 EventLoop.Run(() =>
 {
-    NetServer server = Net.CreateServer(socket =>
+    Server server = Http.CreateServer((req, res) =>
     {
-        socket.On<Exception>("error", error => Console.Error.WriteLine("socket error: " + error.Message));
-        socket.Pipe(socket);
+        res.SetHeader("Content-Type", "text/plain");
+        res.End("Hello, World!");
     });
     server.On<Exception>("error", error => Console.Error.WriteLine("server error: " + error.Message));
-    server.Listen(port, "127.0.0.1", () => Console.WriteLine($"echo server listening on 127.0.0.1:{server.Address()!.Port}"));
+    server.Listen(port, "127.0.0.1", () => Console.WriteLine($"listening on http://127.0.0.1:{server.Address()!.Port}/"));
 });

@@ -38,10 +38,15 @@ public static partial class Http
     /// <c>http.createServer</c> with an async handler: a handler whose task faults answers <c>500</c> when nothing was
     /// sent yet (else the connection is destroyed), and the exception goes to <see cref="EventLoop.UncaughtException"/>.
     /// </summary>
-    public static Server CreateServer(Func<IncomingMessage, ServerResponse, Task> requestHandler)
+    public static Server CreateServer(Func<IncomingMessage, ServerResponse, Task> requestHandler) =>
+        CreateServer(new ServerOptions(), requestHandler);
+
+    /// <summary><c>http.createServer(options, handler)</c> with an async handler (see <see cref="CreateServer(Func{IncomingMessage, ServerResponse, Task})"/>).</summary>
+    public static Server CreateServer(ServerOptions options, Func<IncomingMessage, ServerResponse, Task> requestHandler)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(requestHandler);
-        var server = new Server(new ServerOptions());
+        var server = new Server(options);
         server.On<IncomingMessage, ServerResponse>(HttpEvents.Request, (req, res) => RunHandler(server, requestHandler, req, res));
         return server;
     }

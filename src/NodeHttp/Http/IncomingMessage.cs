@@ -144,8 +144,10 @@ public class IncomingMessage : Readable
         {
             socket.Destroy(error);
         }
-        // Node's onError: the error is emitted on the message only when someone listens for it.
-        callback(ListenerCount(HttpEvents.Error) > 0 ? error : null);
+        // Node's onError, a tick later as Node's _destroy defers it: the error is emitted on the message only
+        // when someone listens for it.
+        Exception? reported = ListenerCount(HttpEvents.Error) > 0 ? error : null;
+        Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception?))s!; cb(e); }, (callback, reported));
     }
 
     /// <summary>Node's <c>_dump</c>: a body nobody reads is discarded so the connection can go on.</summary>
@@ -153,9 +155,13 @@ public class IncomingMessage : Readable
     {
         if (!ReadableEnded && ListenerCount(StreamEvents.Data) == 0)
         {
+            Dumped = true;
             Resume();
         }
     }
+
+    /// <summary>Node's <c>_dumped</c>: the rest of the body is discarded as it arrives.</summary>
+    internal bool Dumped { get; private set; }
 
     private HeaderMap BuildHeaders(List<string>? raw, bool distinct)
     {

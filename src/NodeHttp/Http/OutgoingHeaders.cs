@@ -8,7 +8,7 @@ namespace NodeHttp;
 /// </summary>
 internal sealed class OutgoingHeaders
 {
-    private Entry[] entries = new Entry[8];
+    private Entry[] entries = new Entry[4];
     private int count;
 
     /// <summary>The number of distinct names.</summary>

@@ -22,21 +22,32 @@ public class OutgoingMessage : Writable
     private static readonly NodeBuffer LastChunk = NodeBuffer.Wrap("0\r\n\r\n"u8.ToArray());
     private static readonly NodeBuffer Empty = NodeBuffer.Wrap(Array.Empty<byte>());
 
+    // Read-only after construction, so every message shares one instance.
+    private static readonly WritableOptions MessageOptions = new() { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false };
+
     [ThreadStatic]
     private static HeadWriter? scratch;
 
     private OutgoingHeaders? headers;
-    private NodeBuffer? pendingHead;
-    private List<(NodeBuffer Data, Action<Exception?>? Callback)>? outputData;
+    // The head, built and not yet handed on; merged with the first small body piece into one buffer.
+    // Rented from the shared pool: it is copied out (merged or exact) before it goes to the socket.
+    private byte[]? pendingHead;
+    private int pendingHeadLength;
+    private List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? outputData;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
+    private Action<Exception?>? firstWriteCallback;
+    private Queue<Action<Exception?>>? writeCallbacks;
+    private Action<Exception?>? onSocketWrite;
 
     // The head was built (Node's `_header` is set); it may still wait in pendingHead.
     private bool headerBuilt;
 
     /// <summary>Creates a message owned by the calling loop.</summary>
     internal OutgoingMessage()
-        : base(new WritableOptions { HighWaterMark = Socket.DefaultHighWaterMark })
+        // No autoDestroy: as Node's OutgoingMessage, a write after end is an 'error' that leaves the socket alone;
+        // 'close' is emitted by the owner once the message is done with its socket.
+        : base(MessageOptions)
     {
     }
 
@@ -81,6 +92,9 @@ public class OutgoingMessage : Writable
 
     /// <summary>Node's <c>_defaultKeepAlive</c>-style flag for messages sent by an agent (client side): keep-alive is advertised without a length.</summary>
     internal bool HasAgent { get; set; }
+
+    /// <summary>Node's <c>_maxRequestsPerSocket</c>: advertised as <c>Keep-Alive: timeout=N, max=M</c> when nonzero.</summary>
+    internal int MaxRequestsPerSocket { get; set; }
 
     /// <summary>Node's <c>maxRequestsOnConnectionReached</c>: the last request the connection may carry, answered with <c>Connection: close</c>.</summary>
     internal bool MaxRequestsOnConnectionReached { get; set; }
@@ -264,25 +278,46 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>_implicitHeader</c>: builds the head from the current state (a response's status, a request's line).</summary>
     private protected virtual void ImplicitHeader() => ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_implicitHeader()");
 
-    /// <inheritdoc/>
-    private protected override void BeforeWrite()
+    /// <summary>
+    /// Node's <c>write_</c> prologue: a write after <c>End</c> (or destroy) fails on its own — callback and
+    /// <c>'error'</c> on the next tick — without touching the message's state; otherwise the head is decided now.
+    /// </summary>
+    private protected override bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback)
     {
-        if (!headerBuilt && !WritableEnded && !Destroyed)
+        if (WritableEnded || Destroyed)
+        {
+            Exception error = WritableEnded
+                ? ErrorCodes.Create("ERR_STREAM_WRITE_AFTER_END")
+                : ErrorCodes.Create("ERR_STREAM_DESTROYED", "write");
+            bool emit = !Destroyed;
+            Loop.NextTick(static s =>
+            {
+                var (msg, e, cb, em) = ((OutgoingMessage, Exception, Action<Exception?>?, bool))s!;
+                cb?.Invoke(e);
+                if (em)
+                {
+                    msg.Emit<Exception>(HttpEvents.Error, e);
+                }
+            }, (this, error, callback, emit));
+            return false;
+        }
+        if (!headerBuilt)
         {
             ImplicitHeader();
         }
+        return base.WriteImpl(chunk, callback);
     }
 
-    /// <inheritdoc/>
-    private protected override void BeforeEnd(NodeBuffer? data)
+    /// <summary>Node's <c>end([data])</c> prologue: a body given whole to <c>End</c>, with nothing written before, is framed
+    /// by its length (no body at all is <c>Content-Length: 0</c>).</summary>
+    private protected override void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback)
     {
-        if (headerBuilt || WritableEnded || Destroyed)
+        if (!headerBuilt && !WritableEnded && !Destroyed)
         {
-            return;
+            ContentLength = chunk?.Length ?? 0;
+            ImplicitHeader();
         }
-        // Node's end(): a body given whole to end() is framed by its length; no body at all is Content-Length: 0.
-        ContentLength = data?.Length ?? 0;
-        ImplicitHeader();
+        base.EndImpl(chunk, callback);
     }
 
     /// <summary>Node's <c>_storeHeader(firstLine, headers)</c> for the message's own header store.</summary>
@@ -351,6 +386,11 @@ public class OutgoingMessage : Writable
                     {
                         w.Write("Keep-Alive: timeout="u8);
                         w.WriteDecimal(KeepAliveTimeout / 1000);
+                        if (MaxRequestsPerSocket > 0)
+                        {
+                            w.Write(", max="u8);
+                            w.WriteDecimal(MaxRequestsPerSocket);
+                        }
                         w.Write(Crlf);
                     }
                 }
@@ -390,7 +430,9 @@ public class OutgoingMessage : Writable
             }
 
             w.Write(Crlf);
-            pendingHead = NodeBuffer.Wrap(w.Written.ToArray());
+            pendingHeadLength = w.Length;
+            pendingHead = System.Buffers.ArrayPool<byte>.Shared.Rent(w.Length);
+            w.Written.CopyTo(pendingHead);
             headerBuilt = true;
             if (state.Expect)
             {
@@ -415,10 +457,9 @@ public class OutgoingMessage : Writable
     /// <summary>Sends the head now if it is built and still waiting (Node's <c>_send('')</c>).</summary>
     private protected void FlushHead()
     {
-        if (pendingHead is { } head)
+        if (pendingHead is not null)
         {
-            pendingHead = null;
-            SendRawCore(head, null);
+            SendRawCore(NodeBuffer.Wrap(TakeHead(0, out _)), null);
         }
     }
 
@@ -437,17 +478,65 @@ public class OutgoingMessage : Writable
             callback(null);
             return;
         }
+        bool chunked = ChunkedEncoding && chunk.Length != 0;
+        if (chunk.Length <= MergeLimit && (pendingHead is not null || chunked))
+        {
+            // Node's "shameful hack": the head and a small first piece (with its chunk framing) leave as one buffer.
+            SendRawCore(Frame(chunk.Span, chunked), callback, completeEarly: true);
+            return;
+        }
         FlushHead();
-        if (ChunkedEncoding && chunk.Length != 0)
+        if (chunked)
         {
             SendRawCore(ChunkHeader(chunk.Length), null);
             SendRawCore(chunk, null);
-            SendRawCore(CrlfBuffer, callback);
+            SendRawCore(CrlfBuffer, callback, completeEarly: true);
         }
         else
         {
-            SendRawCore(chunk, callback);
+            SendRawCore(chunk, callback, completeEarly: true);
         }
+    }
+
+    /// <summary>A new array holding the pending head (if any) followed by <paramref name="extra"/> bytes to fill; the rental goes back to the pool.</summary>
+    private byte[] TakeHead(int extra, out int headLength)
+    {
+        byte[]? rented = pendingHead;
+        headLength = rented is null ? 0 : pendingHeadLength;
+        byte[] all = GC.AllocateUninitializedArray<byte>(headLength + extra);
+        if (rented is not null)
+        {
+            rented.AsSpan(0, headLength).CopyTo(all);
+            pendingHead = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+        return all;
+    }
+
+    // Body pieces up to this size are copied next to the head or their chunk framing rather than sent separately.
+    private const int MergeLimit = 4096;
+
+    /// <summary>The pending head (if any), then <paramref name="body"/> framed as a chunk when <paramref name="chunked"/>, in one buffer.</summary>
+    private NodeBuffer Frame(ReadOnlySpan<byte> body, bool chunked)
+    {
+        Span<byte> size = stackalloc byte[18];
+        int sizeLength = 0;
+        if (chunked)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((uint)body.Length, size, out sizeLength, new System.Buffers.StandardFormat('x'));
+            size[sizeLength++] = (byte)'\r';
+            size[sizeLength++] = (byte)'\n';
+        }
+        byte[] all = TakeHead(sizeLength + body.Length + (chunked ? 2 : 0), out int headLength);
+        Span<byte> dest = all;
+        size[..sizeLength].CopyTo(dest[headLength..]);
+        body.CopyTo(dest[(headLength + sizeLength)..]);
+        if (chunked)
+        {
+            dest[^2] = (byte)'\r';
+            dest[^1] = (byte)'\n';
+        }
+        return NodeBuffer.Wrap(all);
     }
 
     /// <inheritdoc/>
@@ -465,16 +554,19 @@ public class OutgoingMessage : Writable
     /// <summary>Node's end(): the last chunk and trailers of a chunked body (or a flush), then <c>'finish'</c> once the socket took it.</summary>
     protected override void FinalCore(Action<Exception?> callback)
     {
-        FlushHead();
         FinalIssued = true;
-        if (HasBody && ChunkedEncoding)
+        NodeBuffer last = HasBody && ChunkedEncoding
+            ? (trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")))
+            : Empty;
+        if (pendingHead is not null)
         {
-            SendRawCore(trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")), callback);
+            // A head still waiting (End() with no body) leaves with the terminator in one buffer.
+            byte[] all = TakeHead(last.Length, out int headLength);
+            last.Span.CopyTo(all.AsSpan(headLength));
+            last = NodeBuffer.Wrap(all);
         }
-        else
-        {
-            SendRawCore(Empty, callback);
-        }
+        // 'finish' means handed to the socket (Node: to the kernel); below the socket's highWaterMark that is now.
+        SendRawCore(last, callback, completeEarly: true);
         OnFinalIssued();
     }
 
@@ -491,6 +583,11 @@ public class OutgoingMessage : Writable
             socket.Destroy(error);
         }
         outputData = null;
+        if (pendingHead is { } head)
+        {
+            pendingHead = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        }
         // Node's OutgoingMessage does not re-emit the destroy error on itself.
         callback(null);
     }
@@ -503,9 +600,9 @@ public class OutgoingMessage : Writable
         if (outputData is { Count: > 0 } pending)
         {
             outputData = null;
-            foreach ((NodeBuffer data, Action<Exception?>? cb) in pending)
+            foreach ((NodeBuffer data, Action<Exception?>? cb, bool early) in pending)
             {
-                SendRawCore(data, cb);
+                SendRawCore(data, cb, early);
             }
         }
     }
@@ -516,7 +613,7 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>detachSocket</c>.</summary>
     internal void DetachSocket() => Attached = false;
 
-    private void SendRawCore(NodeBuffer data, Action<Exception?>? callback)
+    private void SendRawCore(NodeBuffer data, Action<Exception?>? callback, bool completeEarly = false)
     {
         Socket? socket = Socket;
         if (socket is not null && socket.Destroyed)
@@ -526,10 +623,57 @@ public class OutgoingMessage : Writable
         }
         if (socket is not null && Attached && socket.IsWritable)
         {
-            socket.WriteBatched(data, callback);
+            if (callback is null)
+            {
+                socket.WriteBatched(data);
+                return;
+            }
+            if (completeEarly && socket.WritableLength + data.Length < socket.WritableHighWaterMark)
+            {
+                // Node's res.write returns socket.write's answer: below the socket's highWaterMark the write is
+                // done as far as the message is concerned, so End reaches its final write in the same turn and the
+                // next pipelined response can follow in the same send.
+                socket.WriteBatched(data);
+                callback(null);
+                return;
+            }
+            // Socket write callbacks come back in order; one cached delegate per message serves them all, and the
+            // usual single pending callback needs no queue.
+            if (firstWriteCallback is null && (writeCallbacks is null || writeCallbacks.Count == 0))
+            {
+                firstWriteCallback = callback;
+            }
+            else
+            {
+                (writeCallbacks ??= new Queue<Action<Exception?>>(4)).Enqueue(callback);
+            }
+            socket.WriteBatched(data, onSocketWrite ??= OnSocketWrite);
             return;
         }
-        (outputData ??= new List<(NodeBuffer, Action<Exception?>?)>(4)).Add((data, callback));
+        (outputData ??= new List<(NodeBuffer, Action<Exception?>?, bool)>(4)).Add((data, callback, completeEarly));
+    }
+
+    private void OnSocketWrite(Exception? error)
+    {
+        Action<Exception?>? callback = firstWriteCallback;
+        if (callback is not null)
+        {
+            firstWriteCallback = null;
+        }
+        else if (writeCallbacks is { Count: > 0 } queue)
+        {
+            callback = queue.Dequeue();
+        }
+        else
+        {
+            return;
+        }
+        if (error is null)
+        {
+            callback(null);
+        }
+        // A failed socket write is the socket's error (Node: 'clientError' on the server, 'error' on a client
+        // socket); the message is destroyed when the socket closes, and 'finish' never comes, as in Node.
     }
 
     private static NodeBuffer ChunkHeader(int length)
@@ -552,7 +696,8 @@ public class OutgoingMessage : Writable
             }
             if (uniqueHeaders is not null && uniqueHeaders.Contains(name))
             {
-                StoreHeaderLine(w, ref state, name, string.Join(", ", value.ToArray()));
+                // Node 20 joins uniqueHeaders values with "; " (its join for cookies), not ", ".
+                StoreHeaderLine(w, ref state, name, string.Join("; ", value.ToArray()));
                 return;
             }
             for (int i = 0; i < value.Count; i++)

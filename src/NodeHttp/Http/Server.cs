@@ -46,6 +46,8 @@ public sealed class Server : EventEmitter
         {
             // Node's http server: half-open sockets, so a client's FIN does not cut a response short before socketOnEnd decides.
             AllowHalfOpen = true,
+            // No read before the parser is attached: the request bytes must go to it, not into the socket's buffer.
+            PauseOnConnect = true,
             NoDelay = options.NoDelay,
             KeepAlive = options.KeepAlive,
             KeepAliveInitialDelay = options.KeepAliveInitialDelay,
@@ -248,17 +250,31 @@ public sealed class Server : EventEmitter
     /// <summary>A request handler threw or its task faulted: Node's process would die; here the response fails alone.</summary>
     internal void HandlerFailed(ServerResponse res, Exception error)
     {
-        if (!res.HeadersSent && !res.WritableEnded && !res.Destroyed)
+        // Reported first, so whoever sees the connection end can already see the exception.
+        try
         {
-            res.ClearHeaders();
-            res.StatusCode = 500;
-            res.End();
+            (res.Socket?.Loop ?? EventLoop.Current ?? loop).ReportUncaught(error);
         }
-        else if (!res.WritableFinished)
+        finally
         {
-            res.Socket?.Destroy();
+            if (!res.HeadersSent && !res.WritableEnded && !res.Destroyed)
+            {
+                res.ClearHeaders();
+                res.StatusCode = 500;
+                res.End();
+            }
+            else if (!res.WritableFinished)
+            {
+                if (res.Connection is { } connection)
+                {
+                    connection.FlushAndDestroy();
+                }
+                else
+                {
+                    res.Socket?.Destroy();
+                }
+            }
         }
-        res.Socket?.Loop.ReportUncaught(error);
     }
 
     internal void RemoveConnection(ServerConnection connection)
@@ -286,6 +302,7 @@ public sealed class Server : EventEmitter
             connections.Add(connection);
         }
         Emit<Socket>(HttpEvents.Connection, socket);
+        connection.Start();
     }
 
     private void OnListening()

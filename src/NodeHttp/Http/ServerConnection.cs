@@ -13,6 +13,22 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private static readonly NodeBuffer ChunkExtensionsTooLargeResponse = NodeBuffer.Wrap("HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n"u8.ToArray());
     private static readonly NodeBuffer RequestTimeoutResponse = NodeBuffer.Wrap("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"u8.ToArray());
 
+    private static readonly Action<object?> UncorkTurnCallback = static s =>
+    {
+        var c = (ServerConnection)s!;
+        if (c.turnCorked)
+        {
+            c.turnCorked = false;
+            c.socket.Uncork();
+        }
+    };
+
+    // How much of a body nobody reads is read and thrown away to keep the connection (Go's net/http bound);
+    // past it the connection is closed instead.
+    internal const int DrainLimit = 256 * 1024;
+
+    private static readonly Action<object?> KeepAliveExpiredCallback = static s => ((ServerConnection)s!).KeepAliveExpired();
+
     private readonly Server server;
     private readonly Socket socket;
     private readonly EventLoop loop;
@@ -33,6 +49,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool inTrailers;
     private int headerCount;
 
+    // Seen while parsing, so the common request needs no header map for Node's Host and Expect checks.
+    private bool sawHost;
+    private bool sawExpect;
+
     private byte[] field = new byte[64];
     private int fieldLength;
     private byte[] value = new byte[256];
@@ -45,6 +65,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool errorHandled;
     private bool detached;
     private bool keepAliveTimeoutSet;
+    private bool turnCorked;
+    private long drained;
+    private LoopTimer? keepAliveTimer;
     private int requestsCount;
 
     // Node's ConnectionsList bookkeeping: when the current message started (0: none in progress), and whether its head is complete.
@@ -77,6 +100,15 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         socket.DataSink = this;
     }
 
+    /// <summary>Starts reading, after <c>'connection'</c> listeners ran (the parser consumes the handle directly, as Node's <c>parser.consume</c>).</summary>
+    internal void Start()
+    {
+        if (!socket.Destroyed && !detached)
+        {
+            socket.ResumeReading();
+        }
+    }
+
     /// <summary>The socket this connection reads and writes.</summary>
     internal Socket Socket => socket;
 
@@ -104,6 +136,14 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         if (detached)
         {
             return true;
+        }
+        if (!turnCorked && !socket.Destroyed)
+        {
+            // Everything answered during this loop turn (every pipelined request of this read, and the ticks that
+            // follow) leaves in one gathered send, flushed once the turn's I/O is done.
+            turnCorked = true;
+            socket.Cork();
+            loop.Post(UncorkTurnCallback, this);
         }
         var callbacks = new Callbacks(this);
         while (true)
@@ -179,10 +219,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's parserOnIncoming: a request head arrived.
     private HeadersCompleteAction OnIncoming(IncomingMessage req, bool keepAlive)
     {
-        if (keepAliveTimeoutSet)
-        {
-            ResetSocketTimeout();
-        }
         if (req.Upgrade)
         {
             req.Upgrade = req.Method == "CONNECT" || server.ListenerCount(HttpEvents.Upgrade) > 0;
@@ -196,6 +232,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         var res = new ServerResponse(req, this)
         {
             KeepAliveTimeout = server.KeepAliveTimeout,
+            MaxRequestsPerSocket = server.MaxRequestsPerSocket,
             UniqueHeaders = server.UniqueHeadersSet,
         };
         res.ShouldKeepAlive = keepAlive;
@@ -211,7 +248,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         if (req.HttpVersionMajor == 1 && req.HttpVersionMinor == 1)
         {
             // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
-            if (server.RequireHostHeader && !req.Headers.ContainsKey("host"))
+            if (server.RequireHostHeader && !sawHost)
             {
                 res.WriteHead(400, [new("Connection", "close")]);
                 res.End();
@@ -230,7 +267,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 res.WriteHead(503);
                 res.End();
             }
-            else if (req.Headers.TryGetValue("expect", out var expect))
+            else if (sawExpect && req.Headers.TryGetValue("expect", out var expect))
             {
                 handled = true;
                 if (IsContinueExpectation(expect.ToString()))
@@ -302,7 +339,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             ServerResponse res = outgoing[0];
             outgoing.RemoveAt(0);
-            res.RemoveListener(HttpEvents.Finish, onResFinish);
             IncomingMessage req = res.Req;
             if (!req.ReadableEnded)
             {
@@ -310,9 +346,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 req.Dump();
             }
             res.DetachSocket();
+            // Node's emitCloseNT: 'close' follows 'finish'; the socket stays (the message is finished).
+            res.Destroy();
             if (res.Last)
             {
-                outgoing.Clear();
+                // Responses queued behind the last one are never sent; their requests are aborted when the socket closes.
                 socket.DestroySoon();
                 return;
             }
@@ -320,8 +358,18 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             {
                 if (server.KeepAliveTimeout > 0 && !socket.Destroyed)
                 {
-                    socket.SetTimeout(server.KeepAliveTimeout);
+                    // Node sets socket.setTimeout(keepAliveTimeout) here and back at the next request; one timer per
+                    // connection, refreshed, does the same without a new timer per request.
                     keepAliveTimeoutSet = true;
+                    if (keepAliveTimer is null)
+                    {
+                        keepAliveTimer = loop.SetTimeout(KeepAliveExpiredCallback, this, server.KeepAliveTimeout);
+                        keepAliveTimer.Unref();
+                    }
+                    else
+                    {
+                        keepAliveTimer.Refresh();
+                    }
                 }
             }
             else if (!outgoing[0].Attached)
@@ -331,10 +379,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
-    private void ResetSocketTimeout()
+    private void KeepAliveExpired()
     {
-        socket.SetTimeout(server.Timeout);
-        keepAliveTimeoutSet = false;
+        if (keepAliveTimeoutSet && !detached && !socket.Destroyed)
+        {
+            keepAliveTimeoutSet = false;
+            SocketOnTimeout();
+        }
     }
 
     // Node's socketOnEnd: the client half-closed.
@@ -344,6 +395,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return;
         }
+        // What responses wrote so far leaves before anything is aborted (Node's writes reach the kernel at once).
+        UncorkFully();
         var callbacks = new Callbacks(this);
         HpeCode rc = parser.Finish(ref callbacks);
         if (rc != HpeCode.Ok)
@@ -365,6 +418,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnClose + onServerResponseClose: requests not answered are aborted, responses closed.
     private void SocketOnClose()
     {
+        keepAliveTimer?.Close();
+        keepAliveTimer = null;
         server.RemoveConnection(this);
         if (detached)
         {
@@ -442,13 +497,31 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 "ERR_HTTP_REQUEST_TIMEOUT" => RequestTimeoutResponse,
                 _ => BadRequestResponse,
             };
-            while (socket.WritableCorked > 0)
-            {
-                socket.Uncork();
-            }
+            UncorkFully();
             socket.Write(response);
         }
+        // What responses already wrote goes out first, as Node's writes reach the kernel as they are made.
+        UncorkFully();
         socket.Destroy(error);
+    }
+
+    /// <summary>Sends what was written this turn, then destroys the socket (a failed handler's connection).</summary>
+    internal void FlushAndDestroy()
+    {
+        if (!socket.Destroyed)
+        {
+            UncorkFully();
+            socket.Destroy();
+        }
+    }
+
+    private void UncorkFully()
+    {
+        turnCorked = false;
+        while (socket.WritableCorked > 0)
+        {
+            socket.Uncork();
+        }
     }
 
     private void OnUpgrade(IncomingMessage req, ReadOnlySpan<byte> rest)
@@ -479,16 +552,22 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         detached = true;
         incoming = null;
+        if (turnCorked)
+        {
+            turnCorked = false;
+            socket.Uncork();
+        }
         socket.DataSink = null;
+        // Node resets the stream to its fresh state (neither flowing nor explicitly paused), so a 'data' listener
+        // added by the user starts the flow; the socket was paused on accept so only the parser read it.
+        socket.ReadableStateInternal.Flowing = null;
         socket.RemoveListener(StreamEvents.End, onSocketEnd);
         socket.RemoveListener(HttpEvents.Close, onSocketClose);
         socket.RemoveListener(HttpEvents.Timeout, onSocketTimeout);
         socket.RemoveListener(HttpEvents.Error, onSocketError);
-        if (keepAliveTimeoutSet)
-        {
-            socket.SetTimeout(0);
-            keepAliveTimeoutSet = false;
-        }
+        keepAliveTimeoutSet = false;
+        keepAliveTimer?.Close();
+        keepAliveTimer = null;
         server.RemoveConnection(this);
     }
 
@@ -507,6 +586,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         incoming = new IncomingMessage(socket, this) { JoinDuplicateHeaders = server.JoinDuplicateHeaders };
         inTrailers = false;
         headerCount = 0;
+        sawHost = false;
+        sawExpect = false;
+        drained = 0;
+        // A new request started: the connection is no longer idle (Node's resetSocketTimeout).
+        keepAliveTimeoutSet = false;
         fieldLength = 0;
         valueLength = 0;
         urlLength = 0;
@@ -524,7 +608,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             if (max <= 0 || headerCount < max)
             {
                 headerCount++;
-                string name = HeaderStringCache.Get(field.AsSpan(0, fieldLength));
+                ReadOnlySpan<byte> nameBytes = field.AsSpan(0, fieldLength);
+                if (!inTrailers)
+                {
+                    sawHost |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "host"u8);
+                    sawExpect |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "expect"u8);
+                }
+                string name = HeaderStringCache.Get(nameBytes);
                 string text = HeaderStringCache.Get(value.AsSpan(0, valueLength));
                 if (inTrailers)
                 {
@@ -561,7 +651,22 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private HpeCode Body(ReadOnlySpan<byte> data)
     {
         IncomingMessage? req = incoming;
-        if (req is not null && !req.Destroyed && !req.Push(NodeBuffer.From(data)))
+        if (req is null || req.Destroyed)
+        {
+            return HpeCode.Ok;
+        }
+        if (req.Dumped)
+        {
+            // Node's parserOnBody skips a dumped body; past the bound, reading it is not worth the connection.
+            drained += data.Length;
+            if (drained > DrainLimit)
+            {
+                socket.Destroy();
+                return HpeCode.User;
+            }
+            return HpeCode.Ok;
+        }
+        if (!req.Push(NodeBuffer.From(data)))
         {
             bodyPaused = true;
         }

@@ -52,6 +52,9 @@ public sealed class ServerResponse : OutgoingMessage
         set => statusMessage = value;
     }
 
+    /// <summary>The connection this response belongs to (null for a response made outside a server).</summary>
+    internal ServerConnection? Connection => connection;
+
     /// <summary>Whether the client sent <c>Expect: 100-continue</c> (Node's <c>_expect_continue</c>).</summary>
     internal bool ExpectContinue { get; set; }
 
@@ -92,20 +95,39 @@ public sealed class ServerResponse : OutgoingMessage
         {
             if (headers is not null)
             {
-                // Node 20: given headers override set ones but keep their own duplicates.
+                // Node 20: given headers win over set ones. A name given once is set in place (Node's object form:
+                // setHeader keeps the position and adopts the new casing); a name given several times replaces the
+                // set one with every occurrence (Node's array form: removeHeader, then appendHeader each).
                 var list = headers as IReadOnlyCollection<KeyValuePair<string, StringValues>> ?? headers.ToList();
+                Dictionary<string, int>? counts = null;
                 foreach (KeyValuePair<string, StringValues> pair in list)
                 {
-                    if (!string.IsNullOrEmpty(pair.Key) && HasHeader(pair.Key))
+                    if (!string.IsNullOrEmpty(pair.Key))
+                    {
+                        counts ??= new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+                        counts[pair.Key] = counts.GetValueOrDefault(pair.Key) + 1;
+                    }
+                }
+                foreach (KeyValuePair<string, StringValues> pair in list)
+                {
+                    if (!string.IsNullOrEmpty(pair.Key) && counts![pair.Key] > 1 && HasHeader(pair.Key))
                     {
                         RemoveHeader(pair.Key);
                     }
                 }
                 foreach (KeyValuePair<string, StringValues> pair in list)
                 {
-                    if (!string.IsNullOrEmpty(pair.Key))
+                    if (string.IsNullOrEmpty(pair.Key))
+                    {
+                        continue;
+                    }
+                    if (counts![pair.Key] > 1)
                     {
                         AppendHeader(pair.Key, pair.Value);
+                    }
+                    else
+                    {
+                        SetHeader(pair.Key, pair.Value);
                     }
                 }
             }

@@ -89,23 +89,6 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
         }
     }
 
-    /// <summary>
-    /// Called at the start of every public <c>Write</c> overload, before the chunk enters the state machine. Node's
-    /// <c>OutgoingMessage.write</c> decides the message head at that point (<c>_implicitHeader</c>), before any
-    /// buffering, so corked or queued writes still see the head decided in call order.
-    /// </summary>
-    private protected virtual void BeforeWrite()
-    {
-    }
-
-    /// <summary>
-    /// Called at the start of every <c>End</c> overload with its chunk (or null). Node's <c>OutgoingMessage.end</c>
-    /// sets <c>Content-Length</c> from that chunk when nothing was written before, which a plain write cannot know.
-    /// </summary>
-    private protected virtual void BeforeEnd(NodeBuffer? data)
-    {
-    }
-
     /// <summary>Node's <c>writable.write(chunk[, callback])</c>: false once the buffered length reaches the highWaterMark
     /// (wait for <c>'drain'</c>). The callback gets the write's error, or null.</summary>
     public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
