@@ -174,18 +174,10 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     }
 
     /// <summary>Where every public <c>Write</c> overload lands; layers that replace Node's write (OutgoingMessage) override it.</summary>
-    private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback)
-    {
-        BeforeWrite();
-        return ws.Write(chunk, callback);
-    }
+    private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
 
     /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
-    private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback)
-    {
-        BeforeEnd(chunk);
-        ws.End(chunk, callback);
-    }
+    private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
 
     /// <summary>Where <see cref="Destroy"/> lands.</summary>
     private protected virtual void DestroyImpl(Exception? error)
