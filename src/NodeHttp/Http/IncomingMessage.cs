@@ -144,7 +144,8 @@ public class IncomingMessage : Readable
         {
             socket.Destroy(error);
         }
-        callback(error);
+        // Node's onError: the error is emitted on the message only when someone listens for it.
+        callback(ListenerCount(HttpEvents.Error) > 0 ? error : null);
     }
 
     /// <summary>Node's <c>_dump</c>: a body nobody reads is discarded so the connection can go on.</summary>

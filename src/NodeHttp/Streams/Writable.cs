@@ -89,6 +89,23 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
         }
     }
 
+    /// <summary>
+    /// Called at the start of every public <c>Write</c> overload, before the chunk enters the state machine. Node's
+    /// <c>OutgoingMessage.write</c> decides the message head at that point (<c>_implicitHeader</c>), before any
+    /// buffering, so corked or queued writes still see the head decided in call order.
+    /// </summary>
+    private protected virtual void BeforeWrite()
+    {
+    }
+
+    /// <summary>
+    /// Called at the start of every <c>End</c> overload with its chunk (or null). Node's <c>OutgoingMessage.end</c>
+    /// sets <c>Content-Length</c> from that chunk when nothing was written before, which a plain write cannot know.
+    /// </summary>
+    private protected virtual void BeforeEnd(NodeBuffer? data)
+    {
+    }
+
     /// <summary>Node's <c>writable.write(chunk[, callback])</c>: false once the buffered length reaches the highWaterMark
     /// (wait for <c>'drain'</c>). The callback gets the write's error, or null.</summary>
     public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
@@ -174,10 +191,18 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     }
 
     /// <summary>Where every public <c>Write</c> overload lands; layers that replace Node's write (OutgoingMessage) override it.</summary>
-    private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
+    private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback)
+    {
+        BeforeWrite();
+        return ws.Write(chunk, callback);
+    }
 
     /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
-    private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
+    private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback)
+    {
+        BeforeEnd(chunk);
+        ws.End(chunk, callback);
+    }
 
     /// <summary>Where <see cref="Destroy"/> lands.</summary>
     private protected virtual void DestroyImpl(Exception? error)

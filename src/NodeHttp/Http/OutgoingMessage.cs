@@ -1,0 +1,691 @@
+using Microsoft.Extensions.Primitives;
+
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>http.OutgoingMessage</c>: the part of a request or response being sent, shared by
+/// <see cref="ServerResponse"/> and the client's request. It stores headers (case-insensitive, original casing
+/// kept for the wire), builds the head the way Node's <c>_storeHeader</c> does, frames the body (chunked,
+/// <c>Content-Length</c>, or read until close), sends trailers after a chunked body, and buffers output until
+/// it is given a socket.
+/// </summary>
+/// <remarks>
+/// The body goes through the <see cref="Writable"/> state machine: a write completes when the socket has taken
+/// the bytes, so <see cref="Writable.Write(string, string, Action{Exception?})"/> returns false under socket
+/// back-pressure and <c>'drain'</c> follows. Owned by one loop; call it on that loop.
+/// </remarks>
+public class OutgoingMessage : Writable
+{
+    private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    private static readonly NodeBuffer CrlfBuffer = NodeBuffer.Wrap("\r\n"u8.ToArray());
+    private static readonly NodeBuffer LastChunk = NodeBuffer.Wrap("0\r\n\r\n"u8.ToArray());
+    private static readonly NodeBuffer Empty = NodeBuffer.Wrap(Array.Empty<byte>());
+
+    [ThreadStatic]
+    private static HeadWriter? scratch;
+
+    private OutgoingHeaders? headers;
+    private NodeBuffer? pendingHead;
+    private List<(NodeBuffer Data, Action<Exception?>? Callback)>? outputData;
+    private string? trailer;
+    private HashSet<string>? uniqueHeaders;
+
+    // The head was built (Node's `_header` is set); it may still wait in pendingHead.
+    private bool headerBuilt;
+
+    /// <summary>Creates a message owned by the calling loop.</summary>
+    internal OutgoingMessage()
+        : base(new WritableOptions { HighWaterMark = Socket.DefaultHighWaterMark })
+    {
+    }
+
+    /// <summary>Node's <c>outgoingMessage.headersSent</c>: the head was built (and can no longer change).</summary>
+    public bool HeadersSent => headerBuilt;
+
+    /// <summary>Node's <c>outgoingMessage.sendDate</c>: add a <c>Date</c> header when the user set none (true for server responses).</summary>
+    public bool SendDate { get; set; }
+
+    /// <summary>Node's <c>outgoingMessage.socket</c> (and <c>connection</c>): the socket this message is written to, once assigned.</summary>
+    public Socket? Socket { get; private set; }
+
+    /// <summary>Node's <c>outgoingMessage.finished</c>: <c>End()</c> was called (an alias of <see cref="Writable.WritableEnded"/>).</summary>
+    public bool Finished => WritableEnded;
+
+    /// <summary>Node's <c>chunkedEncoding</c>: the body is sent in chunks.</summary>
+    internal bool ChunkedEncoding { get; set; }
+
+    /// <summary>Node's <c>useChunkedEncodingByDefault</c>: a body of unknown length may be chunked (false for HTTP/1.0 peers).</summary>
+    internal bool UseChunkedEncodingByDefault { get; set; } = true;
+
+    /// <summary>Node's <c>shouldKeepAlive</c>: the connection may carry another message after this one.</summary>
+    internal bool ShouldKeepAlive { get; set; } = true;
+
+    /// <summary>Node's <c>_last</c>: the connection closes after this message.</summary>
+    internal bool Last { get; set; }
+
+    /// <summary>Node's <c>_hasBody</c>: false for responses to HEAD and for 1xx, 204 and 304.</summary>
+    internal bool HasBody { get; set; } = true;
+
+    /// <summary>Node's <c>_contentLength</c>: the body length when <c>End(data)</c> is the only write, else null.</summary>
+    internal long? ContentLength { get; set; }
+
+    /// <summary>Node's <c>_keepAliveTimeout</c> in ms: advertised as <c>Keep-Alive: timeout=N</c> when nonzero.</summary>
+    internal int KeepAliveTimeout { get; set; }
+
+    /// <summary>Node's <c>_defaultKeepAlive</c>-style flag for messages sent by an agent (client side): keep-alive is advertised without a length.</summary>
+    internal bool HasAgent { get; set; }
+
+    /// <summary>Node's <c>_maxRequestsPerSocket</c>: advertised as <c>Keep-Alive: timeout=N, max=M</c> when nonzero.</summary>
+    internal int MaxRequestsPerSocket { get; set; }
+
+    /// <summary>Node's <c>maxRequestsOnConnectionReached</c>: the last request the connection may carry, answered with <c>Connection: close</c>.</summary>
+    internal bool MaxRequestsOnConnectionReached { get; set; }
+
+    /// <summary>Node's <c>kUniqueHeaders</c>: lower-cased names whose several values are joined into one line.</summary>
+    internal HashSet<string>? UniqueHeaders
+    {
+        get => uniqueHeaders;
+        set => uniqueHeaders = value;
+    }
+
+    /// <summary>Whether this message is the one its socket is writing (Node's <c>socket._httpMessage === this</c>).</summary>
+    internal bool Attached { get; private set; }
+
+    /// <summary>Whether the head left (Node's <c>_headerSent</c>): built and handed on.</summary>
+    internal bool HeadFlushed => headerBuilt && pendingHead is null;
+
+    /// <summary>Whether the final piece of the message (terminator or last write) was handed on.</summary>
+    internal bool FinalIssued { get; private set; }
+
+    /// <summary>Node's <c>removedConnection</c>, <c>removedContLen</c>, <c>removedTE</c>: the user removed a header the framing would add.</summary>
+    private bool removedConnection;
+    private bool removedContentLength;
+    private bool removedTransferEncoding;
+
+    /// <summary>Node's <c>outgoingMessage.setHeader(name, value)</c>: sets (replaces) a header; several values send one line each.</summary>
+    /// <exception cref="NodeHttpException"><c>ERR_HTTP_HEADERS_SENT</c>, <c>ERR_INVALID_HTTP_TOKEN</c>, <c>ERR_HTTP_INVALID_HEADER_VALUE</c>, <c>ERR_INVALID_CHAR</c>.</exception>
+    public OutgoingMessage SetHeader(string name, StringValues value)
+    {
+        if (headerBuilt)
+        {
+            ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "set");
+        }
+        ValidateHeader(name, value);
+        (headers ??= new OutgoingHeaders()).Set(name, value);
+        return this;
+    }
+
+    /// <summary>Node's <c>outgoingMessage.setHeader(name, number)</c>.</summary>
+    public OutgoingMessage SetHeader(string name, long value) =>
+        SetHeader(name, new StringValues(value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>Node's <c>outgoingMessage.appendHeader(name, value)</c>: adds values after any already set.</summary>
+    public OutgoingMessage AppendHeader(string name, StringValues value)
+    {
+        if (headerBuilt)
+        {
+            ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "append");
+        }
+        ValidateHeader(name, value);
+        (headers ??= new OutgoingHeaders()).Append(name, value);
+        return this;
+    }
+
+    /// <summary>Node's <c>outgoingMessage.getHeader(name)</c>: the values set for <paramref name="name"/> (any case), or empty.</summary>
+    public StringValues GetHeader(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return headers?.Get(name) ?? StringValues.Empty;
+    }
+
+    /// <summary>Node's <c>outgoingMessage.getHeaders()</c>: a copy, keyed by lower-cased name in order of first setting.</summary>
+    public IReadOnlyDictionary<string, StringValues> GetHeaders()
+    {
+        var copy = new Dictionary<string, StringValues>(headers?.Count ?? 0, StringComparer.OrdinalIgnoreCase);
+        if (headers is not null)
+        {
+            for (int i = 0; i < headers.Count; i++)
+            {
+                copy[headers[i].Name.ToLowerInvariant()] = headers[i].Value;
+            }
+        }
+        return copy;
+    }
+
+    /// <summary>Node's <c>outgoingMessage.getHeaderNames()</c>: lower-cased names in order of first setting.</summary>
+    public IReadOnlyList<string> GetHeaderNames()
+    {
+        if (headers is null)
+        {
+            return [];
+        }
+        var names = new string[headers.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = headers[i].Name.ToLowerInvariant();
+        }
+        return names;
+    }
+
+    /// <summary>Node's <c>outgoingMessage.getRawHeaderNames()</c>: names with the casing they were set with.</summary>
+    public IReadOnlyList<string> GetRawHeaderNames()
+    {
+        if (headers is null)
+        {
+            return [];
+        }
+        var names = new string[headers.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = headers[i].Name;
+        }
+        return names;
+    }
+
+    /// <summary>How many distinct header names are set.</summary>
+    internal int HeaderCount => headers?.Count ?? 0;
+
+    /// <summary>Forgets every header set (the default error response of an async handler starts clean).</summary>
+    internal void ClearHeaders() => headers?.Clear();
+
+    /// <summary>Node's <c>outgoingMessage.hasHeader(name)</c> (any case).</summary>
+    public bool HasHeader(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return headers?.Has(name) ?? false;
+    }
+
+    /// <summary>Node's <c>outgoingMessage.removeHeader(name)</c>: removing <c>Content-Length</c>, <c>Transfer-Encoding</c>,
+    /// <c>Connection</c> or <c>Date</c> also stops the framing from adding it.</summary>
+    /// <exception cref="NodeHttpException"><c>ERR_HTTP_HEADERS_SENT</c> once the head is built.</exception>
+    public OutgoingMessage RemoveHeader(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (headerBuilt)
+        {
+            ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "remove");
+        }
+        if (name.Equals("connection", StringComparison.OrdinalIgnoreCase))
+        {
+            removedConnection = true;
+        }
+        else if (name.Equals("content-length", StringComparison.OrdinalIgnoreCase))
+        {
+            removedContentLength = true;
+        }
+        else if (name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase))
+        {
+            removedTransferEncoding = true;
+        }
+        else if (name.Equals("date", StringComparison.OrdinalIgnoreCase))
+        {
+            SendDate = false;
+        }
+        headers?.Remove(name);
+        return this;
+    }
+
+    /// <summary>Node's <c>outgoingMessage.addTrailers(headers)</c>: trailer lines sent after a chunked body.</summary>
+    /// <exception cref="NodeHttpException"><c>ERR_INVALID_HTTP_TOKEN</c> or <c>ERR_INVALID_CHAR</c> for a bad name or value.</exception>
+    public void AddTrailers(IEnumerable<KeyValuePair<string, StringValues>> trailers)
+    {
+        ArgumentNullException.ThrowIfNull(trailers);
+        var text = new System.Text.StringBuilder();
+        foreach (KeyValuePair<string, StringValues> pair in trailers)
+        {
+            if (string.IsNullOrEmpty(pair.Key) || !HttpCommon.IsToken(pair.Key))
+            {
+                ErrorCodes.Throw("ERR_INVALID_HTTP_TOKEN", "Trailer name", pair.Key);
+            }
+            string value = pair.Value.ToString();
+            if (HttpCommon.HasInvalidHeaderChar(value))
+            {
+                ErrorCodes.Throw("ERR_INVALID_CHAR", "trailer content");
+            }
+            text.Append(pair.Key).Append(": ").Append(value).Append("\r\n");
+        }
+        trailer = text.ToString();
+    }
+
+    /// <summary>Node's <c>outgoingMessage.flushHeaders()</c>: builds the head now and sends it without waiting for the body.</summary>
+    public void FlushHeaders()
+    {
+        if (!headerBuilt)
+        {
+            ImplicitHeader();
+        }
+        FlushHead();
+    }
+
+    /// <summary>Node's <c>_implicitHeader</c>: builds the head from the current state (a response's status, a request's line).</summary>
+    private protected virtual void ImplicitHeader() => ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_implicitHeader()");
+
+    /// <inheritdoc/>
+    private protected override void BeforeWrite()
+    {
+        if (!headerBuilt && !WritableEnded && !Destroyed)
+        {
+            ImplicitHeader();
+        }
+    }
+
+    /// <inheritdoc/>
+    private protected override void BeforeEnd(NodeBuffer? data)
+    {
+        if (headerBuilt || WritableEnded || Destroyed)
+        {
+            return;
+        }
+        // Node's end(): a body given whole to end() is framed by its length; no body at all is Content-Length: 0.
+        ContentLength = data?.Length ?? 0;
+        ImplicitHeader();
+    }
+
+    /// <summary>Node's <c>_storeHeader(firstLine, headers)</c> for the message's own header store.</summary>
+    private protected void StoreHeader(ReadOnlySpan<byte> firstLine) => StoreHeader(firstLine, null);
+
+    /// <summary>
+    /// Node's <c>_storeHeader(firstLine, headers)</c>: writes the start line, the headers (the store's, or
+    /// <paramref name="rawHeaders"/> when given: sent as listed, validated), then what framing needs: <c>Date</c>,
+    /// <c>Connection</c>, <c>Keep-Alive</c>, then <c>Content-Length</c> or <c>Transfer-Encoding: chunked</c>.
+    /// </summary>
+    private protected void StoreHeader(ReadOnlySpan<byte> firstLine, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
+    {
+        HeadWriter w = scratch ??= new HeadWriter(1024);
+        w.Clear();
+        try
+        {
+            w.Write(firstLine);
+            var state = default(HeadState);
+            if (rawHeaders is not null)
+            {
+                foreach (KeyValuePair<string, StringValues> pair in rawHeaders)
+                {
+                    ValidateHeader(pair.Key, pair.Value);
+                    ProcessHeader(w, ref state, pair.Key, pair.Value);
+                }
+            }
+            else if (headers is not null)
+            {
+                for (int i = 0; i < headers.Count; i++)
+                {
+                    ref readonly OutgoingHeaders.Entry e = ref headers[i];
+                    ProcessHeader(w, ref state, e.Name, e.Value);
+                }
+            }
+
+            if (SendDate && !state.Date)
+            {
+                w.Write("Date: "u8);
+                w.Write(HttpDate.Current);
+                w.Write(Crlf);
+            }
+
+            // Node: a chunked 204/304 would confuse proxies; no zero chunk, and the connection closes.
+            if (ChunkedEncoding && StatusCodeForFraming is 204 or 304)
+            {
+                ChunkedEncoding = false;
+                ShouldKeepAlive = false;
+            }
+
+            if (removedConnection)
+            {
+                Last = true;
+                ShouldKeepAlive = false;
+            }
+            else if (!state.Connection)
+            {
+                bool sendKeepAlive = ShouldKeepAlive && (state.ContentLength || UseChunkedEncodingByDefault || HasAgent);
+                if (sendKeepAlive && MaxRequestsOnConnectionReached)
+                {
+                    w.Write("Connection: close\r\n"u8);
+                }
+                else if (sendKeepAlive)
+                {
+                    w.Write("Connection: keep-alive\r\n"u8);
+                    if (KeepAliveTimeout > 0)
+                    {
+                        w.Write("Keep-Alive: timeout="u8);
+                        w.WriteDecimal(KeepAliveTimeout / 1000);
+                        if (MaxRequestsPerSocket > 0)
+                        {
+                            w.Write(", max="u8);
+                            w.WriteDecimal(MaxRequestsPerSocket);
+                        }
+                        w.Write(Crlf);
+                    }
+                }
+                else
+                {
+                    Last = true;
+                    w.Write("Connection: close\r\n"u8);
+                }
+            }
+
+            if (!state.ContentLength && !state.TransferEncoding)
+            {
+                if (!HasBody)
+                {
+                    ChunkedEncoding = false;
+                }
+                else if (!UseChunkedEncodingByDefault)
+                {
+                    Last = true;
+                }
+                else if (!state.Trailer && !removedContentLength && ContentLength is long length)
+                {
+                    w.Write("Content-Length: "u8);
+                    w.WriteDecimal(length);
+                    w.Write(Crlf);
+                }
+                else if (!removedTransferEncoding)
+                {
+                    w.Write("Transfer-Encoding: chunked\r\n"u8);
+                    ChunkedEncoding = true;
+                }
+            }
+
+            if (!ChunkedEncoding && state.Trailer)
+            {
+                ErrorCodes.Throw("ERR_HTTP_TRAILER_INVALID");
+            }
+
+            w.Write(Crlf);
+            pendingHead = NodeBuffer.Wrap(w.Written.ToArray());
+            headerBuilt = true;
+            if (state.Expect)
+            {
+                // Node sends a head carrying Expect: 100-continue at once, to get the interim answer.
+                FlushHead();
+            }
+        }
+        finally
+        {
+            if (w.Length > 4096)
+            {
+                // A huge head does not pin a big pooled array to the thread.
+                w.Dispose();
+                scratch = null;
+            }
+        }
+    }
+
+    /// <summary>The status code the framing rules look at (responses); 0 for requests.</summary>
+    private protected virtual int StatusCodeForFraming => 0;
+
+    /// <summary>Sends the head now if it is built and still waiting (Node's <c>_send('')</c>).</summary>
+    private protected void FlushHead()
+    {
+        if (pendingHead is { } head)
+        {
+            pendingHead = null;
+            SendRawCore(head, null);
+        }
+    }
+
+    /// <summary>
+    /// Node's <c>_writeRaw</c> for interim responses (100, 102, 103) that bypass the head and framing.
+    /// </summary>
+    private protected void WriteRaw(NodeBuffer data, Action<Exception?>? callback) => SendRawCore(data, callback);
+
+    /// <inheritdoc/>
+    protected override void WriteCore(NodeBuffer chunk, Action<Exception?> callback)
+    {
+        if (!HasBody)
+        {
+            // Node ignores body writes to HEAD responses and 1xx/204/304 (the head still goes).
+            FlushHead();
+            callback(null);
+            return;
+        }
+        FlushHead();
+        if (ChunkedEncoding && chunk.Length != 0)
+        {
+            SendRawCore(ChunkHeader(chunk.Length), null);
+            SendRawCore(chunk, null);
+            SendRawCore(CrlfBuffer, callback);
+        }
+        else
+        {
+            SendRawCore(chunk, callback);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
+    {
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            WriteCore(chunks[i], i == chunks.Count - 1 ? callback : static _ => { });
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override bool HasWritev => true;
+
+    /// <summary>Node's end(): the last chunk and trailers of a chunked body (or a flush), then <c>'finish'</c> once the socket took it.</summary>
+    protected override void FinalCore(Action<Exception?> callback)
+    {
+        FlushHead();
+        FinalIssued = true;
+        if (HasBody && ChunkedEncoding)
+        {
+            SendRawCore(trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")), callback);
+        }
+        else
+        {
+            SendRawCore(Empty, callback);
+        }
+        OnFinalIssued();
+    }
+
+    /// <summary>The last bytes of this message were handed on (the next pipelined message may follow them).</summary>
+    private protected virtual void OnFinalIssued()
+    {
+    }
+
+    /// <summary>Node's <c>OutgoingMessage.destroy</c>: destroying an unfinished message destroys its socket.</summary>
+    protected override void DestroyCore(Exception? error, Action<Exception?> callback)
+    {
+        if (!WritableFinished && Socket is { Destroyed: false } socket)
+        {
+            socket.Destroy(error);
+        }
+        outputData = null;
+        // Node's OutgoingMessage does not re-emit the destroy error on itself.
+        callback(null);
+    }
+
+    /// <summary>Node's <c>assignSocket</c>: this message becomes the one its socket writes; buffered output is flushed.</summary>
+    internal void AssignSocket(Socket socket)
+    {
+        Socket = socket;
+        Attached = true;
+        if (outputData is { Count: > 0 } pending)
+        {
+            outputData = null;
+            foreach ((NodeBuffer data, Action<Exception?>? cb) in pending)
+            {
+                SendRawCore(data, cb);
+            }
+        }
+    }
+
+    /// <summary>Sets the socket without making this message the one being written (queued behind another).</summary>
+    internal void SetSocket(Socket socket) => Socket = socket;
+
+    /// <summary>Node's <c>detachSocket</c>.</summary>
+    internal void DetachSocket() => Attached = false;
+
+    private void SendRawCore(NodeBuffer data, Action<Exception?>? callback)
+    {
+        Socket? socket = Socket;
+        if (socket is not null && socket.Destroyed)
+        {
+            // Node's _writeRaw: the socket is gone; the message is destroyed with it, nothing completes.
+            return;
+        }
+        if (socket is not null && Attached && socket.IsWritable)
+        {
+            socket.WriteBatched(data, callback);
+            return;
+        }
+        (outputData ??= new List<(NodeBuffer, Action<Exception?>?)>(4)).Add((data, callback));
+    }
+
+    private static NodeBuffer ChunkHeader(int length)
+    {
+        Span<byte> tmp = stackalloc byte[16];
+        System.Buffers.Text.Utf8Formatter.TryFormat((uint)length, tmp, out int n, new System.Buffers.StandardFormat('x'));
+        tmp[n++] = (byte)'\r';
+        tmp[n++] = (byte)'\n';
+        return NodeBuffer.Wrap(tmp[..n].ToArray());
+    }
+
+    private void ProcessHeader(HeadWriter w, ref HeadState state, string name, StringValues value)
+    {
+        if (value.Count > 1)
+        {
+            if (name.Equals("cookie", StringComparison.OrdinalIgnoreCase))
+            {
+                StoreHeaderLine(w, ref state, name, string.Join("; ", value.ToArray()));
+                return;
+            }
+            if (uniqueHeaders is not null && uniqueHeaders.Contains(name))
+            {
+                // Node 20 joins uniqueHeaders values with "; " (its join for cookies), not ", ".
+                StoreHeaderLine(w, ref state, name, string.Join("; ", value.ToArray()));
+                return;
+            }
+            for (int i = 0; i < value.Count; i++)
+            {
+                StoreHeaderLine(w, ref state, name, value[i] ?? string.Empty);
+            }
+            return;
+        }
+        if (value.Count == 1)
+        {
+            StoreHeaderLine(w, ref state, name, value[0] ?? string.Empty);
+        }
+    }
+
+    private void StoreHeaderLine(HeadWriter w, ref HeadState state, string name, string value)
+    {
+        w.WriteHeader(name, value);
+        MatchHeader(ref state, name, value);
+    }
+
+    // Node's matchHeader: the headers that change framing and keep-alive.
+    private void MatchHeader(ref HeadState state, string name, string value)
+    {
+        if (name.Length < 4 || name.Length > 17)
+        {
+            return;
+        }
+        if (name.Equals("connection", StringComparison.OrdinalIgnoreCase))
+        {
+            state.Connection = true;
+            removedConnection = false;
+            if (HasToken(value, "close"))
+            {
+                Last = true;
+            }
+            else
+            {
+                ShouldKeepAlive = true;
+            }
+        }
+        else if (name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase))
+        {
+            state.TransferEncoding = true;
+            removedTransferEncoding = false;
+            if (EndsWithChunked(value))
+            {
+                ChunkedEncoding = true;
+            }
+        }
+        else if (name.Equals("content-length", StringComparison.OrdinalIgnoreCase))
+        {
+            state.ContentLength = true;
+            removedContentLength = false;
+        }
+        else if (name.Equals("date", StringComparison.OrdinalIgnoreCase))
+        {
+            state.Date = true;
+        }
+        else if (name.Equals("expect", StringComparison.OrdinalIgnoreCase))
+        {
+            state.Expect = true;
+        }
+        else if (name.Equals("trailer", StringComparison.OrdinalIgnoreCase))
+        {
+            state.Trailer = true;
+        }
+    }
+
+    // Node's RE_CONN_CLOSE: /(?:^|\W)close(?:$|\W)/i
+    private static bool HasToken(string value, string token)
+    {
+        int from = 0;
+        while (true)
+        {
+            int i = value.IndexOf(token, from, StringComparison.OrdinalIgnoreCase);
+            if (i < 0)
+            {
+                return false;
+            }
+            bool startOk = i == 0 || !IsWordChar(value[i - 1]);
+            int end = i + token.Length;
+            bool endOk = end == value.Length || !IsWordChar(value[end]);
+            if (startOk && endOk)
+            {
+                return true;
+            }
+            from = i + 1;
+        }
+    }
+
+    // Node's RE_TE_CHUNKED: /(?:^|\W)chunked\s*$/i
+    private static bool EndsWithChunked(string value)
+    {
+        ReadOnlySpan<char> v = value.AsSpan().TrimEnd();
+        if (!v.EndsWith("chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return v.Length == 7 || !IsWordChar(v[^8]);
+    }
+
+    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+
+    private static void ValidateHeader(string name, StringValues value)
+    {
+        if (string.IsNullOrEmpty(name) || !HttpCommon.IsToken(name))
+        {
+            ErrorCodes.Throw("ERR_INVALID_HTTP_TOKEN", "Header name", name);
+        }
+        for (int i = 0; i < value.Count; i++)
+        {
+            string? v = value[i];
+            if (v is null)
+            {
+                ErrorCodes.Throw("ERR_HTTP_INVALID_HEADER_VALUE", "undefined", name);
+            }
+            if (HttpCommon.HasInvalidHeaderChar(v))
+            {
+                ErrorCodes.Throw("ERR_INVALID_CHAR", $"header content [\"{name}\"]");
+            }
+        }
+    }
+
+    private struct HeadState
+    {
+        public bool Connection;
+        public bool ContentLength;
+        public bool TransferEncoding;
+        public bool Date;
+        public bool Expect;
+        public bool Trailer;
+    }
+}

@@ -1,0 +1,317 @@
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>http.Server</c>: accepts connections and emits <c>'request'</c> with an <see cref="IncomingMessage"/>
+/// and a <see cref="ServerResponse"/> for each request. Events <c>request</c>, <c>connection</c>, <c>close</c>,
+/// <c>listening</c>, <c>error</c>, <c>checkContinue</c>, <c>checkExpectation</c>, <c>clientError</c>,
+/// <c>connect</c>, <c>upgrade</c>, <c>timeout</c>, <c>dropRequest</c>. Created by <see cref="Http.CreateServer(Action{IncomingMessage, ServerResponse}?)"/>.
+/// </summary>
+/// <remarks>
+/// The server belongs to the loop that created it. With <see cref="ServerOptions.Loops"/>, each accepted connection
+/// is pinned to one loop of the group and its events (<c>request</c> included) run on that loop's thread.
+/// </remarks>
+public sealed class Server : EventEmitter
+{
+    private static readonly Action<object?> CheckConnectionsCallback = static s => ((Server)s!).CheckConnections();
+
+    private readonly NetServer net;
+    private readonly EventLoop loop;
+    private readonly HashSet<ServerConnection> connections = new();
+    private LoopTimer? checkTimer;
+    private int headersTimeout;
+    private int requestTimeout;
+
+    internal Server(ServerOptions? options)
+    {
+        options ??= new ServerOptions();
+        loop = EventLoop.Current ?? EventLoop.Default;
+        MaxHeaderSize = options.MaxHeaderSize ?? Http.MaxHeaderSize;
+        InsecureHttpParser = options.InsecureHttpParser;
+        KeepAliveTimeout = options.KeepAliveTimeout;
+        requestTimeout = options.RequestTimeout;
+        headersTimeout = options.EffectiveHeadersTimeout;
+        ConnectionsCheckingInterval = options.ConnectionsCheckingInterval;
+        RequireHostHeader = options.RequireHostHeader;
+        JoinDuplicateHeaders = options.JoinDuplicateHeaders;
+        MaxRequestsPerSocket = options.MaxRequestsPerSocket;
+        if (options.UniqueHeaders is { } unique)
+        {
+            UniqueHeadersSet = new HashSet<string>(unique, StringComparer.OrdinalIgnoreCase);
+        }
+        if (requestTimeout > 0 && headersTimeout > 0 && headersTimeout > requestTimeout)
+        {
+            ErrorCodes.Throw("ERR_OUT_OF_RANGE", "headersTimeout", "<= requestTimeout", headersTimeout);
+        }
+        net = new NetServer(new NetServerOptions
+        {
+            // Node's http server: half-open sockets, so a client's FIN does not cut a response short before socketOnEnd decides.
+            AllowHalfOpen = true,
+            // No read before the parser is attached: the request bytes must go to it, not into the socket's buffer.
+            PauseOnConnect = true,
+            NoDelay = options.NoDelay,
+            KeepAlive = options.KeepAlive,
+            KeepAliveInitialDelay = options.KeepAliveInitialDelay,
+            Loops = options.Loops,
+        });
+        net.On<Socket>(NetEvents.Connection, OnConnection);
+        net.On(NetEvents.Listening, OnListening);
+        net.On<Exception>(NetEvents.Error, e => Emit<Exception>(HttpEvents.Error, e));
+        net.On(NetEvents.Close, () => Emit(HttpEvents.Close));
+    }
+
+    /// <summary>Node's <c>server.listening</c>.</summary>
+    public bool Listening => net.Listening;
+
+    /// <summary>Node's <c>server.maxHeadersCount</c> (2000): headers past this many are dropped; 0 for no limit.</summary>
+    public int MaxHeadersCount { get; set; } = 2000;
+
+    /// <summary>The limit on start line plus header bytes (Node's <c>maxHeaderSize</c> option).</summary>
+    public int MaxHeaderSize { get; }
+
+    /// <summary>Node's <c>server.timeout</c> (0): idle time in ms before a socket times out; 0 disables it.</summary>
+    public int Timeout { get; set; }
+
+    /// <summary>Node's <c>server.headersTimeout</c> in ms: the time allowed to receive a request head.</summary>
+    public int HeadersTimeout
+    {
+        get => headersTimeout;
+        set => headersTimeout = value;
+    }
+
+    /// <summary>Node's <c>server.requestTimeout</c> in ms: the time allowed to receive a whole request (0 disables it).</summary>
+    public int RequestTimeout
+    {
+        get => requestTimeout;
+        set => requestTimeout = value;
+    }
+
+    /// <summary>Node's <c>server.keepAliveTimeout</c> in ms (5000): how long an idle keep-alive connection is kept.</summary>
+    public int KeepAliveTimeout { get; set; }
+
+    /// <summary>Node's <c>server.maxRequestsPerSocket</c> (0 = no limit): past it requests get 503 and <c>'dropRequest'</c>.</summary>
+    public int MaxRequestsPerSocket { get; set; }
+
+    /// <summary>Node's <c>connectionsCheckingInterval</c> in ms: how often headers and request timeouts are checked.</summary>
+    public int ConnectionsCheckingInterval { get; }
+
+    /// <summary>Node's <c>requireHostHeader</c>.</summary>
+    public bool RequireHostHeader { get; set; }
+
+    internal bool InsecureHttpParser { get; }
+
+    internal bool JoinDuplicateHeaders { get; }
+
+    internal HashSet<string>? UniqueHeadersSet { get; }
+
+    /// <summary>An async request handler given to <see cref="Http.CreateServer(Func{IncomingMessage, ServerResponse, Task})"/>.</summary>
+    internal Func<IncomingMessage, ServerResponse, Task>? AsyncHandler { get; set; }
+
+    /// <summary>Node's <c>server.listen([port[, host[, backlog]]][, callback])</c>: no host listens on <c>::</c> (dual stack); port 0 picks a free port.</summary>
+    public Server Listen(int port = 0, string? host = null, int backlog = NetServer.DefaultBacklog, Action? callback = null)
+    {
+        if (callback is not null)
+        {
+            Once(HttpEvents.Listening, callback);
+        }
+        net.Listen(port, host, backlog);
+        return this;
+    }
+
+    /// <summary>Node's <c>server.listen(port, host, callback)</c>.</summary>
+    public Server Listen(int port, string host, Action callback) => Listen(port, host, NetServer.DefaultBacklog, callback);
+
+    /// <summary>Node's <c>server.listen(port, callback)</c>.</summary>
+    public Server Listen(int port, Action callback) => Listen(port, null, NetServer.DefaultBacklog, callback);
+
+    /// <summary>Node's <c>server.listen(path[, callback])</c>: a Unix domain socket.</summary>
+    public Server Listen(string path, Action? callback = null)
+    {
+        if (callback is not null)
+        {
+            Once(HttpEvents.Listening, callback);
+        }
+        net.Listen(path);
+        return this;
+    }
+
+    /// <summary>Listens (see <see cref="Listen(int, string?, int, Action?)"/>); completes at <c>'listening'</c>, fails on <c>'error'</c>.</summary>
+    public Task ListenAsync(int port = 0, string? host = null, int backlog = NetServer.DefaultBacklog) =>
+        ListenAsyncCore(() => net.Listen(port, host, backlog));
+
+    /// <summary>Listens on a Unix domain socket; completes at <c>'listening'</c>, fails on <c>'error'</c>.</summary>
+    public Task ListenAsync(string path) => ListenAsyncCore(() => net.Listen(path));
+
+    private Task ListenAsyncCore(Action listen)
+    {
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Action? onListening = null;
+        Action<Exception>? onError = null;
+        onListening = () =>
+        {
+            RemoveListener(HttpEvents.Error, onError!);
+            tcs.TrySetResult();
+        };
+        onError = e =>
+        {
+            RemoveListener(HttpEvents.Listening, onListening);
+            tcs.TrySetException(e);
+        };
+        loop.Execute(static s =>
+        {
+            var (server, l, e, start) = ((Server, Action, Action<Exception>, Action))s!;
+            server.Once(HttpEvents.Listening, l);
+            server.Once(HttpEvents.Error, e);
+            start();
+        }, (this, onListening, onError, listen));
+        return tcs.Task;
+    }
+
+    /// <summary>Node's <c>server.address()</c>.</summary>
+    public ServerAddress? Address() => net.Address();
+
+    /// <summary>
+    /// Node's <c>server.close([callback])</c>: stops accepting, closes idle connections (Node 19+), and emits
+    /// <c>'close'</c> once every connection has ended.
+    /// </summary>
+    public Server Close(Action<Exception?>? callback = null)
+    {
+        loop.Execute(static s =>
+        {
+            var (server, cb) = ((Server, Action<Exception?>?))s!;
+            server.checkTimer?.Close();
+            server.checkTimer = null;
+            server.CloseIdleConnections();
+            server.net.Close(cb);
+        }, (this, callback));
+        return this;
+    }
+
+    /// <summary><see cref="Close"/> as a task: completes at <c>'close'</c>, fails with <c>ERR_SERVER_NOT_RUNNING</c> if not listening.</summary>
+    public Task CloseAsync()
+    {
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Close(e =>
+        {
+            if (e is null)
+            {
+                tcs.TrySetResult();
+            }
+            else
+            {
+                tcs.TrySetException(e);
+            }
+        });
+        return tcs.Task;
+    }
+
+    /// <summary>Node's <c>server.closeIdleConnections()</c>: closes connections with no request in progress.</summary>
+    public void CloseIdleConnections()
+    {
+        foreach (ServerConnection c in Snapshot())
+        {
+            c.Socket.Loop.Execute(static s => ((ServerConnection)s!).CloseIfIdle(), c);
+        }
+    }
+
+    /// <summary>Node's <c>server.closeAllConnections()</c>: destroys every connection of this server.</summary>
+    public void CloseAllConnections()
+    {
+        foreach (ServerConnection c in Snapshot())
+        {
+            c.Socket.Destroy();
+        }
+    }
+
+    /// <summary>Node's <c>server.setTimeout([msecs][, callback])</c>: sets <see cref="Timeout"/>; the callback listens to <c>'timeout'</c>.</summary>
+    public Server SetTimeout(int ms, Action<Socket>? callback = null)
+    {
+        Timeout = ms;
+        if (callback is not null)
+        {
+            On(HttpEvents.Timeout, callback);
+        }
+        return this;
+    }
+
+    /// <summary>Node's <c>server.ref()</c>.</summary>
+    public Server Ref()
+    {
+        net.Ref();
+        return this;
+    }
+
+    /// <summary>Node's <c>server.unref()</c>.</summary>
+    public Server Unref()
+    {
+        net.Unref();
+        return this;
+    }
+
+    /// <summary>A request handler threw or its task faulted: Node's process would die; here the response fails alone.</summary>
+    internal void HandlerFailed(ServerResponse res, Exception error)
+    {
+        if (!res.HeadersSent && !res.WritableEnded && !res.Destroyed)
+        {
+            res.ClearHeaders();
+            res.StatusCode = 500;
+            res.End();
+        }
+        else if (!res.WritableFinished)
+        {
+            res.Socket?.Destroy();
+        }
+        res.Socket?.Loop.ReportUncaught(error);
+    }
+
+    internal void RemoveConnection(ServerConnection connection)
+    {
+        lock (connections)
+        {
+            connections.Remove(connection);
+        }
+    }
+
+    private ServerConnection[] Snapshot()
+    {
+        lock (connections)
+        {
+            return connections.ToArray();
+        }
+    }
+
+    // Node's connectionListenerInternal.
+    private void OnConnection(Socket socket)
+    {
+        var connection = new ServerConnection(this, socket);
+        lock (connections)
+        {
+            connections.Add(connection);
+        }
+        Emit<Socket>(HttpEvents.Connection, socket);
+        connection.Start();
+    }
+
+    private void OnListening()
+    {
+        // Node's setupConnectionsTracking: one unref'd interval checks every connection's header and request time.
+        if (checkTimer is null && (headersTimeout > 0 || requestTimeout > 0) && ConnectionsCheckingInterval > 0)
+        {
+            checkTimer = loop.SetInterval(CheckConnectionsCallback, this, ConnectionsCheckingInterval);
+            checkTimer.Unref();
+        }
+        Emit(HttpEvents.Listening);
+    }
+
+    private void CheckConnections()
+    {
+        foreach (ServerConnection c in Snapshot())
+        {
+            EventLoop l = c.Socket.Loop;
+            l.Execute(static s =>
+            {
+                var (conn, server) = ((ServerConnection, Server))s!;
+                conn.CheckTimeouts(conn.Socket.Loop.Now, server.headersTimeout, server.requestTimeout);
+            }, (c, this));
+        }
+    }
+}

@@ -1,0 +1,676 @@
+namespace NodeHttp;
+
+/// <summary>
+/// The HTTP state of one accepted socket (Node's <c>connectionListenerInternal</c> and the closures of
+/// lib/_http_server.js): its parser, fed straight from the socket's receive buffer; the queue of responses of
+/// pipelined requests, answered in order; keep-alive and request timers; the default error answers.
+/// </summary>
+/// <remarks>Owned by the socket's loop; every member runs there.</remarks>
+internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
+{
+    private static readonly NodeBuffer BadRequestResponse = NodeBuffer.Wrap("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"u8.ToArray());
+    private static readonly NodeBuffer HeaderTooLargeResponse = NodeBuffer.Wrap("HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n"u8.ToArray());
+    private static readonly NodeBuffer ChunkExtensionsTooLargeResponse = NodeBuffer.Wrap("HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n"u8.ToArray());
+    private static readonly NodeBuffer RequestTimeoutResponse = NodeBuffer.Wrap("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"u8.ToArray());
+
+    private readonly Server server;
+    private readonly Socket socket;
+    private readonly EventLoop loop;
+    private readonly HttpParser parser;
+
+    // Responses not finished yet, in request order; [0] is the one writing (Node's socket._httpMessage + state.outgoing).
+    private readonly List<ServerResponse> outgoing = new(4);
+
+    private readonly Action onResFinish;
+    private readonly Action onSocketEnd;
+    private readonly Action onSocketClose;
+    private readonly Action onSocketTimeout;
+    private readonly Action<Exception> onSocketError;
+
+    // The message being parsed (Node's parser.incoming); null between messages.
+    private IncomingMessage? incoming;
+    private IncomingMessage? upgradeRequest;
+    private bool inTrailers;
+    private int headerCount;
+
+    private byte[] field = new byte[64];
+    private int fieldLength;
+    private byte[] value = new byte[256];
+    private int valueLength;
+    private byte[] url = new byte[64];
+    private int urlLength;
+
+    // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody.
+    private bool bodyPaused;
+    private bool errorHandled;
+    private bool detached;
+    private bool keepAliveTimeoutSet;
+    private int requestsCount;
+
+    // Node's ConnectionsList bookkeeping: when the current message started (0: none in progress), and whether its head is complete.
+    private long messageStart;
+    private bool headersCompleted;
+
+    internal ServerConnection(Server server, Socket socket)
+    {
+        this.server = server;
+        this.socket = socket;
+        loop = socket.Loop;
+        parser = new HttpParser(
+            HttpParserType.Request,
+            server.InsecureHttpParser ? LenientFlags.InsecureHttpParser : LenientFlags.None,
+            server.MaxHeaderSize);
+        onResFinish = ResOnFinish;
+        onSocketEnd = SocketOnEnd;
+        onSocketClose = SocketOnClose;
+        onSocketTimeout = SocketOnTimeout;
+        onSocketError = SocketOnError;
+        messageStart = loop.Now;
+        socket.On(StreamEvents.End, onSocketEnd);
+        socket.On(HttpEvents.Close, onSocketClose);
+        socket.On(HttpEvents.Timeout, onSocketTimeout);
+        socket.On(HttpEvents.Error, onSocketError);
+        if (server.Timeout > 0)
+        {
+            socket.SetTimeout(server.Timeout);
+        }
+        socket.DataSink = this;
+    }
+
+    /// <summary>Starts reading, after <c>'connection'</c> listeners ran (the parser consumes the handle directly, as Node's <c>parser.consume</c>).</summary>
+    internal void Start()
+    {
+        if (!socket.Destroyed && !detached)
+        {
+            socket.ResumeReading();
+        }
+    }
+
+    /// <summary>The socket this connection reads and writes.</summary>
+    internal Socket Socket => socket;
+
+    /// <summary>Nothing is being received or answered: safe to close (Node's idle connection).</summary>
+    internal bool IsIdle => outgoing.Count == 0 && incoming is null && !detached;
+
+    /// <summary>Node's <c>checkConnections</c> for this connection: a head or a whole request taking too long is a 408.</summary>
+    internal void CheckTimeouts(long now, int headersTimeout, int requestTimeout)
+    {
+        if (detached || messageStart == 0 || socket.Destroyed)
+        {
+            return;
+        }
+        long elapsed = now - messageStart;
+        if ((!headersCompleted && headersTimeout > 0 && elapsed > headersTimeout) || (requestTimeout > 0 && elapsed > requestTimeout))
+        {
+            messageStart = 0;
+            SocketOnError(ErrorCodes.Create("ERR_HTTP_REQUEST_TIMEOUT"));
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool OnSocketData(ReadOnlySpan<byte> data)
+    {
+        if (detached)
+        {
+            return true;
+        }
+        var callbacks = new Callbacks(this);
+        while (true)
+        {
+            HpeCode rc = parser.Execute(data, ref callbacks);
+            if (rc == HpeCode.Ok)
+            {
+                return !bodyPaused;
+            }
+            if (rc == HpeCode.PausedUpgrade)
+            {
+                int offset = parser.ErrorOffset;
+                IncomingMessage? req = upgradeRequest;
+                upgradeRequest = null;
+                if (req is not null && req.Upgrade)
+                {
+                    OnUpgrade(req, data[offset..]);
+                    return true;
+                }
+                // No one takes the protocol switch: the message was answered as a plain request; go on parsing.
+                parser.ResumeAfterUpgrade();
+                data = data[offset..];
+                continue;
+            }
+            if (socket.Destroyed || detached)
+            {
+                return false;
+            }
+            SocketOnError(parser.CreateException(data));
+            return false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ResumeBody(IncomingMessage message)
+    {
+        if (bodyPaused && !detached && !socket.Destroyed)
+        {
+            bodyPaused = false;
+            socket.ResumeReading();
+        }
+    }
+
+    /// <summary>The response wrote its last bytes to the socket: the next pipelined response may write behind them.</summary>
+    internal void OnResponseFinalIssued(ServerResponse res)
+    {
+        int i = outgoing.IndexOf(res);
+        while (i >= 0 && i + 1 < outgoing.Count)
+        {
+            ServerResponse current = outgoing[i];
+            if (!current.Attached || !current.FinalIssued || current.Last)
+            {
+                return;
+            }
+            ServerResponse next = outgoing[i + 1];
+            if (!next.Attached)
+            {
+                next.AssignSocket(socket);
+            }
+            i++;
+        }
+    }
+
+    /// <summary>Node's <c>server.closeIdleConnections()</c> for this connection.</summary>
+    internal void CloseIfIdle()
+    {
+        if (IsIdle && !socket.Destroyed)
+        {
+            socket.Destroy();
+        }
+    }
+
+    // Node's parserOnIncoming: a request head arrived.
+    private HeadersCompleteAction OnIncoming(IncomingMessage req, bool keepAlive)
+    {
+        if (keepAliveTimeoutSet)
+        {
+            ResetSocketTimeout();
+        }
+        if (req.Upgrade)
+        {
+            req.Upgrade = req.Method == "CONNECT" || server.ListenerCount(HttpEvents.Upgrade) > 0;
+            if (req.Upgrade)
+            {
+                upgradeRequest = req;
+                return HeadersCompleteAction.SkipBodyUpgrade;
+            }
+        }
+
+        var res = new ServerResponse(req, this)
+        {
+            KeepAliveTimeout = server.KeepAliveTimeout,
+            MaxRequestsPerSocket = server.MaxRequestsPerSocket,
+            UniqueHeaders = server.UniqueHeadersSet,
+        };
+        res.ShouldKeepAlive = keepAlive;
+        res.SetSocket(socket);
+        outgoing.Add(res);
+        if (outgoing.Count == 1)
+        {
+            res.AssignSocket(socket);
+        }
+        res.On(HttpEvents.Finish, onResFinish);
+
+        bool handled = false;
+        if (req.HttpVersionMajor == 1 && req.HttpVersionMinor == 1)
+        {
+            // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
+            if (server.RequireHostHeader && !req.Headers.ContainsKey("host"))
+            {
+                res.WriteHead(400, [new("Connection", "close")]);
+                res.End();
+                return HeadersCompleteAction.Continue;
+            }
+            bool limitSet = server.MaxRequestsPerSocket > 0;
+            if (limitSet)
+            {
+                requestsCount++;
+                res.MaxRequestsOnConnectionReached = server.MaxRequestsPerSocket <= requestsCount;
+            }
+            if (limitSet && server.MaxRequestsPerSocket < requestsCount)
+            {
+                handled = true;
+                server.Emit<IncomingMessage, Socket>(HttpEvents.DropRequest, req, socket);
+                res.WriteHead(503);
+                res.End();
+            }
+            else if (req.Headers.TryGetValue("expect", out var expect))
+            {
+                handled = true;
+                if (IsContinueExpectation(expect.ToString()))
+                {
+                    res.ExpectContinue = true;
+                    if (server.ListenerCount(HttpEvents.CheckContinue) > 0)
+                    {
+                        EmitGuarded(HttpEvents.CheckContinue, req, res);
+                    }
+                    else
+                    {
+                        res.WriteContinue();
+                        EmitGuarded(HttpEvents.Request, req, res);
+                    }
+                }
+                else if (server.ListenerCount(HttpEvents.CheckExpectation) > 0)
+                {
+                    EmitGuarded(HttpEvents.CheckExpectation, req, res);
+                }
+                else
+                {
+                    res.WriteHead(417);
+                    res.End();
+                }
+            }
+        }
+        if (!handled)
+        {
+            EmitGuarded(HttpEvents.Request, req, res);
+        }
+        return HeadersCompleteAction.Continue;
+    }
+
+    private void EmitGuarded(string eventName, IncomingMessage req, ServerResponse res)
+    {
+        try
+        {
+            server.Emit<IncomingMessage, ServerResponse>(eventName, req, res);
+        }
+        catch (Exception ex)
+        {
+            // A throwing handler fails its own response, not the parser or the other requests on the connection.
+            server.HandlerFailed(res, ex);
+        }
+    }
+
+    // Node's continueExpression: /(?:^|\W)100-continue(?:$|\W)/i
+    private static bool IsContinueExpectation(string expect)
+    {
+        int i = expect.IndexOf("100-continue", StringComparison.OrdinalIgnoreCase);
+        while (i >= 0)
+        {
+            bool startOk = i == 0 || !(char.IsAsciiLetterOrDigit(expect[i - 1]) || expect[i - 1] == '_');
+            int end = i + 12;
+            bool endOk = end == expect.Length || !(char.IsAsciiLetterOrDigit(expect[end]) || expect[end] == '_');
+            if (startOk && endOk)
+            {
+                return true;
+            }
+            i = expect.IndexOf("100-continue", i + 1, StringComparison.OrdinalIgnoreCase);
+        }
+        return false;
+    }
+
+    // Node's resOnFinish: the response at the head of the queue went out entirely.
+    private void ResOnFinish()
+    {
+        while (outgoing.Count > 0 && outgoing[0].WritableFinished)
+        {
+            ServerResponse res = outgoing[0];
+            outgoing.RemoveAt(0);
+            res.RemoveListener(HttpEvents.Finish, onResFinish);
+            IncomingMessage req = res.Req;
+            if (!req.ReadableEnded)
+            {
+                // Node's _dump: a body nobody read is drained so the next request can be parsed.
+                req.Dump();
+            }
+            res.DetachSocket();
+            if (res.Last)
+            {
+                outgoing.Clear();
+                socket.DestroySoon();
+                return;
+            }
+            if (outgoing.Count == 0)
+            {
+                if (server.KeepAliveTimeout > 0 && !socket.Destroyed)
+                {
+                    socket.SetTimeout(server.KeepAliveTimeout);
+                    keepAliveTimeoutSet = true;
+                }
+            }
+            else if (!outgoing[0].Attached)
+            {
+                outgoing[0].AssignSocket(socket);
+            }
+        }
+    }
+
+    private void ResetSocketTimeout()
+    {
+        socket.SetTimeout(server.Timeout);
+        keepAliveTimeoutSet = false;
+    }
+
+    // Node's socketOnEnd: the client half-closed.
+    private void SocketOnEnd()
+    {
+        if (detached)
+        {
+            return;
+        }
+        var callbacks = new Callbacks(this);
+        HpeCode rc = parser.Finish(ref callbacks);
+        if (rc != HpeCode.Ok)
+        {
+            SocketOnError(new NodeHttpException(HttpParser.CodeName(rc), "Parse Error: " + parser.ErrorReason)
+            {
+                Reason = parser.ErrorReason,
+                BytesParsed = 0,
+            });
+            return;
+        }
+        AbortIncoming();
+        if (socket.IsWritable)
+        {
+            socket.End();
+        }
+    }
+
+    // Node's socketOnClose + onServerResponseClose: requests not answered are aborted, responses closed.
+    private void SocketOnClose()
+    {
+        server.RemoveConnection(this);
+        if (detached)
+        {
+            return;
+        }
+        AbortIncoming();
+    }
+
+    private void AbortIncoming()
+    {
+        IncomingMessage? parsing = incoming;
+        incoming = null;
+        if (parsing is not null && !parsing.Destroyed && outgoing.TrueForAll(r => r.Req != parsing))
+        {
+            parsing.Destroy(ConnectionReset());
+        }
+        while (outgoing.Count > 0)
+        {
+            ServerResponse res = outgoing[0];
+            outgoing.RemoveAt(0);
+            if (!res.Req.Destroyed && (!res.Req.Complete || !res.Req.ReadableEnded))
+            {
+                res.Req.Destroy(ConnectionReset());
+            }
+            if (!res.Destroyed)
+            {
+                res.Destroy();
+            }
+        }
+    }
+
+    private static NodeHttpException ConnectionReset() =>
+        new("ECONNRESET", "aborted") { Kind = ErrorKind.Error };
+
+    // Node's socketOnTimeout: the request, the response and the server may each take the timeout; else the socket goes.
+    private void SocketOnTimeout()
+    {
+        if (detached)
+        {
+            return;
+        }
+        IncomingMessage? req = incoming;
+        bool reqTimeout = req is not null && !req.Complete && req.Emit<Socket>(HttpEvents.Timeout, socket);
+        ServerResponse? res = outgoing.Count > 0 ? outgoing[0] : null;
+        bool resTimeout = res is not null && res.Emit<Socket>(HttpEvents.Timeout, socket);
+        bool serverTimeout = server.Emit<Socket>(HttpEvents.Timeout, socket);
+        if (!reqTimeout && !resTimeout && !serverTimeout)
+        {
+            socket.Destroy();
+        }
+    }
+
+    // Node's socketOnError: parse errors, timeouts and socket errors go to 'clientError', else the default answer.
+    private void SocketOnError(Exception error)
+    {
+        if (errorHandled || detached)
+        {
+            return;
+        }
+        errorHandled = true;
+        socket.RemoveListener(HttpEvents.Error, onSocketError);
+        socket.On<Exception>(HttpEvents.Error, static _ => { });
+        if (server.Emit<Exception, Socket>(HttpEvents.ClientError, error, socket))
+        {
+            return;
+        }
+        // Answer only if nothing of a response reached the socket yet, so the peer's stream is not corrupted.
+        if (socket.IsWritable && (outgoing.Count == 0 || !outgoing[0].HeadFlushed))
+        {
+            string? code = (error as NodeHttpException)?.Code;
+            NodeBuffer response = code switch
+            {
+                "HPE_HEADER_OVERFLOW" => HeaderTooLargeResponse,
+                "HPE_CHUNK_EXTENSIONS_OVERFLOW" => ChunkExtensionsTooLargeResponse,
+                "ERR_HTTP_REQUEST_TIMEOUT" => RequestTimeoutResponse,
+                _ => BadRequestResponse,
+            };
+            UncorkFully();
+            socket.Write(response);
+        }
+        // What responses already wrote goes out first, as Node's writes reach the kernel as they are made.
+        UncorkFully();
+        socket.Destroy(error);
+    }
+
+    private void UncorkFully()
+    {
+        while (socket.WritableCorked > 0)
+        {
+            socket.Uncork();
+        }
+    }
+
+    private void OnUpgrade(IncomingMessage req, ReadOnlySpan<byte> rest)
+    {
+        NodeBuffer head = NodeBuffer.From(rest);
+        Detach();
+        string eventName = req.Method == "CONNECT" ? HttpEvents.Connect : HttpEvents.Upgrade;
+        if (eventName == HttpEvents.Upgrade || server.ListenerCount(eventName) > 0)
+        {
+            try
+            {
+                server.Emit<IncomingMessage, Socket, NodeBuffer>(eventName, req, socket, head);
+            }
+            catch (Exception ex)
+            {
+                loop.ReportUncaught(ex);
+            }
+        }
+        else
+        {
+            // Node: a CONNECT nobody handles closes the connection.
+            socket.Destroy();
+        }
+    }
+
+    // After 'upgrade'/'connect' the socket is the user's: the HTTP layer lets go of it.
+    private void Detach()
+    {
+        detached = true;
+        incoming = null;
+        socket.DataSink = null;
+        // Node resets the stream to its fresh state (neither flowing nor explicitly paused), so a 'data' listener
+        // added by the user starts the flow; the socket was paused on accept so only the parser read it.
+        socket.ReadableStateInternal.Flowing = null;
+        socket.RemoveListener(StreamEvents.End, onSocketEnd);
+        socket.RemoveListener(HttpEvents.Close, onSocketClose);
+        socket.RemoveListener(HttpEvents.Timeout, onSocketTimeout);
+        socket.RemoveListener(HttpEvents.Error, onSocketError);
+        if (keepAliveTimeoutSet)
+        {
+            socket.SetTimeout(0);
+            keepAliveTimeoutSet = false;
+        }
+        server.RemoveConnection(this);
+    }
+
+    private static void Append(ref byte[] buffer, ref int length, ReadOnlySpan<byte> data)
+    {
+        if (buffer.Length - length < data.Length)
+        {
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + data.Length));
+        }
+        data.CopyTo(buffer.AsSpan(length));
+        length += data.Length;
+    }
+
+    private HpeCode MessageBegin()
+    {
+        incoming = new IncomingMessage(socket, this) { JoinDuplicateHeaders = server.JoinDuplicateHeaders };
+        inTrailers = false;
+        headerCount = 0;
+        fieldLength = 0;
+        valueLength = 0;
+        urlLength = 0;
+        messageStart = loop.Now;
+        headersCompleted = false;
+        return HpeCode.Ok;
+    }
+
+    private HpeCode HeaderValueComplete()
+    {
+        IncomingMessage? req = incoming;
+        if (req is not null)
+        {
+            int max = server.MaxHeadersCount;
+            if (max <= 0 || headerCount < max)
+            {
+                headerCount++;
+                string name = HeaderStringCache.Get(field.AsSpan(0, fieldLength));
+                string text = HeaderStringCache.Get(value.AsSpan(0, valueLength));
+                if (inTrailers)
+                {
+                    req.AddRawTrailer(name, text);
+                }
+                else
+                {
+                    req.AddRawHeader(name, text);
+                }
+            }
+        }
+        fieldLength = 0;
+        valueLength = 0;
+        return HpeCode.Ok;
+    }
+
+    private HeadersCompleteAction HeadersComplete(HttpParser p)
+    {
+        IncomingMessage? req = incoming;
+        if (req is null)
+        {
+            return HeadersCompleteAction.Error;
+        }
+        headersCompleted = true;
+        inTrailers = true;
+        headerCount = 0;
+        req.SetVersion(p.HttpMajor, p.HttpMinor);
+        req.Method = HttpParser.MethodName(p.Method);
+        req.Url = HeaderStringCache.Get(url.AsSpan(0, urlLength));
+        req.Upgrade = p.Upgrade;
+        return OnIncoming(req, p.ShouldKeepAlive);
+    }
+
+    private HpeCode Body(ReadOnlySpan<byte> data)
+    {
+        IncomingMessage? req = incoming;
+        if (req is not null && !req.Destroyed && !req.Push(NodeBuffer.From(data)))
+        {
+            bodyPaused = true;
+        }
+        return HpeCode.Ok;
+    }
+
+    private HpeCode MessageComplete()
+    {
+        IncomingMessage? req = incoming;
+        incoming = null;
+        messageStart = 0;
+        headersCompleted = false;
+        if (req is not null && !req.Destroyed)
+        {
+            req.Complete = true;
+            req.Push(null);
+        }
+        // The body is over; whatever follows is the next message, read regardless of the last body's consumer.
+        bodyPaused = false;
+        return HpeCode.Ok;
+    }
+
+    /// <summary>The parser's callbacks, a struct so the parser calls them directly.</summary>
+    private readonly struct Callbacks : IHttpParserCallbacks
+    {
+        private readonly ServerConnection c;
+
+        public Callbacks(ServerConnection connection) => c = connection;
+
+        public HpeCode OnMessageBegin() => c.MessageBegin();
+
+        public HpeCode OnReset() => HpeCode.Ok;
+
+        public HpeCode OnMethod(ReadOnlySpan<byte> data) => HpeCode.Ok;
+
+        public HpeCode OnMethodComplete() => HpeCode.Ok;
+
+        public HpeCode OnUrl(ReadOnlySpan<byte> data)
+        {
+            Append(ref c.url, ref c.urlLength, data);
+            return HpeCode.Ok;
+        }
+
+        public HpeCode OnUrlComplete() => HpeCode.Ok;
+
+        public HpeCode OnProtocol(ReadOnlySpan<byte> data) => HpeCode.Ok;
+
+        public HpeCode OnProtocolComplete() => HpeCode.Ok;
+
+        public HpeCode OnVersion(ReadOnlySpan<byte> data) => HpeCode.Ok;
+
+        public HpeCode OnVersionComplete() => HpeCode.Ok;
+
+        public HpeCode OnStatus(ReadOnlySpan<byte> data) => HpeCode.Ok;
+
+        public HpeCode OnStatusComplete() => HpeCode.Ok;
+
+        public HpeCode OnHeaderField(ReadOnlySpan<byte> data)
+        {
+            Append(ref c.field, ref c.fieldLength, data);
+            return HpeCode.Ok;
+        }
+
+        public HpeCode OnHeaderFieldComplete() => HpeCode.Ok;
+
+        public HpeCode OnHeaderValue(ReadOnlySpan<byte> data)
+        {
+            Append(ref c.value, ref c.valueLength, data);
+            return HpeCode.Ok;
+        }
+
+        public HpeCode OnHeaderValueComplete() => c.HeaderValueComplete();
+
+        public HeadersCompleteAction OnHeadersComplete(HttpParser parser) => c.HeadersComplete(parser);
+
+        public HpeCode OnBody(ReadOnlySpan<byte> data) => c.Body(data);
+
+        public HpeCode OnChunkHeader() => HpeCode.Ok;
+
+        public HpeCode OnChunkExtensionName(ReadOnlySpan<byte> data) => HpeCode.Ok;
+
+        public HpeCode OnChunkExtensionNameComplete() => HpeCode.Ok;
+
+        public HpeCode OnChunkExtensionValue(ReadOnlySpan<byte> data) => HpeCode.Ok;
+
+        public HpeCode OnChunkExtensionValueComplete() => HpeCode.Ok;
+
+        public HpeCode OnChunkComplete() => HpeCode.Ok;
+
+        public HpeCode OnMessageComplete() => c.MessageComplete();
+    }
+}

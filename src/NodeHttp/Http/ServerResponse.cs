@@ -1,0 +1,262 @@
+using Microsoft.Extensions.Primitives;
+
+namespace NodeHttp;
+
+/// <summary>
+/// Node's <c>http.ServerResponse</c>: the response a <see cref="Server"/> sends for one request. Created by the
+/// server and passed to <c>'request'</c>. The body is chunked unless the length is known (<c>Content-Length</c> set,
+/// or <c>End(data)</c> is the only write); HTTP/1.0 peers get a body delimited by closing the connection;
+/// responses to HEAD and 1xx/204/304 have none.
+/// </summary>
+public sealed class ServerResponse : OutgoingMessage
+{
+    private static readonly NodeBuffer ContinueLine = NodeBuffer.Wrap("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray());
+    private static readonly NodeBuffer ProcessingLine = NodeBuffer.Wrap("HTTP/1.1 102 Processing\r\n\r\n"u8.ToArray());
+
+    private readonly ServerConnection? connection;
+    private int statusCode = 200;
+    private string? statusMessage;
+
+    internal ServerResponse(IncomingMessage req, ServerConnection? connection)
+    {
+        Req = req;
+        this.connection = connection;
+        SendDate = true;
+        if (req.Method == "HEAD")
+        {
+            HasBody = false;
+        }
+        if (req.HttpVersionMajor < 1 || (req.HttpVersionMajor == 1 && req.HttpVersionMinor < 1))
+        {
+            // Node: an HTTP/1.0 peer gets chunks only if it said it understands them (TE: chunked).
+            UseChunkedEncodingByDefault = HasChunkedToken(req.Headers["te"].ToString());
+            ShouldKeepAlive = false;
+        }
+    }
+
+    /// <summary>Node's <c>response.req</c>: the request this response answers.</summary>
+    public IncomingMessage Req { get; }
+
+    /// <summary>Node's <c>response.statusCode</c> (200): the status sent when the head is built implicitly.</summary>
+    public int StatusCode
+    {
+        get => statusCode;
+        set => statusCode = value;
+    }
+
+    /// <summary>Node's <c>response.statusMessage</c>: the reason phrase; unless set, the standard one for <see cref="StatusCode"/>
+    /// (from <see cref="Http.StatusCodes"/>, <c>"unknown"</c> for a code without one).</summary>
+    public string StatusMessage
+    {
+        get => statusMessage ?? (HttpCommon.StatusCodes.TryGetValue(statusCode, out string? reason) ? reason : "unknown");
+        set => statusMessage = value;
+    }
+
+    /// <summary>Whether the client sent <c>Expect: 100-continue</c> (Node's <c>_expect_continue</c>).</summary>
+    internal bool ExpectContinue { get; set; }
+
+    /// <summary>Whether <c>100 Continue</c> was sent (Node's <c>_sent100</c>).</summary>
+    internal bool Sent100 { get; private set; }
+
+    /// <inheritdoc/>
+    private protected override int StatusCodeForFraming => statusCode;
+
+    /// <summary>
+    /// Node's <c>response.writeHead(statusCode[, statusMessage][, headers])</c>: builds the head now. Headers given
+    /// here win over those set with <see cref="OutgoingMessage.SetHeader(string, StringValues)"/>; with none set before,
+    /// they are sent exactly as listed (a name listed twice is sent twice).
+    /// </summary>
+    /// <exception cref="NodeHttpException"><c>ERR_HTTP_HEADERS_SENT</c>, <c>ERR_HTTP_INVALID_STATUS_CODE</c>, <c>ERR_INVALID_CHAR</c>, <c>ERR_INVALID_HTTP_TOKEN</c>.</exception>
+    public ServerResponse WriteHead(int statusCode, string? statusMessage = null, IEnumerable<KeyValuePair<string, StringValues>>? headers = null)
+    {
+        if (HeadersSent)
+        {
+            ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "write");
+        }
+        if (statusCode < 100 || statusCode > 999)
+        {
+            ErrorCodes.Throw("ERR_HTTP_INVALID_STATUS_CODE", statusCode);
+        }
+        if (statusMessage is not null)
+        {
+            this.statusMessage = statusMessage;
+        }
+        else
+        {
+            this.statusMessage ??= HttpCommon.StatusCodes.TryGetValue(statusCode, out string? reason) ? reason : "unknown";
+        }
+        this.statusCode = statusCode;
+
+        IEnumerable<KeyValuePair<string, StringValues>>? raw = null;
+        if (HeaderCount > 0 || headers is null)
+        {
+            if (headers is not null)
+            {
+                // Node 20: given headers win over set ones. A name given once is set in place (Node's object form:
+                // setHeader keeps the position and adopts the new casing); a name given several times replaces the
+                // set one with every occurrence (Node's array form: removeHeader, then appendHeader each).
+                var list = headers as IReadOnlyCollection<KeyValuePair<string, StringValues>> ?? headers.ToList();
+                Dictionary<string, int>? counts = null;
+                foreach (KeyValuePair<string, StringValues> pair in list)
+                {
+                    if (!string.IsNullOrEmpty(pair.Key))
+                    {
+                        counts ??= new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+                        counts[pair.Key] = counts.GetValueOrDefault(pair.Key) + 1;
+                    }
+                }
+                foreach (KeyValuePair<string, StringValues> pair in list)
+                {
+                    if (!string.IsNullOrEmpty(pair.Key) && counts![pair.Key] > 1 && HasHeader(pair.Key))
+                    {
+                        RemoveHeader(pair.Key);
+                    }
+                }
+                foreach (KeyValuePair<string, StringValues> pair in list)
+                {
+                    if (string.IsNullOrEmpty(pair.Key))
+                    {
+                        continue;
+                    }
+                    if (counts![pair.Key] > 1)
+                    {
+                        AppendHeader(pair.Key, pair.Value);
+                    }
+                    else
+                    {
+                        SetHeader(pair.Key, pair.Value);
+                    }
+                }
+            }
+        }
+        else
+        {
+            raw = headers;
+        }
+
+        if (HttpCommon.HasInvalidHeaderChar(this.statusMessage))
+        {
+            ErrorCodes.Throw("ERR_INVALID_CHAR", "statusMessage");
+        }
+        if (statusCode is 204 or 304 || (statusCode >= 100 && statusCode <= 199))
+        {
+            HasBody = false;
+        }
+        if (ExpectContinue && !Sent100)
+        {
+            // Node: a final status without 100 Continue may leave the body on the wire; do not reuse the connection.
+            ShouldKeepAlive = false;
+        }
+
+        HeadWriter line = StatusLineWriter;
+        line.Clear();
+        StatusLines.Write(line, statusCode, this.statusMessage);
+        StoreHeader(line.Written, raw);
+        return this;
+    }
+
+    /// <summary>Node's <c>response.writeHead(statusCode, headers)</c>.</summary>
+    public ServerResponse WriteHead(int statusCode, IEnumerable<KeyValuePair<string, StringValues>> headers) =>
+        WriteHead(statusCode, null, headers);
+
+    /// <summary>Node's <c>response.writeContinue()</c>: sends <c>HTTP/1.1 100 Continue</c>.</summary>
+    public void WriteContinue(Action? callback = null)
+    {
+        WriteRaw(ContinueLine, callback is null ? null : _ => callback());
+        Sent100 = true;
+    }
+
+    /// <summary>Node's <c>response.writeProcessing()</c>: sends <c>HTTP/1.1 102 Processing</c>.</summary>
+    public void WriteProcessing(Action? callback = null) =>
+        WriteRaw(ProcessingLine, callback is null ? null : _ => callback());
+
+    /// <summary>Node's <c>response.writeEarlyHints(hints[, callback])</c>: sends <c>HTTP/1.1 103 Early Hints</c> with the hints (<c>link</c> required).</summary>
+    /// <exception cref="NodeHttpException"><c>ERR_INVALID_ARG_VALUE</c> without a valid <c>link</c>.</exception>
+    public void WriteEarlyHints(IEnumerable<KeyValuePair<string, StringValues>> hints, Action? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(hints);
+        var text = new System.Text.StringBuilder("HTTP/1.1 103 Early Hints\r\n");
+        bool hasLink = false;
+        foreach (KeyValuePair<string, StringValues> hint in hints)
+        {
+            if (hint.Key.Equals("link", StringComparison.OrdinalIgnoreCase))
+            {
+                if (hint.Value.Count == 0)
+                {
+                    ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "hints.link", "[]");
+                }
+                hasLink = true;
+                text.Append("Link: ").Append(string.Join(", ", hint.Value.ToArray())).Append("\r\n");
+            }
+        }
+        if (!hasLink)
+        {
+            ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "hints.link", "undefined");
+        }
+        foreach (KeyValuePair<string, StringValues> hint in hints)
+        {
+            if (!hint.Key.Equals("link", StringComparison.OrdinalIgnoreCase))
+            {
+                Http.ValidateHeaderName(hint.Key);
+                Http.ValidateHeaderValue(hint.Key, hint.Value.ToString());
+                text.Append(hint.Key).Append(": ").Append(hint.Value.ToString()).Append("\r\n");
+            }
+        }
+        text.Append("\r\n");
+        WriteRaw(NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes(text.ToString())), callback is null ? null : _ => callback());
+    }
+
+    /// <summary>Node's <c>response.setTimeout(msecs[, callback])</c>: the socket's idle timeout; <c>'timeout'</c> is emitted on this response.</summary>
+    public ServerResponse SetTimeout(int ms, Action? callback = null)
+    {
+        if (callback is not null)
+        {
+            On(HttpEvents.Timeout, callback);
+        }
+        Socket?.SetTimeout(ms);
+        return this;
+    }
+
+    /// <summary>Node's <c>response.setHeader</c> typed as the response, for chaining.</summary>
+    public new ServerResponse SetHeader(string name, StringValues value)
+    {
+        base.SetHeader(name, value);
+        return this;
+    }
+
+    /// <summary>Node's <c>response.setHeader(name, number)</c>.</summary>
+    public new ServerResponse SetHeader(string name, long value)
+    {
+        base.SetHeader(name, value);
+        return this;
+    }
+
+    /// <inheritdoc/>
+    private protected override void ImplicitHeader() => WriteHead(statusCode);
+
+    /// <inheritdoc/>
+    private protected override void OnFinalIssued() => connection?.OnResponseFinalIssued(this);
+
+    // Node's chunkExpression: /(?:^|\W)chunked(?:$|\W)/i
+    private static bool HasChunkedToken(string value)
+    {
+        int i = value.IndexOf("chunked", StringComparison.OrdinalIgnoreCase);
+        while (i >= 0)
+        {
+            bool startOk = i == 0 || !(char.IsAsciiLetterOrDigit(value[i - 1]) || value[i - 1] == '_');
+            int end = i + 7;
+            bool endOk = end == value.Length || !(char.IsAsciiLetterOrDigit(value[end]) || value[end] == '_');
+            if (startOk && endOk)
+            {
+                return true;
+            }
+            i = value.IndexOf("chunked", i + 1, StringComparison.OrdinalIgnoreCase);
+        }
+        return false;
+    }
+
+    [ThreadStatic]
+    private static HeadWriter? statusLineWriter;
+
+    private static HeadWriter StatusLineWriter => statusLineWriter ??= new HeadWriter(64);
+}
