@@ -27,7 +27,7 @@ public static class AllocationProbe
         {
             server = BenchServer.Create();
             return server.ListenAsync(0, "127.0.0.1");
-        }).GetAwaiter().GetResult().GetAwaiter().GetResult();
+        }).GetAwaiter().GetResult();
         int port = loop.InvokeAsync(() => server.Address()!.Port).GetAwaiter().GetResult();
 
         using var client = new Client(port);
