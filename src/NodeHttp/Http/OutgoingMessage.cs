@@ -36,7 +36,9 @@ public class OutgoingMessage : Writable
 
     /// <summary>Creates a message owned by the calling loop.</summary>
     internal OutgoingMessage()
-        : base(new WritableOptions { HighWaterMark = Socket.DefaultHighWaterMark })
+        // No autoDestroy: as Node's OutgoingMessage, a write after end is an 'error' that leaves the socket alone;
+        // 'close' is emitted by the owner once the message is done with its socket.
+        : base(new WritableOptions { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false })
     {
     }
 
@@ -261,13 +263,35 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>_implicitHeader</c>: builds the head from the current state (a response's status, a request's line).</summary>
     private protected virtual void ImplicitHeader() => ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_implicitHeader()");
 
-    /// <inheritdoc/>
-    private protected override void BeforeWrite()
+    /// <summary>
+    /// Node's <c>write_</c> prologue: a write after <c>End</c> (or destroy) fails on its own — callback and
+    /// <c>'error'</c> on the next tick — without touching the message's state; otherwise the head is decided now.
+    /// </summary>
+    private protected override bool BeforeWrite(NodeBuffer chunk, Action<Exception?>? callback, out bool result)
     {
-        if (!headerBuilt && !WritableEnded && !Destroyed)
+        result = false;
+        if (WritableEnded || Destroyed)
+        {
+            Exception error = WritableEnded
+                ? ErrorCodes.Create("ERR_STREAM_WRITE_AFTER_END")
+                : ErrorCodes.Create("ERR_STREAM_DESTROYED", "write");
+            bool emit = !Destroyed;
+            Loop.NextTick(static s =>
+            {
+                var (msg, e, cb, em) = ((OutgoingMessage, Exception, Action<Exception?>?, bool))s!;
+                cb?.Invoke(e);
+                if (em)
+                {
+                    msg.Emit<Exception>(HttpEvents.Error, e);
+                }
+            }, (this, error, callback, emit));
+            return true;
+        }
+        if (!headerBuilt)
         {
             ImplicitHeader();
         }
+        return false;
     }
 
     /// <inheritdoc/>

@@ -320,6 +320,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 req.Dump();
             }
             res.DetachSocket();
+            // Node's emitCloseNT: 'close' follows 'finish'; the socket stays (the message is finished).
+            res.Destroy();
             if (res.Last)
             {
                 outgoing.Clear();

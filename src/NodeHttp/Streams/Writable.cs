@@ -94,8 +94,11 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     /// <c>OutgoingMessage.write</c> decides the message head at that point (<c>_implicitHeader</c>), before any
     /// buffering, so corked or queued writes still see the head decided in call order.
     /// </summary>
-    private protected virtual void BeforeWrite()
+    /// <returns>True when the subclass handled the write itself (then <paramref name="result"/> is what <c>Write</c> returns).</returns>
+    private protected virtual bool BeforeWrite(NodeBuffer chunk, Action<Exception?>? callback, out bool result)
     {
+        result = false;
+        return false;
     }
 
     /// <summary>
@@ -193,8 +196,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     /// <summary>Where every public <c>Write</c> overload lands; layers that replace Node's write (OutgoingMessage) override it.</summary>
     private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback)
     {
-        BeforeWrite();
-        return ws.Write(chunk, callback);
+        return BeforeWrite(chunk, callback, out bool handled) ? handled : ws.Write(chunk, callback);
     }
 
     /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
