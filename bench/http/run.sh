@@ -111,7 +111,7 @@ run_wrk() { # $1 = connections, rest = extra wrk args; prints "req/s p99ms error
   parse_wrk < "$workdir/wrk.out"
 }
 
-declare -A rps p99 errs mbps rss
+declare -A rps p99 errs mbps rss died
 scenarios=("hello c16" "hello c64" "hello c256" "pipelined c64x16" "echo 1KiB c64")
 
 for name in $SERVERS; do
@@ -131,7 +131,12 @@ for name in $SERVERS; do
     esac
     read -r rps["$name|$s"] p99["$name|$s"] errs["$name|$s"] <<< "$r"
     echo "   $s: ${rps[$name|$s]} req/s, p99 ${p99[$name|$s]} ms, errors ${errs[$name|$s]}" >&2
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "   $name EXITED during '$s':" >&2; tail -20 "$workdir/$name.log" | sed 's/^/     /' >&2
+      died["$name"]="$s"; server_pid=""; break
+    fi
   done
+  if [ -n "${died[$name]:-}" ]; then continue; fi
   read -r size secs <<< "$("${cli_pin[@]}" curl -s -o /dev/null --max-time 600 -w '%{size_download} %{time_total}' "${url}stream")"
   [ "$size" = "$STREAM_BYTES" ] || { echo "$name: /stream sent $size bytes, expected $STREAM_BYTES" >&2; exit 1; }
   mbps["$name"]="$(awk -v b="$size" -v t="$secs" 'BEGIN { printf "%.1f", b / 1048576 / t }')"
@@ -169,16 +174,19 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
     echo "$line"
   done
   line="| stream 1GiB chunked (MB/s) |"
-  for n in $SERVERS; do line+=" ${mbps[$n]} | |"; done
-  has NodeHttp && has node && line+=" $(ratio "${mbps[NodeHttp]}" "${mbps[node]}") |"
-  has NodeHttp && has Kestrel && line+=" $(ratio "${mbps[NodeHttp]}" "${mbps[Kestrel]}") |"
+  for n in $SERVERS; do line+=" ${mbps[$n]:--} | |"; done
+  has NodeHttp && has node && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[node]:-}") |"
+  has NodeHttp && has Kestrel && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[Kestrel]:-}") |"
   echo "$line"
   line="| peak RSS (MiB, VmHWM) |"
-  for n in $SERVERS; do line+=" ${rss[$n]} | |"; done
-  has NodeHttp && has node && line+=" $(ratio "${rss[NodeHttp]}" "${rss[node]}") |"
-  has NodeHttp && has Kestrel && line+=" $(ratio "${rss[NodeHttp]}" "${rss[Kestrel]}") |"
+  for n in $SERVERS; do line+=" ${rss[$n]:--} | |"; done
+  has NodeHttp && has node && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[node]:-}") |"
+  has NodeHttp && has Kestrel && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[Kestrel]:-}") |"
   echo "$line"
   echo
+  for n in $SERVERS; do
+    [ -n "${died[$n]:-}" ] && echo "**$n exited during '${died[$n]}'** (its later rows are empty; see the run's stderr)." && echo
+  done
   echo "p99 of the pipelined row is per batch of 16 requests (wrk times each write). Ratios are NodeHttp divided by the other server (for RSS, lower is better)."
 } > "$workdir/table.md"
 
