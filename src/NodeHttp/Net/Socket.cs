@@ -38,6 +38,9 @@ public class Socket : Duplex, ISocketHandleOwner
     private IPEndPoint? remoteEndPoint;
     private IPEndPoint? localEndPoint;
     private IReadOnlyList<NodeBuffer>? pendingChunks;
+
+    // Node's _bytesDispatched: bytes handed to the engine (sent, or queued in it for writability).
+    private long bytesDispatched;
     private Action<Exception?>? pendingWriteCallback;
     private Action<Exception?>? pendingFinal;
     private string? connectHost;
@@ -150,9 +153,32 @@ public class Socket : Duplex, ISocketHandleOwner
     /// <summary>Node's <c>socket.bytesRead</c>: bytes received.</summary>
     public long BytesRead => handle?.BytesRead ?? 0;
 
-    /// <summary>Node's <c>socket.bytesWritten</c>: bytes sent plus bytes still queued for sending.</summary>
-    public long BytesWritten => (handle?.BytesSent ?? 0) + (handle?.PendingWriteBytes ?? 0) + WritableLength
-        + (pendingChunks is null ? 0 : pendingChunks.Sum(static c => (long)c.Length));
+    /// <summary>
+    /// Node's <c>socket.bytesWritten</c>: bytes handed to the kernel or the engine, plus bytes held while
+    /// connecting, plus bytes still buffered by the stream — each written byte counted once.
+    /// </summary>
+    public long BytesWritten
+    {
+        get
+        {
+            // The stream's length counts the write in flight too; that part is either dispatched or pending.
+            long buffered = WritableLength - (WritableStateCore?.WriteLength ?? 0);
+            return bytesDispatched + SumLength(pendingChunks) + buffered;
+        }
+    }
+
+    private static long SumLength(IReadOnlyList<NodeBuffer>? chunks)
+    {
+        long total = 0;
+        if (chunks is not null)
+        {
+            for (int i = 0; i < chunks.Count; i++)
+            {
+                total += chunks[i].Length;
+            }
+        }
+        return total;
+    }
 
     /// <summary>Node's <c>socket.timeout</c>: the idle timeout set by <see cref="SetTimeout"/> in milliseconds, or null.</summary>
     public int? Timeout => idleTimeoutMs == 0 ? null : idleTimeoutMs;
@@ -439,6 +465,7 @@ public class Socket : Duplex, ISocketHandleOwner
             Action<Exception?> cb = pendingWriteCallback!;
             pendingChunks = null;
             pendingWriteCallback = null;
+            bytesDispatched += SumLength(chunks);
             handle.Writev(chunks, cb);
         }
         else if (pendingFinal is not null)
@@ -544,6 +571,7 @@ public class Socket : Duplex, ISocketHandleOwner
             callback(ErrorCodes.Create("ERR_SOCKET_CLOSED"));
             return;
         }
+        bytesDispatched += SumLength(chunks);
         handle.Writev(chunks, callback);
     }
 

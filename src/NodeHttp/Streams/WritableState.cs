@@ -19,6 +19,9 @@ internal sealed class WritableState : StreamStateBase
 
     private Action<Exception?>? writeCallback;
     private int writeLength;
+
+    /// <summary>Bytes handed to the current <c>_write</c>/<c>_writev</c> and not yet completed (Node's <c>state.writelen</c>).</summary>
+    internal int WriteLength => writeLength;
     private int pendingCallbacks;
     private AfterWriteTickInfo? afterWriteTickInfo;
     private List<Action<Exception?>>? onFinished;
