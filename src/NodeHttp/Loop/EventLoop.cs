@@ -38,11 +38,12 @@ public sealed partial class EventLoop : IDisposable
 
     // Cross-thread queue. `incoming` is filled by any thread under `gate`; the loop swaps it with
     // `draining` once per I/O phase, so a post costs an uncontended lock and a list append.
-    // `sleeping` is true only while the loop is (about to be) blocked on `wake`: a poster signals the
-    // event only then, so a busy loop takes no kernel call per post. `stopped` (under gate): the loop has
-    // ended and accepts nothing more.
+    // `sleeping` is true only while the loop is (about to be) blocked in `poller.Wait`: a poster wakes the
+    // poller only then, so a busy loop takes no kernel call per post. `stopped` (under gate): the loop has
+    // ended and accepts nothing more. The poller is woken under `gate` and disposed under it once stopped,
+    // so no wake-up can reach a closed (possibly reused) eventfd.
     private readonly object gate = new();
-    private readonly ManualResetEventSlim wake = new(false);
+    private readonly IoPoller poller;
     private List<LoopWork> incoming = new();
     private List<LoopWork> draining = new();
     private bool sleeping;
@@ -85,6 +86,7 @@ public sealed partial class EventLoop : IDisposable
     {
         this.mode = mode;
         syncContext = new LoopSynchronizationContext(this);
+        poller = IoPoller.Create();
         now = Clock();
         if (mode != LoopMode.Run)
         {
@@ -119,6 +121,15 @@ public sealed partial class EventLoop : IDisposable
 
     /// <summary>Loop time in milliseconds (monotonic, arbitrary origin), cached per turn: libuv's <c>uv_now</c>.</summary>
     internal long Now => now;
+
+    /// <summary>
+    /// The loop's epoll backend when it has one (Linux): sockets then register with it and the loop makes their
+    /// system calls itself. Null with the portable backend (readiness from .NET's socket engine).
+    /// </summary>
+    internal EpollPoller? Epoll => poller as EpollPoller;
+
+    /// <summary>True once a callback error ended a <see cref="Run(Action)"/> loop (no more callbacks run this turn).</summary>
+    internal bool Faulted => fatal is not null;
 
     /// <summary>
     /// Node's process model: runs <paramref name="main"/> on a new loop on the calling thread, then runs the
@@ -401,7 +412,6 @@ public sealed partial class EventLoop : IDisposable
 
     private bool Enqueue(in LoopWork work)
     {
-        bool signal;
         lock (gate)
         {
             if (stopped)
@@ -409,27 +419,24 @@ public sealed partial class EventLoop : IDisposable
                 return false;
             }
             incoming.Add(work);
-            signal = sleeping;
-            sleeping = false;
-        }
-        if (signal)
-        {
-            wake.Set();
+            if (sleeping)
+            {
+                sleeping = false;
+                poller.Wake();
+            }
         }
         return true;
     }
 
     private void Wake()
     {
-        bool signal;
         lock (gate)
         {
-            signal = sleeping;
-            sleeping = false;
-        }
-        if (signal)
-        {
-            wake.Set();
+            if (sleeping)
+            {
+                sleeping = false;
+                poller.Wake();
+            }
         }
     }
 
@@ -487,35 +494,45 @@ public sealed partial class EventLoop : IDisposable
         }
     }
 
+    /// <summary>
+    /// The poll phase (libuv's <c>uv__io_poll</c>): waits until the next timer is due, blocking only when nothing
+    /// is pending. With pending ticks, immediates, due timers or queued work it still polls, with a zero
+    /// timeout, so a loop kept busy by immediates cannot starve its sockets.
+    /// </summary>
     private void WaitForWork()
     {
+        int timeout = Timeout.Infinite;
         if (immediates.Count > 0 || ticks.Count > 0)
         {
-            return;
+            timeout = 0;
         }
-        int timeout = Timeout.Infinite;
-        if (timers.Count > 0)
+        else if (timers.Count > 0)
         {
             long delay = timers.Peek().HeapDue - UpdateNow();
-            if (delay <= 0)
-            {
-                return;
-            }
-            timeout = (int)Math.Min(delay, int.MaxValue);
+            timeout = delay <= 0 ? 0 : (int)Math.Min(delay, int.MaxValue);
         }
-        lock (gate)
+        if (timeout != 0)
         {
-            if (incoming.Count > 0 || stopRequested)
+            lock (gate)
             {
-                return;
+                if (incoming.Count > 0 || stopRequested)
+                {
+                    timeout = 0;
+                }
+                else
+                {
+                    sleeping = true;
+                    poller.PrepareSleep();
+                }
             }
-            sleeping = true;
-            wake.Reset();
         }
-        wake.Wait(timeout);
-        lock (gate)
+        poller.Wait(timeout);
+        if (timeout != 0)
         {
-            sleeping = false;
+            lock (gate)
+            {
+                sleeping = false;
+            }
         }
     }
 
@@ -541,7 +558,23 @@ public sealed partial class EventLoop : IDisposable
         if (fatal is null)
         {
             batch.Clear();
+            // Then the sockets epoll reported ready, in the order it returned them.
+            poller.Dispatch(this);
         }
+    }
+
+    /// <summary>Runs a poller event as a callback: reports what it throws, then drains the next-tick queue.</summary>
+    internal void RunIoEvent(IoWatcher watcher, uint events)
+    {
+        try
+        {
+            watcher.OnIoReady(events);
+        }
+        catch (Exception ex)
+        {
+            ReportUncaught(ex);
+        }
+        DrainTicks();
     }
 
     private void RunImmediates()
@@ -595,8 +628,10 @@ public sealed partial class EventLoop : IDisposable
         lock (gate)
         {
             stopped = true;
+            sleeping = false;
             leftover = incoming;
             incoming = new List<LoopWork>();
+            poller.Dispose();
         }
         Exception reason = LoopEnded();
         Abandon(leftover, reason);
@@ -607,7 +642,6 @@ public sealed partial class EventLoop : IDisposable
         {
             (tick.State as IAbandonable)?.Abandon(reason);
         }
-        // `wake` is not disposed: a poster that saw the loop sleeping may still call Set on it.
     }
 
     private static void Abandon(List<LoopWork> items, Exception reason)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using OsSocket = System.Net.Sockets.Socket;
 
 namespace NodeHttp;
@@ -10,16 +11,26 @@ namespace NodeHttp;
 /// </summary>
 /// <remarks>
 /// The server belongs to the loop that created it; methods called from other threads are queued onto it.
-/// A listening, ref'd server keeps <see cref="EventLoop.Run"/> alive. Accepting runs on the loop: a completed
-/// accept is queued to the loop, which then takes every further pending connection without waiting.
+/// A listening, ref'd server keeps <see cref="EventLoop.Run"/> alive. Accepting runs on the loop: with the
+/// loop's epoll backend the listening fd is registered with it and the loop accepts itself; otherwise a
+/// completed asynchronous accept is queued to the loop, which then takes every further pending connection
+/// without waiting.
 /// </remarks>
 public class NetServer : EventEmitter
 {
     /// <summary>Node's default listen backlog (<c>server.listen</c>: 511).</summary>
     public const int DefaultBacklog = 511;
 
+    // Connections taken per readiness before yielding to the loop's other work (libuv accepts until EAGAIN;
+    // a bound keeps a connection storm from starving established sockets).
+    private const int MaxAcceptsPerTurn = 64;
+
     private static readonly EventHandler<SocketAsyncEventArgs> AcceptCompleted =
         static (_, e) => { var s = (NetServer)e.UserToken!; s.Loop.QueueIo(OnAcceptCompletedOnLoop, s); };
+
+    private static readonly Action<object?> ContinueAccepting = static s => ((NetServer)s!).AcceptReady();
+
+    private AcceptWatcher? acceptWatcher;
 
     private readonly NetServerOptions? options;
     private OsSocket? listenSocket;
@@ -218,10 +229,84 @@ public class NetServer : EventEmitter
     {
         listenSocket = os;
         AcquireRef();
+        Loop.NextTick(static s => ((NetServer)s!).Emit(NetEvents.Listening), this);
+        if (Loop.Epoll is { } epoll)
+        {
+            // Edge-triggered: an edge comes when connections arrive; AcceptReady takes them until EAGAIN (or
+            // reschedules itself when it stops early), so nothing is left behind without a further edge.
+            // Registering reports connections already queued.
+            os.Blocking = false;
+            var watcher = new AcceptWatcher(this);
+            if (epoll.Register(watcher, os.SafeHandle, Libc.EPOLLIN | Libc.EPOLLET) == 0)
+            {
+                acceptWatcher = watcher;
+                return;
+            }
+            os.Blocking = true;
+        }
         acceptArgs = new SocketAsyncEventArgs { UserToken = this };
         acceptArgs.Completed += AcceptCompleted;
-        Loop.NextTick(static s => ((NetServer)s!).Emit(NetEvents.Listening), this);
         AcceptLoop();
+    }
+
+    /// <summary>The listening fd is readable (epoll backend): accept with non-blocking <c>accept4</c> until EAGAIN.</summary>
+    private void AcceptReady()
+    {
+        for (int i = 0; i < MaxAcceptsPerTurn; i++)
+        {
+            if (acceptWatcher is not { IsRegistered: true } watcher || listenSocket is null)
+            {
+                return;
+            }
+            int fd = Libc.accept4(watcher.PollFd, 0, 0, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+            if (fd < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Libc.EAGAIN)
+                {
+                    return;
+                }
+                if (errno is Libc.EINTR or 103 /* ECONNABORTED */ or 71 /* EPROTO */)
+                {
+                    continue; // that connection went away before it was taken (libuv skips it as well)
+                }
+                // Out of fds or memory: Node reports the accept error. The connections stay queued and are taken at
+                // the next edge.
+                string code = errno switch
+                {
+                    Libc.EMFILE => "EMFILE",
+                    Libc.ENFILE => "ENFILE",
+                    Libc.ENOBUFS => "ENOBUFS",
+                    Libc.ENOMEM => "ENOMEM",
+                    _ => "EIO",
+                };
+                Emit<Exception>(NetEvents.Error, SystemErrors.Create(code, "accept"));
+                return;
+            }
+            var handle = new SafeSocketHandle(fd, ownsHandle: true);
+            OsSocket accepted;
+            try
+            {
+                accepted = new OsSocket(handle);
+            }
+            catch (SocketException)
+            {
+                handle.Dispose(); // the peer is already gone
+                continue;
+            }
+            Accepted(accepted);
+        }
+        Loop.Post(ContinueAccepting, this);
+    }
+
+    /// <summary>Registers a listening socket with the loop's epoll on the server's behalf (NetServer is public and stays free of internal base types).</summary>
+    private sealed class AcceptWatcher : IoWatcher
+    {
+        private readonly NetServer server;
+
+        internal AcceptWatcher(NetServer server) => this.server = server;
+
+        internal override void OnIoReady(uint events) => server.AcceptReady();
     }
 
     private void AcceptLoop()
@@ -283,6 +368,11 @@ public class NetServer : EventEmitter
             }
             return;
         }
+        Accepted(accepted);
+    }
+
+    private void Accepted(OsSocket accepted)
+    {
         if (MaxConnections is int max && connections >= max)
         {
             // Node 20: the connection is closed and 'drop' is emitted.
@@ -354,6 +444,12 @@ public class NetServer : EventEmitter
         }
         if (listenSocket is not null)
         {
+            if (acceptWatcher is not null)
+            {
+                // EPOLL_CTL_DEL and the handle reference dropped before the fd is closed.
+                Loop.Epoll!.Unregister(acceptWatcher);
+                acceptWatcher = null;
+            }
             listenSocket.Dispose();
             listenSocket = null;
             if (unixPath is not null)

@@ -10,19 +10,41 @@ namespace NodeHttp;
 /// reading and writing, done the libuv way so that a request costs no thread hop.
 /// </summary>
 /// <remarks>
-/// <para>Reads: a zero-byte <c>ReceiveAsync</c> waits for readiness on one reused
-/// <see cref="SocketAsyncEventArgs"/>; its completion is queued to the loop, which drains the kernel
-/// with non-blocking <c>Receive</c> calls into the loop thread's receive buffer and hands each read to the
-/// owner. While the owner does not want data (paused, or over its highWaterMark) no wait is posted, so the
-/// kernel buffer fills and TCP flow control slows the peer.</para>
-/// <para>Writes: tried inline with a non-blocking (gathered) <c>Send</c> on the loop; only what the kernel
-/// refuses goes to one asynchronous send whose completion is queued back to the loop. At most one write is
-/// in flight (the owner's writable state serialises writes).</para>
-/// <para>Invariant: every member runs on <see cref="Loop"/>'s thread except the <c>Completed</c> handlers,
-/// which only queue work to the loop.</para>
+/// <para>Two backends, chosen by the loop's poller.</para>
+/// <para><b>epoll</b> (<see cref="EventLoop.Epoll"/>, Linux): the fd is registered with the loop's epoll
+/// (lazily, the first time the handle has to wait), and the loop thread makes every system call. Reads: on
+/// readiness the loop drains the kernel with non-blocking <c>Receive</c> into the loop thread's receive
+/// buffer and hands each read to the owner. Writes: a non-blocking (gathered) <c>Send</c> inline; what the
+/// kernel refuses stays where it is (slices of the caller's immutable chunks, nothing copied) and goes out on
+/// <c>EPOLLOUT</c>; the write's callback runs when the last byte is taken. Connects are non-blocking
+/// connects completed on <c>EPOLLOUT</c> with an <c>SO_ERROR</c> check. No .NET asynchronous socket
+/// operation is ever started, so .NET's own socket engine never sees the fd.</para>
+/// <para><b>portable</b> (elsewhere): a zero-byte <c>ReceiveAsync</c> on one reused
+/// <see cref="SocketAsyncEventArgs"/> waits for readiness and its completion is queued to the loop, which
+/// then drains as above; only what the kernel refuses to take inline goes to one asynchronous send.</para>
+/// <para>Both: while the owner does not want data (paused, or over its highWaterMark) nothing is read, so
+/// the kernel buffer fills and TCP flow control slows the peer. At most one write is in flight (the owner's
+/// writable state serialises writes).</para>
+/// <para>Invariant: every member runs on <see cref="Loop"/>'s thread except the portable backend's
+/// <c>Completed</c> handlers, which only queue work to the loop.</para>
 /// </remarks>
-internal sealed class SocketHandle
+internal sealed class SocketHandle : IoWatcher
 {
+    // Edge-triggered, registered once for everything: EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, never
+    // modified until EPOLL_CTL_DEL at close. Level-triggered epoll would need an EPOLL_CTL_MOD each time the
+    // interest changes (every pause/resume of reading, every blocked write), or report a paused socket's
+    // unread data on every turn. With edge-triggering the kernel reports a change (new data, FIN, error,
+    // send space freed after a send hit a full buffer) once, so the handle keeps what it learnt itself:
+    // `readable` stays true until a read proves the receive queue empty (EAGAIN, or a short read — the
+    // kernel queues a new edge for any data arriving after that read), and a resumed reader reads at once if
+    // `readable` is still set. A blocked send set the socket's no-space flag, so the space freed later comes
+    // back as an EPOLLOUT edge. The price: a paused reader is still told once per arriving segment until its
+    // receive window closes; that costs a loop turn, not a system call.
+    private const uint EpollInterest = Libc.EPOLLIN | Libc.EPOLLOUT | Libc.EPOLLRDHUP | Libc.EPOLLET;
+    private const uint ReadEvents = Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR;
+    private const uint HangupEvents = Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR;
+    private const uint WriteEvents = Libc.EPOLLOUT | Libc.EPOLLHUP | Libc.EPOLLERR;
+
     /// <summary>Size of a loop's receive buffer: libuv hands Node 64 KiB per read.</summary>
     internal const int ReceiveBufferSize = 64 * 1024;
 
@@ -45,6 +67,19 @@ internal sealed class SocketHandle
 
     private readonly ISocketHandleOwner owner;
     private readonly List<ArraySegment<byte>> segments = new();
+    private readonly EpollPoller? epoll;
+
+    // epoll backend. `readable`: the kernel may have data, EOF or an error to report (unknown counts as yes).
+    // `hangup`: the peer closed or the socket failed; a short read then no longer proves the queue drained, as
+    // the FIN may be behind the data and no new edge would come for it. `connectPending`: a non-blocking connect
+    // waits for EPOLLOUT. The unsent rest of a blocked write is `restSingle` (a slice of the caller's memory) or
+    // `restList` (slices of the gathered chunks).
+    private bool readable = true;
+    private bool hangup;
+    private bool connectPending;
+    private SocketError connectError;
+    private ReadOnlyMemory<byte> restSingle;
+    private List<ArraySegment<byte>>? restList;
 
     private SocketAsyncEventArgs? readArgs;
     private SocketAsyncEventArgs? writeArgs;
@@ -67,6 +102,7 @@ internal sealed class SocketHandle
     {
         Loop = loop;
         this.owner = owner;
+        epoll = loop.Epoll;
     }
 
     /// <summary>Wraps a connected (accepted) socket.</summary>
@@ -105,6 +141,11 @@ internal sealed class SocketHandle
     internal void Connect(OsSocket socket, EndPoint endPoint)
     {
         Os = socket;
+        if (epoll is not null)
+        {
+            ConnectNonBlocking(socket, endPoint);
+            return;
+        }
         connectArgs = new SocketAsyncEventArgs { RemoteEndPoint = endPoint, UserToken = this };
         connectArgs.Completed += ConnectCompleted;
         bool pending;
@@ -142,6 +183,114 @@ internal sealed class SocketHandle
         h.owner.OnConnect(error);
     }
 
+    // epoll: libuv's uv__stream_connect. The connect is started non-blocking; it nearly always answers
+    // EINPROGRESS (WouldBlock from .NET), and completion (or failure) is the fd becoming writable, with the
+    // outcome in SO_ERROR.
+    private void ConnectNonBlocking(OsSocket socket, EndPoint endPoint)
+    {
+        SocketError error = SocketError.Success;
+        try
+        {
+            socket.Blocking = false;
+            socket.Connect(endPoint);
+        }
+        catch (SocketException ex)
+        {
+            error = ex.SocketErrorCode;
+        }
+        if (error is SocketError.WouldBlock or SocketError.InProgress or SocketError.AlreadyInProgress)
+        {
+            connectPending = true;
+            if (!EnsureRegistered())
+            {
+                connectPending = false;
+                connectError = SocketError.NoBufferSpaceAvailable;
+                Loop.QueueIo(OnConnectDoneOnLoop, this);
+            }
+            return;
+        }
+        // Completed (or failed) at once: still report on a later turn, as libuv does.
+        connectError = error;
+        Loop.QueueIo(OnConnectDoneOnLoop, this);
+    }
+
+    private static void OnConnectDoneOnLoop(object? state)
+    {
+        var h = (SocketHandle)state!;
+        if (!h.Closed)
+        {
+            h.FinishConnect(h.connectError);
+        }
+    }
+
+    private void FinishConnect(SocketError error)
+    {
+        if (error == SocketError.Success)
+        {
+            // Lets .NET's Socket record the non-blocking connect as done (Connected, RemoteEndPoint).
+            _ = Os!.Connected;
+        }
+        owner.OnConnect(error);
+    }
+
+    /// <summary>Registers the fd with the loop's epoll if it is not yet; false if the kernel refused (out of memory).</summary>
+    private bool EnsureRegistered()
+    {
+        if (IsRegistered || Closed)
+        {
+            return true;
+        }
+        return epoll!.Register(this, Os!.SafeHandle, EpollInterest) == 0;
+    }
+
+    /// <inheritdoc/>
+    internal override void OnIoReady(uint events)
+    {
+        if (Closed)
+        {
+            return;
+        }
+        if (connectPending)
+        {
+            if ((events & WriteEvents) != 0)
+            {
+                connectPending = false;
+                SocketError error;
+                try
+                {
+                    error = (SocketError)(int)Os!.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                }
+                catch (SocketException ex)
+                {
+                    error = ex.SocketErrorCode;
+                }
+                if (error == SocketError.Success && (events & (Libc.EPOLLERR | Libc.EPOLLHUP)) != 0)
+                {
+                    error = SocketError.ConnectionRefused;
+                }
+                FinishConnect(error);
+            }
+            return;
+        }
+        // Reads first, then writes, as libuv's uv__stream_io.
+        if ((events & ReadEvents) != 0)
+        {
+            readable = true;
+            if ((events & HangupEvents) != 0)
+            {
+                hangup = true;
+            }
+            if (wantRead && !draining && !drainScheduled && !eof)
+            {
+                Drain();
+            }
+        }
+        if ((events & WriteEvents) != 0 && pendingWriteCallback is not null && !Closed)
+        {
+            SendRest();
+        }
+    }
+
     /// <summary>
     /// The owner wants data (Node's <c>readStart</c>, from <c>_read</c>): reads what the kernel has now and
     /// waits for readiness when it has nothing.
@@ -150,8 +299,13 @@ internal sealed class SocketHandle
     {
         readRequests++;
         wantRead = true;
-        if (Closed || eof || Os is null || draining || waitPending || drainScheduled)
+        if (Closed || eof || Os is null || draining || waitPending || drainScheduled || connectPending)
         {
+            return;
+        }
+        if (epoll is not null && !readable)
+        {
+            // Drained last time; the next edge will say when there is more.
             return;
         }
         Drain();
@@ -223,14 +377,19 @@ internal sealed class SocketHandle
                 {
                     wantRead = false;
                 }
-                if (!wantRead)
+                if (n < buffer.Length && !(hangup && epoll is not null))
                 {
+                    // A short read drained the kernel: wait for readiness instead of paying for an EAGAIN. (epoll:
+                    // data arriving after this read is a new edge, wanted or not. Once the peer hung up, its FIN
+                    // may already be queued behind the data with no edge left to come, so read on to EOF.)
+                    if (wantRead || epoll is not null)
+                    {
+                        ArmReadWait();
+                    }
                     return;
                 }
-                if (n < buffer.Length)
+                if (!wantRead)
                 {
-                    // A short read drained the kernel: wait for readiness instead of paying for an EAGAIN.
-                    ArmReadWait();
                     return;
                 }
             }
@@ -246,6 +405,16 @@ internal sealed class SocketHandle
 
     private void ArmReadWait()
     {
+        if (epoll is not null)
+        {
+            // epoll: the queue is empty (EAGAIN or a short read); wait for the next edge.
+            readable = false;
+            if (!Closed && !EnsureRegistered())
+            {
+                ReadFailed(SocketError.NoBufferSpaceAvailable);
+            }
+            return;
+        }
         if (waitPending || Closed || !wantRead)
         {
             return;
@@ -318,6 +487,13 @@ internal sealed class SocketHandle
         if (sent == data.Length)
         {
             callback(null);
+            return;
+        }
+        if (epoll is not null)
+        {
+            restSingle = data[sent..];
+            restList = null;
+            BlockWrite(data.Length - sent, callback);
             return;
         }
         SocketAsyncEventArgs args = EnsureWriteArgs();
@@ -416,10 +592,83 @@ internal sealed class SocketHandle
             skip = 0;
         }
         segments.Clear();
+        if (epoll is not null)
+        {
+            restSingle = default;
+            restList = rest;
+            BlockWrite((int)(total - sent), callback);
+            return;
+        }
         SocketAsyncEventArgs args = EnsureWriteArgs();
         args.SetBuffer(null, 0, 0);
         args.BufferList = rest;
         StartAsyncSend(args, (int)(total - sent), callback);
+    }
+
+    // epoll: the kernel refused part of a write; the rest waits for EPOLLOUT (libuv's uv__write with
+    // uv__io_start(POLLOUT)). The callback runs once the last byte is taken.
+    private void BlockWrite(int bytes, Action<Exception?> callback)
+    {
+        pendingWriteCallback = callback;
+        pendingWriteBytes = bytes;
+        if (!EnsureRegistered())
+        {
+            CompleteBlockedWrite(WriteError(SocketError.NoBufferSpaceAvailable));
+        }
+    }
+
+    // epoll: the socket has send space again (or failed); one non-blocking send of what is left. A partial
+    // send leaves the no-space flag set, so the next EPOLLOUT edge brings us back.
+    private void SendRest()
+    {
+        OsSocket os = Os!;
+        SocketError error;
+        int sent = restList is null
+            ? os.Send(restSingle.Span, SocketFlags.None, out error)
+            : os.Send(restList, SocketFlags.None, out error);
+        if (error != SocketError.Success && error != SocketError.WouldBlock)
+        {
+            CompleteBlockedWrite(WriteError(error));
+            return;
+        }
+        if (sent <= 0)
+        {
+            return;
+        }
+        BytesSent += sent;
+        pendingWriteBytes -= sent;
+        if (pendingWriteBytes <= 0)
+        {
+            CompleteBlockedWrite(null);
+            return;
+        }
+        if (restList is null)
+        {
+            restSingle = restSingle[sent..];
+            return;
+        }
+        int skip = sent;
+        int drop = 0;
+        while (drop < restList.Count && skip >= restList[drop].Count)
+        {
+            skip -= restList[drop].Count;
+            drop++;
+        }
+        restList.RemoveRange(0, drop);
+        if (skip > 0)
+        {
+            restList[0] = restList[0].Slice(skip);
+        }
+    }
+
+    private void CompleteBlockedWrite(Exception? error)
+    {
+        Action<Exception?>? callback = pendingWriteCallback;
+        pendingWriteCallback = null;
+        pendingWriteBytes = 0;
+        restSingle = default;
+        restList = null;
+        callback?.Invoke(error);
     }
 
     private SocketAsyncEventArgs EnsureWriteArgs()
@@ -499,6 +748,38 @@ internal sealed class SocketHandle
         }
     }
 
+    // epoll: libuv's uv__stream_close. EPOLL_CTL_DEL first, and the SafeHandle reference dropped, so that
+    // disposing closes the fd right away: .NET, finding the handle still in use, would try to unblock its
+    // users by disconnecting the socket (an RST). No .NET asynchronous operation was ever started on the
+    // socket, so the close is graceful — the peer sees FIN after whatever the kernel still has to send — unless
+    // `reset` asks for RST (linger 0). The unsent rest of a blocked write is dropped without its callback: the
+    // stream being destroyed has already failed its pending writes.
+    private void CloseEpoll(OsSocket? os, bool reset)
+    {
+        epoll!.Unregister(this);
+        connectPending = false;
+        pendingWriteCallback = null;
+        pendingWriteBytes = 0;
+        restSingle = default;
+        restList = null;
+        if (os is null)
+        {
+            return;
+        }
+        if (reset)
+        {
+            try
+            {
+                os.LingerState = new LingerOption(true, 0);
+            }
+            catch (SocketException)
+            {
+                // Already reset by the peer: nothing to abort.
+            }
+        }
+        os.Dispose();
+    }
+
     private void FinishClose()
     {
         if (Closed && !waitPending && pendingWriteCallback is null)
@@ -520,6 +801,11 @@ internal sealed class SocketHandle
         Closed = true;
         wantRead = false;
         OsSocket? os = Os;
+        if (epoll is not null)
+        {
+            CloseEpoll(os, reset);
+            return;
+        }
         if (os is not null)
         {
             if (reset)
