@@ -378,7 +378,8 @@ public partial class EventEmitter
         {
             if (slots is null)
             {
-                slots = new EventSlot[4];
+                // Most emitters (a request, a response) get listeners for one or two events.
+                slots = new EventSlot[2];
             }
             else if (slotCount == slots.Length)
             {

@@ -109,7 +109,8 @@ public class IncomingMessage : Readable
     /// <summary>Adds one received header line (name, value) as the parser delivers it.</summary>
     internal void AddRawHeader(string name, string value)
     {
-        rawHeaders ??= new List<string>(16);
+        // Most requests carry a handful of headers; the list grows for the rest.
+        rawHeaders ??= new List<string>(8);
         rawHeaders.Add(name);
         rawHeaders.Add(value);
         headers = null;
@@ -147,7 +148,15 @@ public class IncomingMessage : Readable
         // Node's onError, a tick later as Node's _destroy defers it: the error is emitted on the message only
         // when someone listens for it.
         Exception? reported = ListenerCount(HttpEvents.Error) > 0 ? error : null;
-        Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception?))s!; cb(e); }, (callback, reported));
+        if (reported is null)
+        {
+            // The usual case (a finished request released): no tuple to box.
+            Loop.NextTick(static s => ((Action<Exception?>)s!)(null), callback);
+        }
+        else
+        {
+            Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception))s!; cb(e); }, (callback, reported));
+        }
     }
 
     /// <summary>Node's <c>_dump</c>: a body nobody reads is discarded so the connection can go on.</summary>

@@ -8,7 +8,8 @@ namespace NodeHttp;
 /// </summary>
 internal sealed class OutgoingHeaders
 {
-    private Entry[] entries = new Entry[4];
+    // Responses usually set one or two headers; the array doubles past that.
+    private Entry[] entries = new Entry[2];
     private int count;
 
     /// <summary>The number of distinct names.</summary>

@@ -14,7 +14,7 @@ public partial class Readable
         ArgumentNullException.ThrowIfNull(dest);
         ReadableState state = rs;
 
-        if (state.Pipes.Count == 1 && !state.MultiAwaitDrain)
+        if (state.PipeCount == 1 && !state.MultiAwaitDrain)
         {
             state.MultiAwaitDrain = true;
             state.AwaitDrainWriters = new HashSet<IWritable>(ReferenceEqualityComparer.Instance);
@@ -176,7 +176,7 @@ public partial class Readable
     public Readable Unpipe(IWritable? dest = null)
     {
         ReadableState state = rs;
-        if (state.Pipes.Count == 0)
+        if (state.PipeCount == 0)
         {
             return this;
         }

@@ -34,7 +34,13 @@ internal sealed class ReadableState : StreamStateBase
     internal StringDecoder? Decoder;
     internal string? Encoding;
 
-    internal readonly List<IWritable> Pipes = new();
+    // Made on the first pipe: most readables (every request body nobody pipes) never have one.
+    private List<IWritable>? pipes;
+
+    internal List<IWritable> Pipes => pipes ??= new();
+
+    /// <summary>How many destinations are piped to, without creating the list.</summary>
+    internal int PipeCount => pipes?.Count ?? 0;
 
     // Node's awaitDrainWriters: one writer (single pipe) or a set (several pipes, MultiAwaitDrain).
     internal bool MultiAwaitDrain;

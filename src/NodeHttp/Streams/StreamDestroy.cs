@@ -28,41 +28,42 @@ internal static class StreamDestroy
         }
 
         // _destroy(self, err, cb): the hook may call back at most once; later calls are ignored as in Node.
-        bool called = false;
-        void OnDestroy(Exception? err)
-        {
-            if (called)
-            {
-                return;
-            }
-            called = true;
-            CheckError(err, w, r);
-            if (w is not null)
-            {
-                w.Closed = true;
-            }
-            if (r is not null)
-            {
-                r.Closed = true;
-            }
-            callback?.Invoke(err);
-            if (err is not null)
-            {
-                stream.Loop.NextTick(static s => { var (st, e) = ((IStreamHost, Exception))s!; EmitErrorNT(st, e); EmitCloseNT(st); }, (stream, err));
-            }
-            else
-            {
-                stream.Loop.NextTick(static s => EmitCloseNT((IStreamHost)s!), stream);
-            }
-        }
-
+        // A stream is destroyed once, so the call's state lives on one of its states and the callback is bound to
+        // it: one delegate per destroy and no closure object.
+        StreamStateBase owner = (StreamStateBase?)w ?? r!;
+        Action<Exception?> onDestroy = owner.BeginDestroyCall(stream, callback);
         try
         {
-            stream.CallDestroyCore(error, OnDestroy);
+            stream.CallDestroyCore(error, onDestroy);
         }
         catch (Exception ex)
         {
-            OnDestroy(ex);
+            onDestroy(ex);
+        }
+    }
+
+    // The _destroy callback (Node's onDestroy in destroy.js), run through StreamStateBase.OnDestroyCallback.
+    internal static void OnDestroy(IStreamHost stream, Exception? err, Action<Exception?>? callback)
+    {
+        ReadableState? r = stream.ReadableStateOrNull;
+        WritableState? w = stream.WritableStateOrNull;
+        CheckError(err, w, r);
+        if (w is not null)
+        {
+            w.Closed = true;
+        }
+        if (r is not null)
+        {
+            r.Closed = true;
+        }
+        callback?.Invoke(err);
+        if (err is not null)
+        {
+            stream.Loop.NextTick(static s => { var (st, e) = ((IStreamHost, Exception))s!; EmitErrorNT(st, e); EmitCloseNT(st); }, (stream, err));
+        }
+        else
+        {
+            stream.Loop.NextTick(static s => EmitCloseNT((IStreamHost)s!), stream);
         }
     }
 

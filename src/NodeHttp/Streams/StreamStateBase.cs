@@ -22,4 +22,30 @@ internal abstract class StreamStateBase
 
     /// <summary>Node's <c>state.errored</c>: once set, no further data or writes happen.</summary>
     internal Exception? Errored;
+
+    // The one destroy() call that reached _destroy: its stream and callback, and whether _destroy called back.
+    private IStreamHost? destroyStream;
+    private Action<Exception?>? destroyCallback;
+    private bool destroyCalledBack;
+
+    /// <summary>Records the destroy call and returns the callback handed to <c>_destroy</c> (bound to this state).</summary>
+    internal Action<Exception?> BeginDestroyCall(IStreamHost stream, Action<Exception?>? callback)
+    {
+        destroyStream = stream;
+        destroyCallback = callback;
+        destroyCalledBack = false;
+        return OnDestroyCallback;
+    }
+
+    private void OnDestroyCallback(Exception? error)
+    {
+        if (destroyCalledBack)
+        {
+            return;
+        }
+        destroyCalledBack = true;
+        Action<Exception?>? callback = destroyCallback;
+        destroyCallback = null;
+        StreamDestroy.OnDestroy(destroyStream!, error, callback);
+    }
 }

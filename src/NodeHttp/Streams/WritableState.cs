@@ -24,6 +24,8 @@ internal sealed class WritableState : StreamStateBase
     internal int WriteLength => writeLength;
     private int pendingCallbacks;
     private AfterWriteTickInfo? afterWriteTickInfo;
+    // The last tick record, run and free again: a stream that writes once per turn reuses it instead of a new one.
+    private AfterWriteTickInfo? spareTickInfo;
     private List<Action<Exception?>>? onFinished;
 
     internal bool Ending;
@@ -191,7 +193,11 @@ internal sealed class WritableState : StreamStateBase
             }
             else
             {
-                afterWriteTickInfo = new AfterWriteTickInfo(this, cb);
+                AfterWriteTickInfo info = spareTickInfo ?? new AfterWriteTickInfo(this);
+                spareTickInfo = null;
+                info.Callback = cb;
+                info.Count = 1;
+                afterWriteTickInfo = info;
                 stream.Loop.NextTick(static s => ((AfterWriteTickInfo)s!).Run(), afterWriteTickInfo);
             }
         }
@@ -571,15 +577,20 @@ internal sealed class WritableState : StreamStateBase
     private readonly record struct BufferedWrite(NodeBuffer Chunk, Action<Exception?>? Callback);
 
     // Node's afterWriteTickInfo: counts synchronous completions that share one callback and one tick.
-    private sealed class AfterWriteTickInfo(WritableState state, Action<Exception?>? callback)
+    private sealed class AfterWriteTickInfo(WritableState state)
     {
-        internal readonly Action<Exception?>? Callback = callback;
-        internal int Count = 1;
+        internal Action<Exception?>? Callback;
+        internal int Count;
 
         internal void Run()
         {
             state.afterWriteTickInfo = null;
-            state.AfterWrite(Count, Callback);
+            int count = Count;
+            Action<Exception?>? callback = Callback;
+            Callback = null;
+            // Free once its values are taken: a write made by the callbacks below may use it again.
+            state.spareTickInfo = this;
+            state.AfterWrite(count, callback);
         }
     }
 }

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace NodeHttp.Tests.Http;
+
+/// <summary>
+/// Guards the bytes the server allocates on its loop thread per keep-alive request in the steady state, so a change
+/// that adds a per-request delegate, closure or copy to the hot path fails here instead of showing up only in a
+/// benchmark. The bound is the figure measured when it was set plus a margin for runtime differences.
+/// </summary>
+public class ServerAllocationTests
+{
+    // Measured: 1,792 B per hello-world keep-alive request (the request and response objects, their stream and
+    // header state, the response bytes handed to the socket).
+    private const double MaxBytesPerRequest = 2048;
+
+    [Fact]
+    public async Task KeepAliveHelloWorld_AllocatesAtMostTheBoundPerRequest()
+    {
+        using var loop = new EventLoop();
+        Server server = null!;
+        await loop.InvokeAsync(() =>
+        {
+            server = NodeHttp.Http.CreateServer((req, res) =>
+            {
+                res.SetHeader("Content-Type", "text/plain");
+                res.End("Hello, World!");
+            });
+            return server.ListenAsync(0, "127.0.0.1");
+        });
+        int port = await loop.InvokeAsync(() => server.Address()!.Port);
+
+        using var socket = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+        byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        byte[] receive = new byte[4096];
+        int responseLength = FirstResponseLength(socket, request, receive);
+
+        void Run(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                socket.Send(request);
+                int read = 0;
+                while (read < responseLength)
+                {
+                    int n = socket.Receive(receive, read, responseLength - read, SocketFlags.None);
+                    Assert.True(n > 0, "server closed the connection");
+                    read += n;
+                }
+            }
+        }
+
+        // Warm-up: tiered compilation settles and the pools fill before measuring.
+        Run(5_000);
+        const int Requests = 2_000;
+        long before = await loop.InvokeAsync(() => GC.GetAllocatedBytesForCurrentThread());
+        Run(Requests);
+        long after = await loop.InvokeAsync(() => GC.GetAllocatedBytesForCurrentThread());
+        double perRequest = (double)(after - before) / Requests;
+
+        await loop.InvokeAsync(() => server.CloseAllConnections());
+        await loop.InvokeAsync(() => server.Close());
+        Assert.True(perRequest <= MaxBytesPerRequest, $"{perRequest:F1} B allocated on the loop thread per keep-alive request (bound {MaxBytesPerRequest} B)");
+    }
+
+    private static int FirstResponseLength(System.Net.Sockets.Socket socket, byte[] request, byte[] receive)
+    {
+        socket.Send(request);
+        int read = 0;
+        while (true)
+        {
+            read += socket.Receive(receive, read, receive.Length - read, SocketFlags.None);
+            if (Encoding.ASCII.GetString(receive, 0, read).EndsWith("\r\n\r\nHello, World!", StringComparison.Ordinal))
+            {
+                return read;
+            }
+        }
+    }
+}
