@@ -436,6 +436,15 @@ public class Agent : EventEmitter
     // The options of the 'free' event are those of `options`, else of `owner` (copied only when listened for).
     private void OnFree(Socket socket, string name, RequestOptions? options, ClientRequest? owner, ClientRequest? finished)
     {
+        lock (gate)
+        {
+            if (!sockets.TryGetValue(name, out List<Socket>? inUse) || !inUse.Contains(socket))
+            {
+                // The socket left the agent ('agentRemove', Node's onRemove dropped the 'free' listener): it is the
+                // user's now, neither pooled nor destroyed.
+                return;
+            }
+        }
         if (!socket.IsWritable)
         {
             socket.Destroy();
