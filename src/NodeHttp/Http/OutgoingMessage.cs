@@ -565,7 +565,8 @@ public class OutgoingMessage : Writable
             last.Span.CopyTo(all.AsSpan(headLength));
             last = NodeBuffer.Wrap(all);
         }
-        // 'finish' means handed to the socket (Node: to the kernel); below the socket's highWaterMark that is now.
+        // 'finish' means handed to the socket (Node: to the kernel); on a connected socket below its highWaterMark
+        // that is now.
         SendRawCore(last, callback, completeEarly: true);
         OnFinalIssued();
     }
@@ -589,8 +590,11 @@ public class OutgoingMessage : Writable
             System.Buffers.ArrayPool<byte>.Shared.Return(head);
         }
         // Node's OutgoingMessage does not re-emit the destroy error on itself.
-        callback(null);
+        CompleteDestroy(callback);
     }
+
+    /// <summary>Ends a destroy ('close' follows); a server response waits for its socket's 'close'.</summary>
+    private protected virtual void CompleteDestroy(Action<Exception?> callback) => callback(null);
 
     /// <summary>Node's <c>assignSocket</c>: this message becomes the one its socket writes; buffered output is flushed.</summary>
     internal void AssignSocket(Socket socket)
@@ -628,11 +632,13 @@ public class OutgoingMessage : Writable
                 socket.WriteBatched(data);
                 return;
             }
-            if (completeEarly && socket.WritableLength + data.Length < socket.WritableHighWaterMark)
+            if (completeEarly && !socket.Pending && socket.WritableLength + data.Length < socket.WritableHighWaterMark)
             {
                 // Node's res.write returns socket.write's answer: below the socket's highWaterMark the write is
                 // done as far as the message is concerned, so End reaches its final write in the same turn and the
-                // next pipelined response can follow in the same send.
+                // next pipelined response can follow in the same send. A socket still connecting (a client's) only
+                // holds the bytes: 'finish' waits for the connect and the write, as in Node, so aborting on 'finish'
+                // still leaves the request sent.
                 socket.WriteBatched(data);
                 callback(null);
                 return;

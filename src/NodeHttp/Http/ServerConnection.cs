@@ -40,6 +40,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private readonly Action onResFinish;
     private readonly Action onSocketEnd;
     private readonly Action onSocketClose;
+    private readonly Action onSocketCloseResponses;
     private readonly Action onSocketTimeout;
     private readonly Action<Exception> onSocketError;
 
@@ -86,6 +87,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         onResFinish = ResOnFinish;
         onSocketEnd = SocketOnEnd;
         onSocketClose = SocketOnClose;
+        onSocketCloseResponses = SocketOnCloseResponses;
         onSocketTimeout = SocketOnTimeout;
         onSocketError = SocketOnError;
         messageStart = loop.Now;
@@ -103,6 +105,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <summary>Starts reading, after <c>'connection'</c> listeners ran (the parser consumes the handle directly, as Node's <c>parser.consume</c>).</summary>
     internal void Start()
     {
+        // Node adds onServerResponseClose to the socket when a response is assigned to it, after the 'connection'
+        // listeners: a socket 'close' listener added there runs before the response's 'close'. One listener per
+        // connection, added here, keeps that order without one per response.
+        socket.On(HttpEvents.Close, onSocketCloseResponses);
         if (!socket.Destroyed && !detached)
         {
             socket.ResumeReading();
@@ -408,14 +414,55 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             });
             return;
         }
-        AbortIncoming();
+        if (HasRequestAwaitingEnd())
+        {
+            // Node reads the FIN in a read callback of its own, after the ticks queued by the data's callback (a
+            // resumed request's 'end', its autoDestroy) ran; here the FIN can be read in the same batch as the
+            // data, so the abort waits for those ticks.
+            loop.Post(EndAfterTicksCallback, this);
+            return;
+        }
+        EndIncoming();
+    }
+
+    private static readonly Action<object?> EndAfterTicksCallback = static s =>
+    {
+        var c = (ServerConnection)s!;
+        if (!c.detached)
+        {
+            c.EndIncoming();
+        }
+    };
+
+    // A request whose body was all parsed but whose 'end' has not been emitted yet.
+    private bool HasRequestAwaitingEnd()
+    {
+        if (incoming is { Complete: true, ReadableEnded: false, Destroyed: false })
+        {
+            return true;
+        }
+        foreach (ServerResponse res in outgoing)
+        {
+            if (res.Req is { Complete: true, ReadableEnded: false, Destroyed: false })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void EndIncoming()
+    {
+        // Node's abortIncoming aborts only the requests; their responses close with the socket.
+        AbortRequests();
         if (socket.IsWritable)
         {
             socket.End();
         }
     }
 
-    // Node's socketOnClose + onServerResponseClose: requests not answered are aborted, responses closed.
+    // Node's socketOnClose: requests not answered are aborted. Their responses close later, in
+    // SocketOnCloseResponses.
     private void SocketOnClose()
     {
         keepAliveTimer?.Close();
@@ -425,31 +472,56 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return;
         }
-        AbortIncoming();
+        AbortRequests();
     }
 
-    private void AbortIncoming()
+    // Node's onServerResponseClose: responses not finished are closed, after the socket 'close' listeners added in
+    // the server's 'connection' event.
+    private void SocketOnCloseResponses()
+    {
+        if (!detached)
+        {
+            CloseResponses();
+        }
+    }
+
+    private void AbortRequests()
     {
         IncomingMessage? parsing = incoming;
         incoming = null;
-        if (parsing is not null && !parsing.Destroyed && outgoing.TrueForAll(r => r.Req != parsing))
+        bool parsingAnswered = false;
+        foreach (ServerResponse res in outgoing)
+        {
+            parsingAnswered |= res.Req == parsing;
+        }
+        if (parsing is not null && !parsing.Destroyed && !parsingAnswered)
         {
             parsing.Destroy(ConnectionReset());
         }
+        // The responses stay listed: SocketOnCloseResponses closes them after the user's socket 'close' listeners.
+        for (int i = 0; i < outgoing.Count; i++)
+        {
+            IncomingMessage req = outgoing[i].Req;
+            if (!req.Destroyed && (!req.Complete || !req.ReadableEnded))
+            {
+                req.Destroy(ConnectionReset());
+            }
+        }
+    }
+
+    private void CloseResponses()
+    {
         while (outgoing.Count > 0)
         {
             ServerResponse res = outgoing[0];
             outgoing.RemoveAt(0);
-            if (!res.Req.Destroyed && (!res.Req.Complete || !res.Req.ReadableEnded))
-            {
-                res.Req.Destroy(ConnectionReset());
-            }
-            if (!res.Destroyed)
-            {
-                res.Destroy();
-            }
+            res.OnSocketClose();
         }
     }
+
+    /// <summary>Whether <paramref name="res"/>, destroyed with this connection's socket, closes when the socket's
+    /// 'close' reaches SocketOnCloseResponses.</summary>
+    internal bool ClosesWithSocket(ServerResponse res) => !detached && socket.Destroyed && outgoing.Contains(res);
 
     private static NodeHttpException ConnectionReset() =>
         new("ECONNRESET", "aborted") { Kind = ErrorKind.Error };
@@ -563,6 +635,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         socket.ReadableStateInternal.Flowing = null;
         socket.RemoveListener(StreamEvents.End, onSocketEnd);
         socket.RemoveListener(HttpEvents.Close, onSocketClose);
+        socket.RemoveListener(HttpEvents.Close, onSocketCloseResponses);
         socket.RemoveListener(HttpEvents.Timeout, onSocketTimeout);
         socket.RemoveListener(HttpEvents.Error, onSocketError);
         keepAliveTimeoutSet = false;

@@ -16,6 +16,7 @@ public sealed class ServerResponse : OutgoingMessage
     private readonly ServerConnection? connection;
     private int statusCode = 200;
     private string? statusMessage;
+    private Action<Exception?>? pendingDestroy;
 
     internal ServerResponse(IncomingMessage req, ServerConnection? connection)
     {
@@ -239,6 +240,32 @@ public sealed class ServerResponse : OutgoingMessage
 
     /// <inheritdoc/>
     private protected override void OnFinalIssued() => connection?.OnResponseFinalIssued(this);
+
+    // Node's OutgoingMessage.destroy only destroys the socket; the response's 'close' comes from
+    // onServerResponseClose when the socket closes, after the socket 'close' listeners added at 'connection'.
+    private protected override void CompleteDestroy(Action<Exception?> callback)
+    {
+        if (connection is not null && connection.ClosesWithSocket(this))
+        {
+            pendingDestroy = callback;
+            return;
+        }
+        callback(null);
+    }
+
+    /// <summary>Node's <c>onServerResponseClose</c>: the socket closed before this response finished.</summary>
+    internal void OnSocketClose()
+    {
+        if (pendingDestroy is { } callback)
+        {
+            pendingDestroy = null;
+            callback(null);
+        }
+        else if (!Destroyed)
+        {
+            Destroy();
+        }
+    }
 
     // Node's chunkExpression: /(?:^|\W)chunked(?:$|\W)/i
     private static bool HasChunkedToken(string value)
