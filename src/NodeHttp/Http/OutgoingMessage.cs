@@ -457,10 +457,64 @@ public class OutgoingMessage : Writable
     /// <summary>Sends the head now if it is built and still waiting (Node's <c>_send('')</c>).</summary>
     private protected void FlushHead()
     {
-        if (pendingHead is not null)
+        if (pendingHead is not null && !TrySendBatched(default, null))
         {
             SendRawCore(NodeBuffer.Wrap(TakeHead(0, out _)), null);
         }
+    }
+
+    /// <summary>
+    /// Copies the pending head (if any), then <paramref name="body"/> framed as a chunk when <paramref name="chunked"/>,
+    /// straight into the socket's batch for this turn (no array per message), where <see cref="SendRawCore"/> would
+    /// hand them to the socket at once: attached to a writable socket and, with a <paramref name="callback"/> (which
+    /// then runs at once, as completeEarly), below its highWaterMark. False when the bytes must go as a chunk instead.
+    /// </summary>
+    private bool TrySendBatched(ReadOnlySpan<byte> body, Action<Exception?>? callback, bool chunked = false)
+    {
+        Socket? socket = Socket;
+        if (socket is null || !Attached || socket.Destroyed || !socket.IsWritable)
+        {
+            return false;
+        }
+        Span<byte> size = stackalloc byte[18];
+        int sizeLength = 0;
+        if (chunked)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((uint)body.Length, size, out sizeLength, new System.Buffers.StandardFormat('x'));
+            size[sizeLength++] = (byte)'\r';
+            size[sizeLength++] = (byte)'\n';
+        }
+        int headLength = pendingHead is null ? 0 : pendingHeadLength;
+        int total = headLength + sizeLength + body.Length + (chunked ? 2 : 0);
+        if (callback is not null && socket.WritableLength + total >= socket.WritableHighWaterMark)
+        {
+            return false;
+        }
+        if (total == 0)
+        {
+            // Nothing to send (an End() whose head already left): done as far as the message is concerned.
+            callback?.Invoke(null);
+            return true;
+        }
+        if (!socket.TryReserveBatched(total, out Span<byte> dest, out _))
+        {
+            return false;
+        }
+        if (pendingHead is { } head)
+        {
+            head.AsSpan(0, headLength).CopyTo(dest);
+            pendingHead = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        }
+        size[..sizeLength].CopyTo(dest[headLength..]);
+        body.CopyTo(dest[(headLength + sizeLength)..]);
+        if (chunked)
+        {
+            dest[^2] = (byte)'\r';
+            dest[^1] = (byte)'\n';
+        }
+        callback?.Invoke(null);
+        return true;
     }
 
     /// <summary>
@@ -482,7 +536,10 @@ public class OutgoingMessage : Writable
         if (chunk.Length <= MergeLimit && (pendingHead is not null || chunked))
         {
             // Node's "shameful hack": the head and a small first piece (with its chunk framing) leave as one buffer.
-            SendRawCore(Frame(chunk.Span, chunked), callback, completeEarly: true);
+            if (!TrySendBatched(chunk.Span, callback, chunked))
+            {
+                SendRawCore(Frame(chunk.Span, chunked), callback, completeEarly: true);
+            }
             return;
         }
         FlushHead();
@@ -558,15 +615,19 @@ public class OutgoingMessage : Writable
         NodeBuffer last = HasBody && ChunkedEncoding
             ? (trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")))
             : Empty;
-        if (pendingHead is not null)
-        {
-            // A head still waiting (End() with no body) leaves with the terminator in one buffer.
-            byte[] all = TakeHead(last.Length, out int headLength);
-            last.Span.CopyTo(all.AsSpan(headLength));
-            last = NodeBuffer.Wrap(all);
-        }
         // 'finish' means handed to the socket (Node: to the kernel); below the socket's highWaterMark that is now.
-        SendRawCore(last, callback, completeEarly: true);
+        // The head (if still waiting) and the terminator go into the socket's batch when they can.
+        if (!TrySendBatched(last.Span, callback))
+        {
+            if (pendingHead is not null)
+            {
+                // A head still waiting (End() with no body) leaves with the terminator in one buffer.
+                byte[] all = TakeHead(last.Length, out int headLength);
+                last.Span.CopyTo(all.AsSpan(headLength));
+                last = NodeBuffer.Wrap(all);
+            }
+            SendRawCore(last, callback, completeEarly: true);
+        }
         OnFinalIssued();
     }
 
