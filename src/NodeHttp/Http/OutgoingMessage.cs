@@ -320,6 +320,54 @@ public class OutgoingMessage : Writable
         base.EndImpl(chunk, callback);
     }
 
+    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <summary>
+    /// <c>end(text)</c> as the only write of a message attached to its socket: the head is built with the text's
+    /// length and both are encoded straight into the socket's batch for this turn, no chunk or array per message.
+    /// The stream's state sees the same write and end it would for <c>End(NodeBuffer)</c>. False, having done at most
+    /// what <see cref="EndImpl"/> does first (build the head), when another path is needed.
+    /// </summary>
+    private protected bool TryEndInline(string data, string encoding)
+    {
+        if (encoding is not ("utf8" or "utf-8") || headerBuilt || WritableEnded || Destroyed || !WritableStateInternal.IsIdleForWrite)
+        {
+            return false;
+        }
+        Socket? socket = Socket;
+        if (socket is null || !Attached || socket.Destroyed || !socket.IsWritable)
+        {
+            return false;
+        }
+        int bodyLength = Utf8.GetByteCount(data);
+        if (bodyLength > MergeLimit)
+        {
+            return false;
+        }
+        ContentLength = bodyLength;
+        ImplicitHeader();
+        if (!HasBody || ChunkedEncoding || pendingHead is not { } head)
+        {
+            // The head is built; EndImpl sees that and goes on with the body as a chunk.
+            return false;
+        }
+        int headLength = pendingHeadLength;
+        int total = headLength + bodyLength;
+        if (socket.WritableLength + total >= socket.WritableHighWaterMark
+            || !socket.TryReserveBatched(total, out Span<byte> dest, out _))
+        {
+            return false;
+        }
+        head.AsSpan(0, headLength).CopyTo(dest);
+        pendingHead = null;
+        System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        Utf8.GetBytes(data, dest[headLength..]);
+        // The write completes at once, as WriteCore's completeEarly path below the socket's highWaterMark.
+        WritableStateInternal.WriteCompletedInline(bodyLength);
+        EndImpl(null, null);
+        return true;
+    }
+
     /// <summary>Node's <c>_storeHeader(firstLine, headers)</c> for the message's own header store.</summary>
     private protected void StoreHeader(ReadOnlySpan<byte> firstLine) => StoreHeader(firstLine, null);
 

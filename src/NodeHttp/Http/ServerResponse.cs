@@ -238,7 +238,13 @@ public sealed class ServerResponse : OutgoingMessage
     private protected override void ImplicitHeader() => WriteHead(statusCode);
 
     /// <inheritdoc/>
+    private protected override bool TryEndString(string data, string encoding) => TryEndInline(data, encoding);
+
+    /// <inheritdoc/>
     private protected override void OnFinalIssued() => connection?.OnResponseFinalIssued(this);
+
+    /// <summary>Node's resOnFinish, the first <c>'finish'</c> listener in Node, called directly: no listener per response.</summary>
+    private protected override void BeforeFinishEvent() => connection?.OnResponseFinish();
 
     // Node's chunkExpression: /(?:^|\W)chunked(?:$|\W)/i
     private static bool HasChunkedToken(string value)

@@ -134,9 +134,19 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (callback is null && TryEndString(data, encoding))
+        {
+            return this;
+        }
         EndImpl(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
         return this;
     }
+
+    /// <summary>
+    /// <c>end(string)</c> without a chunk object, for a stream that can encode the text straight to where its bytes
+    /// go; false to take the usual path (nothing done then).
+    /// </summary>
+    private protected virtual bool TryEndString(string data, string encoding) => false;
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
@@ -264,4 +274,11 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     bool IStreamHost.CallHasWritev => HasWritev;
 
     void IStreamHost.CallFinalCore(Action<Exception?> callback) => FinalCore(callback);
+
+    void IStreamHost.BeforeFinish() => BeforeFinishEvent();
+
+    /// <summary>Runs just before <c>'finish'</c> is emitted, ahead of its listeners.</summary>
+    private protected virtual void BeforeFinishEvent()
+    {
+    }
 }

@@ -638,6 +638,7 @@ internal sealed class WritableState : StreamStateBase
         pendingCallbacks--;
         Finished = true;
         CallFinishedCallbacks(null);
+        stream.BeforeFinish();
         stream.Emitter.Emit(StreamEvents.Finish);
 
         if (AutoDestroy)
