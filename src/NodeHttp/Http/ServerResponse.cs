@@ -165,13 +165,13 @@ public sealed class ServerResponse : OutgoingMessage
     /// <summary>Node's <c>response.writeContinue()</c>: sends <c>HTTP/1.1 100 Continue</c>.</summary>
     public void WriteContinue(Action? callback = null)
     {
-        WriteRaw(ContinueLine, callback is null ? null : _ => callback());
+        WriteRaw(ContinueLine, StreamCallbacks.FromAction(callback));
         Sent100 = true;
     }
 
     /// <summary>Node's <c>response.writeProcessing()</c>: sends <c>HTTP/1.1 102 Processing</c>.</summary>
     public void WriteProcessing(Action? callback = null) =>
-        WriteRaw(ProcessingLine, callback is null ? null : _ => callback());
+        WriteRaw(ProcessingLine, StreamCallbacks.FromAction(callback));
 
     /// <summary>Node's <c>response.writeEarlyHints(hints[, callback])</c>: sends <c>HTTP/1.1 103 Early Hints</c> with the hints (<c>link</c> required).</summary>
     /// <exception cref="NodeHttpException"><c>ERR_INVALID_ARG_VALUE</c> without a valid <c>link</c>.</exception>
@@ -206,7 +206,7 @@ public sealed class ServerResponse : OutgoingMessage
             }
         }
         text.Append("\r\n");
-        WriteRaw(NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes(text.ToString())), callback is null ? null : _ => callback());
+        WriteRaw(NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes(text.ToString())), StreamCallbacks.FromAction(callback));
     }
 
     /// <summary>Node's <c>response.setTimeout(msecs[, callback])</c>: the socket's idle timeout; <c>'timeout'</c> is emitted on this response.</summary>

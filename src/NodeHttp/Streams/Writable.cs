@@ -138,7 +138,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
         {
             return this;
         }
-        EndImpl(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
         return this;
     }
 
@@ -151,7 +151,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        EndImpl(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data.Span), StreamCallbacks.FromAction(callback));
         return this;
     }
 
@@ -159,7 +159,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(NodeBuffer data, Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        EndImpl(data, callback is null ? null : _ => callback());
+        EndImpl(data, StreamCallbacks.FromAction(callback));
         return this;
     }
 
