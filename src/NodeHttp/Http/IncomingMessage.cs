@@ -12,7 +12,8 @@ public class IncomingMessage : Readable
     private static readonly string[] NoRawHeaders = [];
 
     private readonly IIncomingMessageSource? source;
-    private List<string>? rawHeaders;
+    // A List while the client's parser adds lines one by one; an exact-size array when the server hands them over whole.
+    private IReadOnlyList<string>? rawHeaders;
     private List<string>? rawTrailers;
     private HeaderMap? headers;
     private HeaderMap? headersDistinct;
@@ -58,7 +59,7 @@ public class IncomingMessage : Readable
     public HeaderMap HeadersDistinct => headersDistinct ??= BuildHeaders(rawHeaders, distinct: true);
 
     /// <summary>Node's <c>message.rawHeaders</c>: name, value, name, value… exactly as received.</summary>
-    public IReadOnlyList<string> RawHeaders => (IReadOnlyList<string>?)rawHeaders ?? NoRawHeaders;
+    public IReadOnlyList<string> RawHeaders => rawHeaders ?? NoRawHeaders;
 
     /// <summary>Node's <c>message.trailers</c>: the trailer section of a chunked body, filled in at <c>'end'</c>.</summary>
     public HeaderMap Trailers => trailers ??= BuildHeaders(rawTrailers, distinct: false);
@@ -109,10 +110,26 @@ public class IncomingMessage : Readable
     /// <summary>Adds one received header line (name, value) as the parser delivers it.</summary>
     internal void AddRawHeader(string name, string value)
     {
-        // Most requests carry a handful of headers; the list grows for the rest.
-        rawHeaders ??= new List<string>(8);
-        rawHeaders.Add(name);
-        rawHeaders.Add(value);
+        // Most messages carry a handful of headers; the list grows for the rest.
+        if (rawHeaders is not List<string> list)
+        {
+            list = new List<string>(Math.Max(8, (rawHeaders?.Count ?? 0) + 2));
+            if (rawHeaders is not null)
+            {
+                list.AddRange(rawHeaders);
+            }
+            rawHeaders = list;
+        }
+        list.Add(name);
+        list.Add(value);
+        headers = null;
+        headersDistinct = null;
+    }
+
+    /// <summary>Sets every received header line at once (name, value, …), in an array the message now owns.</summary>
+    internal void SetRawHeaders(string[] lines)
+    {
+        rawHeaders = lines.Length == 0 ? null : lines;
         headers = null;
         headersDistinct = null;
     }
@@ -172,7 +189,7 @@ public class IncomingMessage : Readable
     /// <summary>Node's <c>_dumped</c>: the rest of the body is discarded as it arrives.</summary>
     internal bool Dumped { get; private set; }
 
-    private HeaderMap BuildHeaders(List<string>? raw, bool distinct)
+    private HeaderMap BuildHeaders(IReadOnlyList<string>? raw, bool distinct)
     {
         int n = raw?.Count ?? 0;
         var map = new HeaderMap(n / 2);

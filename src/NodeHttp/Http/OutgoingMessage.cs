@@ -320,6 +320,54 @@ public class OutgoingMessage : Writable
         base.EndImpl(chunk, callback);
     }
 
+    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <summary>
+    /// <c>end(text)</c> as the only write of a message attached to its socket: the head is built with the text's
+    /// length and both are encoded straight into the socket's batch for this turn, no chunk or array per message.
+    /// The stream's state sees the same write and end it would for <c>End(NodeBuffer)</c>. False, having done at most
+    /// what <see cref="EndImpl"/> does first (build the head), when another path is needed.
+    /// </summary>
+    private protected bool TryEndInline(string data, string encoding)
+    {
+        if (encoding is not ("utf8" or "utf-8") || headerBuilt || WritableEnded || Destroyed || !WritableStateInternal.IsIdleForWrite)
+        {
+            return false;
+        }
+        Socket? socket = Socket;
+        if (socket is null || !Attached || socket.Destroyed || !socket.IsWritable)
+        {
+            return false;
+        }
+        int bodyLength = Utf8.GetByteCount(data);
+        if (bodyLength > MergeLimit)
+        {
+            return false;
+        }
+        ContentLength = bodyLength;
+        ImplicitHeader();
+        if (!HasBody || ChunkedEncoding || pendingHead is not { } head)
+        {
+            // The head is built; EndImpl sees that and goes on with the body as a chunk.
+            return false;
+        }
+        int headLength = pendingHeadLength;
+        int total = headLength + bodyLength;
+        if (socket.WritableLength + total >= socket.WritableHighWaterMark
+            || !socket.TryReserveBatched(total, out Span<byte> dest, out _))
+        {
+            return false;
+        }
+        head.AsSpan(0, headLength).CopyTo(dest);
+        pendingHead = null;
+        System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        Utf8.GetBytes(data, dest[headLength..]);
+        // The write completes at once, as WriteCore's completeEarly path below the socket's highWaterMark.
+        WritableStateInternal.WriteCompletedInline(bodyLength);
+        EndImpl(null, null);
+        return true;
+    }
+
     /// <summary>Node's <c>_storeHeader(firstLine, headers)</c> for the message's own header store.</summary>
     private protected void StoreHeader(ReadOnlySpan<byte> firstLine) => StoreHeader(firstLine, null);
 
@@ -457,10 +505,66 @@ public class OutgoingMessage : Writable
     /// <summary>Sends the head now if it is built and still waiting (Node's <c>_send('')</c>).</summary>
     private protected void FlushHead()
     {
-        if (pendingHead is not null)
+        if (pendingHead is not null && !TrySendBatched(default, null))
         {
             SendRawCore(NodeBuffer.Wrap(TakeHead(0, out _)), null);
         }
+    }
+
+    /// <summary>
+    /// Copies the pending head (if any), then <paramref name="body"/> framed as a chunk when <paramref name="chunked"/>,
+    /// straight into the socket's batch for this turn (no array per message), where <see cref="SendRawCore"/> would
+    /// hand them to the socket at once: attached to a writable socket and, with a <paramref name="callback"/> (which
+    /// then runs at once, as completeEarly), below its highWaterMark. False when the bytes must go as a chunk instead.
+    /// </summary>
+    private bool TrySendBatched(ReadOnlySpan<byte> body, Action<Exception?>? callback, bool chunked = false)
+    {
+        Socket? socket = Socket;
+        // A callback completes early only on a connected socket: while it connects (a client request), 'finish'
+        // waits for the socket's own write callback, as in Node.
+        if (socket is null || !Attached || socket.Destroyed || !socket.IsWritable || (callback is not null && socket.Pending))
+        {
+            return false;
+        }
+        Span<byte> size = stackalloc byte[18];
+        int sizeLength = 0;
+        if (chunked)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((uint)body.Length, size, out sizeLength, new System.Buffers.StandardFormat('x'));
+            size[sizeLength++] = (byte)'\r';
+            size[sizeLength++] = (byte)'\n';
+        }
+        int headLength = pendingHead is null ? 0 : pendingHeadLength;
+        int total = headLength + sizeLength + body.Length + (chunked ? 2 : 0);
+        if (callback is not null && socket.WritableLength + total >= socket.WritableHighWaterMark)
+        {
+            return false;
+        }
+        if (total == 0)
+        {
+            // Nothing to send (an End() whose head already left): done as far as the message is concerned.
+            callback?.Invoke(null);
+            return true;
+        }
+        if (!socket.TryReserveBatched(total, out Span<byte> dest, out _))
+        {
+            return false;
+        }
+        if (pendingHead is { } head)
+        {
+            head.AsSpan(0, headLength).CopyTo(dest);
+            pendingHead = null;
+            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        }
+        size[..sizeLength].CopyTo(dest[headLength..]);
+        body.CopyTo(dest[(headLength + sizeLength)..]);
+        if (chunked)
+        {
+            dest[^2] = (byte)'\r';
+            dest[^1] = (byte)'\n';
+        }
+        callback?.Invoke(null);
+        return true;
     }
 
     /// <summary>
@@ -482,7 +586,10 @@ public class OutgoingMessage : Writable
         if (chunk.Length <= MergeLimit && (pendingHead is not null || chunked))
         {
             // Node's "shameful hack": the head and a small first piece (with its chunk framing) leave as one buffer.
-            SendRawCore(Frame(chunk.Span, chunked), callback, completeEarly: true);
+            if (!TrySendBatched(chunk.Span, callback, chunked))
+            {
+                SendRawCore(Frame(chunk.Span, chunked), callback, completeEarly: true);
+            }
             return;
         }
         FlushHead();
@@ -558,16 +665,19 @@ public class OutgoingMessage : Writable
         NodeBuffer last = HasBody && ChunkedEncoding
             ? (trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")))
             : Empty;
-        if (pendingHead is not null)
+        // 'finish' means handed to the socket (Node: to the kernel); below the socket's highWaterMark that is now.
+        // The head (if still waiting) and the terminator go into the socket's batch when they can.
+        if (!TrySendBatched(last.Span, callback))
         {
-            // A head still waiting (End() with no body) leaves with the terminator in one buffer.
-            byte[] all = TakeHead(last.Length, out int headLength);
-            last.Span.CopyTo(all.AsSpan(headLength));
-            last = NodeBuffer.Wrap(all);
+            if (pendingHead is not null)
+            {
+                // A head still waiting (End() with no body) leaves with the terminator in one buffer.
+                byte[] all = TakeHead(last.Length, out int headLength);
+                last.Span.CopyTo(all.AsSpan(headLength));
+                last = NodeBuffer.Wrap(all);
+            }
+            SendRawCore(last, callback, completeEarly: true);
         }
-        // 'finish' means handed to the socket (Node: to the kernel); on a connected socket below its highWaterMark
-        // that is now.
-        SendRawCore(last, callback, completeEarly: true);
         OnFinalIssued();
     }
 

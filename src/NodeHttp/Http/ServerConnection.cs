@@ -37,7 +37,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Responses not finished yet, in request order; [0] is the one writing (Node's socket._httpMessage + state.outgoing).
     private readonly List<ServerResponse> outgoing = new(4);
 
-    private readonly Action onResFinish;
     private readonly Action onSocketEnd;
     private readonly Action onSocketClose;
     private readonly Action onSocketCloseResponses;
@@ -53,6 +52,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Seen while parsing, so the common request needs no header map for Node's Host and Expect checks.
     private bool sawHost;
     private bool sawExpect;
+
+    // The request's header lines (name, value, …) while its head is parsed; reused for every request.
+    private string[] rawHeaderLines = new string[16];
+    private int rawHeaderCount;
 
     private byte[] field = new byte[64];
     private int fieldLength;
@@ -84,7 +87,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             HttpParserType.Request,
             server.InsecureHttpParser ? LenientFlags.InsecureHttpParser : LenientFlags.None,
             server.MaxHeaderSize);
-        onResFinish = ResOnFinish;
         onSocketEnd = SocketOnEnd;
         onSocketClose = SocketOnClose;
         onSocketCloseResponses = SocketOnCloseResponses;
@@ -213,6 +215,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
+    // The response before a new one is attached, has issued its last bytes and keeps the connection.
+    private static bool CanFollow(ServerResponse previous) => previous.Attached && previous.FinalIssued && !previous.Last;
+
+    /// <summary>Node's resOnFinish, run by the response just before its <c>'finish'</c> listeners.</summary>
+    internal void OnResponseFinish() => ResOnFinish();
+
     /// <summary>Node's <c>server.closeIdleConnections()</c> for this connection.</summary>
     internal void CloseIfIdle()
     {
@@ -244,11 +252,14 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         res.ShouldKeepAlive = keepAlive;
         res.SetSocket(socket);
         outgoing.Add(res);
-        if (outgoing.Count == 1)
+        if (outgoing.Count == 1 || CanFollow(outgoing[^2]))
         {
+            // Also when the response before it already wrote its last bytes (a pipelined request answered in the
+            // same turn): this one writes behind them at once, as OnResponseFinalIssued would let it, instead of
+            // holding its output until the one before has finished.
             res.AssignSocket(socket);
         }
-        res.On(HttpEvents.Finish, onResFinish);
+        // resOnFinish: ServerResponse calls OnResponseFinish just before its 'finish' listeners.
 
         bool handled = false;
         if (req.HttpVersionMajor == 1 && req.HttpVersionMinor == 1)
@@ -659,6 +670,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         incoming = new IncomingMessage(socket, this) { JoinDuplicateHeaders = server.JoinDuplicateHeaders };
         inTrailers = false;
         headerCount = 0;
+        Array.Clear(rawHeaderLines, 0, rawHeaderCount);
+        rawHeaderCount = 0;
         sawHost = false;
         sawExpect = false;
         drained = 0;
@@ -695,7 +708,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 }
                 else
                 {
-                    req.AddRawHeader(name, text);
+                    // Gathered here and handed to the request as one exact-size array when the head is complete.
+                    if (rawHeaderCount + 2 > rawHeaderLines.Length)
+                    {
+                        Array.Resize(ref rawHeaderLines, rawHeaderLines.Length * 2);
+                    }
+                    rawHeaderLines[rawHeaderCount++] = name;
+                    rawHeaderLines[rawHeaderCount++] = text;
                 }
             }
         }
@@ -714,6 +733,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         headersCompleted = true;
         inTrailers = true;
         headerCount = 0;
+        req.SetRawHeaders(rawHeaderCount == 0 ? [] : rawHeaderLines.AsSpan(0, rawHeaderCount).ToArray());
+        Array.Clear(rawHeaderLines, 0, rawHeaderCount);
+        rawHeaderCount = 0;
         req.SetVersion(p.HttpMajor, p.HttpMinor);
         req.Method = HttpParser.MethodName(p.Method);
         req.Url = HeaderStringCache.Get(url.AsSpan(0, urlLength));

@@ -166,13 +166,13 @@ public sealed class ServerResponse : OutgoingMessage
     /// <summary>Node's <c>response.writeContinue()</c>: sends <c>HTTP/1.1 100 Continue</c>.</summary>
     public void WriteContinue(Action? callback = null)
     {
-        WriteRaw(ContinueLine, callback is null ? null : _ => callback());
+        WriteRaw(ContinueLine, StreamCallbacks.FromAction(callback));
         Sent100 = true;
     }
 
     /// <summary>Node's <c>response.writeProcessing()</c>: sends <c>HTTP/1.1 102 Processing</c>.</summary>
     public void WriteProcessing(Action? callback = null) =>
-        WriteRaw(ProcessingLine, callback is null ? null : _ => callback());
+        WriteRaw(ProcessingLine, StreamCallbacks.FromAction(callback));
 
     /// <summary>Node's <c>response.writeEarlyHints(hints[, callback])</c>: sends <c>HTTP/1.1 103 Early Hints</c> with the hints (<c>link</c> required).</summary>
     /// <exception cref="NodeHttpException"><c>ERR_INVALID_ARG_VALUE</c> without a valid <c>link</c>.</exception>
@@ -207,7 +207,7 @@ public sealed class ServerResponse : OutgoingMessage
             }
         }
         text.Append("\r\n");
-        WriteRaw(NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes(text.ToString())), callback is null ? null : _ => callback());
+        WriteRaw(NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes(text.ToString())), StreamCallbacks.FromAction(callback));
     }
 
     /// <summary>Node's <c>response.setTimeout(msecs[, callback])</c>: the socket's idle timeout; <c>'timeout'</c> is emitted on this response.</summary>
@@ -239,6 +239,9 @@ public sealed class ServerResponse : OutgoingMessage
     private protected override void ImplicitHeader() => WriteHead(statusCode);
 
     /// <inheritdoc/>
+    private protected override bool TryEndString(string data, string encoding) => TryEndInline(data, encoding);
+
+    /// <inheritdoc/>
     private protected override void OnFinalIssued() => connection?.OnResponseFinalIssued(this);
 
     // Node's OutgoingMessage.destroy only destroys the socket; the response's 'close' comes from
@@ -266,6 +269,9 @@ public sealed class ServerResponse : OutgoingMessage
             Destroy();
         }
     }
+
+    /// <summary>Node's resOnFinish, the first <c>'finish'</c> listener in Node, called directly: no listener per response.</summary>
+    private protected override void BeforeFinishEvent() => connection?.OnResponseFinish();
 
     // Node's chunkExpression: /(?:^|\W)chunked(?:$|\W)/i
     private static bool HasChunkedToken(string value)

@@ -15,7 +15,7 @@ namespace NodeHttp;
 /// <see cref="EventLoop.Default"/>); its events run on that loop's thread and its methods called from other
 /// threads are queued onto it. A ref'd socket that is connecting or open keeps <see cref="EventLoop.Run"/> alive.
 /// </remarks>
-public class Socket : Duplex, ISocketHandleOwner
+public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
 {
     /// <summary>Node's default highWaterMark for a socket's readable and writable sides (Node 20: 16 KiB).</summary>
     internal const int DefaultHighWaterMark = 16 * 1024;
@@ -235,6 +235,97 @@ public class Socket : Duplex, ISocketHandleOwner
             Loop.NextTick(UncorkCallback, this);
         }
         return Write(chunk, callback);
+    }
+
+    // Above this a batch is not grown further: larger writes go as chunks of their own.
+    private const int MaxBatchLength = 64 * 1024;
+
+    // The turn's batch: bytes copied in by the Http layer (heads and small bodies), sent as one write when the socket
+    // is uncorked. Rented for the turn and returned once the write that carried it called back, so an idle
+    // connection holds none.
+    private byte[]? batch;
+    private int batchLength;
+    private byte[]? batchInFlight;
+    private Action<Exception?>? batchWriteCallback;
+    private Action<Exception?>? onBatchSent;
+
+    /// <summary>
+    /// Reserves <paramref name="length"/> bytes at the end of this turn's batch for the caller to fill at once
+    /// (before anything else is written to this socket); they leave with the turn's other writes in one send when
+    /// the end-of-turn uncork runs. False, with nothing reserved, when the bytes cannot go there without passing
+    /// queued chunks (a write in flight or chunks buffered), while connecting, or once the socket stopped taking
+    /// writes: the caller then writes a chunk as before. <paramref name="belowHighWaterMark"/> is what
+    /// <c>write()</c> would have returned.
+    /// </summary>
+    internal bool TryReserveBatched(int length, out Span<byte> destination, out bool belowHighWaterMark)
+    {
+        destination = default;
+        belowHighWaterMark = false;
+        WritableState? ws = WritableStateCore;
+        if (ws is null || handle is null || connecting || handle.Closed || length <= 0 || !ws.CanAppendBatch
+            || batchLength + length > MaxBatchLength)
+        {
+            return false;
+        }
+        if (batch is null || batch.Length - batchLength < length)
+        {
+            byte[] grown = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(4096, batchLength + length));
+            if (batch is not null)
+            {
+                // Not in flight: appending needs the previous batch's write to have called back.
+                batch.AsSpan(0, batchLength).CopyTo(grown);
+                System.Buffers.ArrayPool<byte>.Shared.Return(batch);
+            }
+            batch = grown;
+        }
+        ws.Batch ??= this;
+        if (!batchCorked)
+        {
+            batchCorked = true;
+            Cork();
+            Loop.NextTick(UncorkCallback, this);
+        }
+        destination = batch.AsSpan(batchLength, length);
+        batchLength += length;
+        belowHighWaterMark = ws.AddBatched(length);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    int IWriteBatch.BatchLength => batchLength;
+
+    /// <inheritdoc/>
+    void IWriteBatch.SendBatch(Action<Exception?> callback)
+    {
+        int length = batchLength;
+        byte[] sending = batch!;
+        batch = null;
+        batchLength = 0;
+        idleTimer?.Refresh();
+        if (handle is null || handle.Closed)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(sending);
+            callback(ErrorCodes.Create("ERR_SOCKET_CLOSED"));
+            return;
+        }
+        bytesDispatched += length;
+        // The engine may keep the memory until it calls back (a partial send): the array goes back to the pool then.
+        batchInFlight = sending;
+        batchWriteCallback = callback;
+        handle.Write(sending.AsMemory(0, length), onBatchSent ??= OnBatchSent);
+    }
+
+    private void OnBatchSent(Exception? error)
+    {
+        byte[]? sent = batchInFlight;
+        batchInFlight = null;
+        if (sent is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(sent);
+        }
+        Action<Exception?>? callback = batchWriteCallback;
+        batchWriteCallback = null;
+        callback?.Invoke(error);
     }
 
     /// <summary>Node's <c>socket.connect(port[, host][, connectListener])</c>: opens a TCP connection.</summary>
@@ -611,6 +702,14 @@ public class Socket : Duplex, ISocketHandleOwner
         pendingChunks = null;
         pendingWriteCallback = null;
         pendingFinal = null;
+        if (batch is not null)
+        {
+            // Never handed to the engine, so nothing else refers to it. A batch in flight is left to the collector:
+            // a send the close aborted may still read it.
+            System.Buffers.ArrayPool<byte>.Shared.Return(batch);
+            batch = null;
+            batchLength = 0;
+        }
         callback(error);
         bool hadError = error is not null;
         Loop.Post(static s =>

@@ -179,14 +179,14 @@ public class Duplex : Readable, IWritable
     public Duplex End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        EndImpl(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
         return this;
     }
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Duplex End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        EndImpl(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data.Span), StreamCallbacks.FromAction(callback));
         return this;
     }
 
@@ -194,7 +194,7 @@ public class Duplex : Readable, IWritable
     public Duplex End(NodeBuffer data, Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        EndImpl(data, callback is null ? null : _ => callback());
+        EndImpl(data, StreamCallbacks.FromAction(callback));
         return this;
     }
 

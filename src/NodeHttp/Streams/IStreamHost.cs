@@ -45,4 +45,12 @@ internal interface IStreamHost
 
     /// <summary>Calls <c>_final</c>.</summary>
     void CallFinalCore(Action<Exception?> callback);
+
+    /// <summary>
+    /// Runs just before <c>'finish'</c> is emitted, ahead of every listener: where the owner of a stream reacts to
+    /// it without adding a listener of its own (the HTTP server's resOnFinish, registered before any user's).
+    /// </summary>
+    void BeforeFinish()
+    {
+    }
 }

@@ -7,7 +7,10 @@ namespace NodeHttp;
 internal sealed class ReadableState : StreamStateBase
 {
     /// <summary>Chunks not yet consumed, from <see cref="BufferIndex"/> on: <see cref="NodeBuffer"/>s, or strings once a decoder is set.</summary>
-    internal readonly List<object?> Buffer = new();
+    internal List<object?> Buffer => buffer ??= new();
+
+    // Made on the first chunk: a request without a body never needs it.
+    private List<object?>? buffer;
     internal int BufferIndex;
 
     internal bool Ended;

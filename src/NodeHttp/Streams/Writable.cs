@@ -134,14 +134,24 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        EndImpl(NodeBuffer.From(data, encoding), callback is null ? null : _ => callback());
+        if (callback is null && TryEndString(data, encoding))
+        {
+            return this;
+        }
+        EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
         return this;
     }
+
+    /// <summary>
+    /// <c>end(string)</c> without a chunk object, for a stream that can encode the text straight to where its bytes
+    /// go; false to take the usual path (nothing done then).
+    /// </summary>
+    private protected virtual bool TryEndString(string data, string encoding) => false;
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        EndImpl(NodeBuffer.From(data.Span), callback is null ? null : _ => callback());
+        EndImpl(NodeBuffer.From(data.Span), StreamCallbacks.FromAction(callback));
         return this;
     }
 
@@ -149,7 +159,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(NodeBuffer data, Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        EndImpl(data, callback is null ? null : _ => callback());
+        EndImpl(data, StreamCallbacks.FromAction(callback));
         return this;
     }
 
@@ -264,4 +274,11 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     bool IStreamHost.CallHasWritev => HasWritev;
 
     void IStreamHost.CallFinalCore(Action<Exception?> callback) => FinalCore(callback);
+
+    void IStreamHost.BeforeFinish() => BeforeFinishEvent();
+
+    /// <summary>Runs just before <c>'finish'</c> is emitted, ahead of its listeners.</summary>
+    private protected virtual void BeforeFinishEvent()
+    {
+    }
 }

@@ -9,11 +9,16 @@ internal sealed class WritableState : StreamStateBase
 {
     private readonly IStreamHost stream;
 
-    // The callback handed to _write/_writev; cached so a write allocates no delegate.
-    private readonly Action<Exception?> onWrite;
+    // The callback handed to _write/_writev; made on the first such call and cached, so a write allocates no
+    // delegate (and a stream whose writes complete inline never makes one).
+    private Action<Exception?>? onWriteDelegate;
 
-    // Writes waiting while one is in flight, corked, or after an error; drained from BufferedIndex.
-    private readonly List<BufferedWrite> buffered = new();
+    private Action<Exception?> onWrite => onWriteDelegate ??= OnWrite;
+
+    // Writes waiting while one is in flight, corked, or after an error; drained from BufferedIndex. Made on the
+    // first write that has to wait: a response written once while idle never needs it.
+    private List<BufferedWrite>? bufferedList;
+    private List<BufferedWrite> buffered => bufferedList ??= new();
     private int bufferedIndex;
     private bool allNoop = true;
 
@@ -23,9 +28,20 @@ internal sealed class WritableState : StreamStateBase
     /// <summary>Bytes handed to the current <c>_write</c>/<c>_writev</c> and not yet completed (Node's <c>state.writelen</c>).</summary>
     internal int WriteLength => writeLength;
     private int pendingCallbacks;
-    private AfterWriteTickInfo? afterWriteTickInfo;
-    // The last tick record, run and free again: a stream that writes once per turn reuses it instead of a new one.
-    private AfterWriteTickInfo? spareTickInfo;
+    // Node's afterWriteTickInfo, kept in the state itself so the usual stream (one tick pending at a time) makes no
+    // record object: consecutive synchronous completions with the same callback share one tick.
+    // inlineTickQueued: the tick that reads the fields below is queued; inlineTickCurrent: it is the one later
+    // completions join (Node's state.afterWriteTickInfo, cleared by whichever tick runs). While it is queued and no
+    // longer current, a completion with another callback takes a record object (rare).
+    private bool inlineTickQueued;
+    private bool inlineTickCurrent;
+    private Action<Exception?>? tickCallback;
+    private int tickCount;
+    private AfterWriteTickInfo? tickRecord;
+
+    // The _final call in progress (Node's callFinal closure), kept in the state: _final runs once per stream.
+    private Action<Exception?>? onFinal;
+    private bool finalCallbackCalled;
     private List<Action<Exception?>>? onFinished;
 
     internal bool Ending;
@@ -49,10 +65,76 @@ internal sealed class WritableState : StreamStateBase
         HighWaterMark = highWaterMark;
         EmitClose = emitClose;
         AutoDestroy = autoDestroy;
-        onWrite = OnWrite;
     }
 
-    internal int BufferedRequestCount => buffered.Count - bufferedIndex;
+    internal int BufferedRequestCount => (bufferedList?.Count ?? 0) - bufferedIndex;
+
+    /// <summary>
+    /// Bytes the stream gathers itself (a socket's per-turn batch buffer) instead of as buffered chunks; sent, as one
+    /// write of this state, when the stream is fully uncorked. Null for streams without one.
+    /// </summary>
+    internal IWriteBatch? Batch;
+
+    /// <summary>
+    /// Whether bytes may be added to <see cref="Batch"/> now without passing queued chunks: nothing in flight, nothing
+    /// buffered, and the stream still takes writes.
+    /// </summary>
+    internal bool CanAppendBatch =>
+        !Writing && BufferedRequestCount == 0 && Errored is null && !Destroyed && !Ending && WritableEnabled;
+
+    /// <summary>Counts <paramref name="length"/> bytes added to <see cref="Batch"/> as buffered (writeOrBuffer's accounting); false above the highWaterMark.</summary>
+    internal bool AddBatched(int length)
+    {
+        Length += length;
+        if (Length >= HighWaterMark)
+        {
+            NeedDrain = true;
+            return false;
+        }
+        return true;
+    }
+
+    // The batch leaves as one write of this state (writeLength, Writing and the write callback as for a chunk).
+    private void SendBatch()
+    {
+        int length = Batch?.BatchLength ?? 0;
+        if (length == 0 || Destroyed)
+        {
+            return;
+        }
+        pendingCallbacks++;
+        writeLength = length;
+        writeCallback = null;
+        Writing = true;
+        Sync = true;
+        ExpectWriteCallback = true;
+        Batch!.SendBatch(onWrite);
+        Sync = false;
+    }
+
+    /// <summary>
+    /// A write of <paramref name="length"/> bytes the stream already handed on itself, synchronously (no chunk object):
+    /// the idle branch of writeOrBuffer with <c>_write</c> calling back at once. Only while idle and writable.
+    /// </summary>
+    internal void WriteCompletedInline(int length)
+    {
+        pendingCallbacks++;
+        Length += length;
+        if (Length >= HighWaterMark)
+        {
+            NeedDrain = true;
+        }
+        writeLength = length;
+        writeCallback = null;
+        Writing = true;
+        Sync = true;
+        ExpectWriteCallback = true;
+        OnWrite(null);
+        Sync = false;
+    }
+
+    /// <summary>Whether a write now would go straight to <c>_write</c> (nothing in flight, corked or queued).</summary>
+    internal bool IsIdleForWrite => !Writing && Corked == 0 && BufferedRequestCount == 0 && Errored is null && !Destroyed && !Ending;
 
     // writable.writable
     internal bool IsWritable => WritableEnabled && !Destroyed && Errored is null && !Ending && !Ended;
@@ -179,7 +261,7 @@ internal sealed class WritableState : StreamStateBase
             return;
         }
 
-        if (buffered.Count > bufferedIndex)
+        if (BufferedRequestCount > 0)
         {
             ClearBuffer();
         }
@@ -187,18 +269,32 @@ internal sealed class WritableState : StreamStateBase
         if (sync)
         {
             // Consecutive synchronous completions with the same callback share one tick (Node's afterWriteTickInfo).
-            if (afterWriteTickInfo is not null && afterWriteTickInfo.Callback == cb)
+            if (tickRecord is not null ? tickRecord.Callback == cb : inlineTickCurrent && tickCallback == cb)
             {
-                afterWriteTickInfo.Count++;
+                if (tickRecord is not null)
+                {
+                    tickRecord.Count++;
+                }
+                else
+                {
+                    tickCount++;
+                }
+            }
+            else if (!inlineTickQueued)
+            {
+                inlineTickQueued = true;
+                inlineTickCurrent = true;
+                tickRecord = null;
+                tickCallback = cb;
+                tickCount = 1;
+                stream.Loop.NextTick(static s => ((WritableState)s!).RunInlineTick(), this);
             }
             else
             {
-                AfterWriteTickInfo info = spareTickInfo ?? new AfterWriteTickInfo(this);
-                spareTickInfo = null;
-                info.Callback = cb;
-                info.Count = 1;
-                afterWriteTickInfo = info;
-                stream.Loop.NextTick(static s => ((AfterWriteTickInfo)s!).Run(), afterWriteTickInfo);
+                // The state's own tick is still queued with its values: this one needs a record of its own.
+                inlineTickCurrent = false;
+                tickRecord = new AfterWriteTickInfo(this) { Callback = cb, Count = 1 };
+                stream.Loop.NextTick(static s => ((AfterWriteTickInfo)s!).Run(), tickRecord);
             }
         }
         else
@@ -243,7 +339,7 @@ internal sealed class WritableState : StreamStateBase
         {
             return;
         }
-        for (int n = bufferedIndex; n < buffered.Count; n++)
+        for (int n = bufferedIndex; n < (bufferedList?.Count ?? 0); n++)
         {
             BufferedWrite entry = buffered[n];
             Length -= entry.Chunk.Length;
@@ -255,7 +351,7 @@ internal sealed class WritableState : StreamStateBase
 
     private void ResetBuffer()
     {
-        buffered.Clear();
+        bufferedList?.Clear();
         bufferedIndex = 0;
         allNoop = true;
     }
@@ -267,7 +363,7 @@ internal sealed class WritableState : StreamStateBase
         {
             return;
         }
-        int bufferedLength = buffered.Count - bufferedIndex;
+        int bufferedLength = BufferedRequestCount;
         if (bufferedLength == 0)
         {
             return;
@@ -339,7 +435,15 @@ internal sealed class WritableState : StreamStateBase
             Corked--;
             if (!Writing)
             {
-                ClearBuffer();
+                if (Corked == 0)
+                {
+                    // The batch was gathered before anything now queued (appending needs an empty queue): it goes first.
+                    SendBatch();
+                }
+                if (!Writing)
+                {
+                    ClearBuffer();
+                }
             }
         }
     }
@@ -395,14 +499,14 @@ internal sealed class WritableState : StreamStateBase
     // Writable.prototype.destroy: queued writes and end callbacks fail on the next tick.
     internal void BeforeDestroy()
     {
-        if (!Destroyed && (bufferedIndex < buffered.Count || (onFinished?.Count ?? 0) > 0))
+        if (!Destroyed && (BufferedRequestCount > 0 || (onFinished?.Count ?? 0) > 0))
         {
             stream.Loop.NextTick(static s => ((WritableState)s!).ErrorBuffer(), this);
         }
     }
 
     private bool NeedFinish() =>
-        Ending && !Destroyed && Length == 0 && Errored is null && buffered.Count == 0
+        Ending && !Destroyed && Length == 0 && Errored is null && (bufferedList?.Count ?? 0) == 0
         && !Finished && !Writing && !ErrorEmitted && !CloseEmitted;
 
     private void FinishMaybe(bool sync)
@@ -459,16 +563,18 @@ internal sealed class WritableState : StreamStateBase
     // callFinal(stream, state)
     private void CallFinal()
     {
-        var final = new FinalCall(this);
+        // _final runs once per stream, so its callback is bound to the state (no per-call object).
+        Action<Exception?> callback = onFinal ??= OnFinalCallback;
+        finalCallbackCalled = false;
         Sync = true;
         pendingCallbacks++;
         try
         {
-            stream.CallFinalCore(final.Callback);
+            stream.CallFinalCore(callback);
         }
         catch (Exception ex)
         {
-            final.OnFinish(ex);
+            OnFinalCallback(ex);
         }
         Sync = false;
     }
@@ -479,9 +585,9 @@ internal sealed class WritableState : StreamStateBase
     /// </summary>
     internal static void NoFinal(Action<Exception?> callback)
     {
-        if (callback.Target is FinalCall call)
+        if (callback.Target is WritableState state && callback == state.onFinal)
         {
-            call.OnNoFinal();
+            state.OnNoFinal();
         }
         else
         {
@@ -489,55 +595,41 @@ internal sealed class WritableState : StreamStateBase
         }
     }
 
-    // One _final call: its callback may run once; a second call is ERR_MULTIPLE_CALLBACK.
-    private sealed class FinalCall
+    private void OnNoFinal()
     {
-        private readonly WritableState state;
-        private bool called;
-
-        internal FinalCall(WritableState state)
+        if (finalCallbackCalled || !Sync)
         {
-            this.state = state;
-            Callback = OnFinish;
+            // Reached asynchronously (an override that defers to the base): finish the normal way.
+            OnFinalCallback(null);
+            return;
         }
+        finalCallbackCalled = true;
+        pendingCallbacks--;
+        Prefinished = true;
+        stream.Emitter.Emit(StreamEvents.Prefinish);
+    }
 
-        internal Action<Exception?> Callback { get; }
-
-        internal void OnNoFinal()
+    // The _final callback: it may run once; a second call is ERR_MULTIPLE_CALLBACK.
+    private void OnFinalCallback(Exception? error)
+    {
+        if (finalCallbackCalled)
         {
-            if (called || !state.Sync)
-            {
-                // Reached asynchronously (an override that defers to the base): finish the normal way.
-                OnFinish(null);
-                return;
-            }
-            called = true;
-            state.pendingCallbacks--;
-            state.Prefinished = true;
-            state.stream.Emitter.Emit(StreamEvents.Prefinish);
+            StreamDestroy.ErrorOrDestroy(stream, error ?? ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
+            return;
         }
-
-        internal void OnFinish(Exception? error)
+        finalCallbackCalled = true;
+        pendingCallbacks--;
+        if (error is not null)
         {
-            if (called)
-            {
-                StreamDestroy.ErrorOrDestroy(state.stream, error ?? ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
-                return;
-            }
-            called = true;
-            state.pendingCallbacks--;
-            if (error is not null)
-            {
-                state.CallFinishedCallbacks(error);
-                StreamDestroy.ErrorOrDestroy(state.stream, error, state.Sync);
-            }
-            else if (state.NeedFinish())
-            {
-                state.Prefinished = true;
-                state.stream.Emitter.Emit(StreamEvents.Prefinish);
-                state.pendingCallbacks++;
-                state.stream.Loop.NextTick(static s => ((WritableState)s!).Finish(), state);
-            }
+            CallFinishedCallbacks(error);
+            StreamDestroy.ErrorOrDestroy(stream, error, Sync);
+        }
+        else if (NeedFinish())
+        {
+            Prefinished = true;
+            stream.Emitter.Emit(StreamEvents.Prefinish);
+            pendingCallbacks++;
+            stream.Loop.NextTick(static s => ((WritableState)s!).Finish(), this);
         }
     }
 
@@ -546,6 +638,7 @@ internal sealed class WritableState : StreamStateBase
         pendingCallbacks--;
         Finished = true;
         CallFinishedCallbacks(null);
+        stream.BeforeFinish();
         stream.Emitter.Emit(StreamEvents.Finish);
 
         if (AutoDestroy)
@@ -576,7 +669,18 @@ internal sealed class WritableState : StreamStateBase
 
     private readonly record struct BufferedWrite(NodeBuffer Chunk, Action<Exception?>? Callback);
 
-    // Node's afterWriteTickInfo: counts synchronous completions that share one callback and one tick.
+    private void RunInlineTick()
+    {
+        inlineTickQueued = false;
+        inlineTickCurrent = false;
+        tickRecord = null;
+        int count = tickCount;
+        Action<Exception?>? callback = tickCallback;
+        tickCallback = null;
+        AfterWrite(count, callback);
+    }
+
+    // Node's afterWriteTickInfo as an object, for a tick queued while the state's own one is still pending.
     private sealed class AfterWriteTickInfo(WritableState state)
     {
         internal Action<Exception?>? Callback;
@@ -584,13 +688,9 @@ internal sealed class WritableState : StreamStateBase
 
         internal void Run()
         {
-            state.afterWriteTickInfo = null;
-            int count = Count;
-            Action<Exception?>? callback = Callback;
-            Callback = null;
-            // Free once its values are taken: a write made by the callbacks below may use it again.
-            state.spareTickInfo = this;
-            state.AfterWrite(count, callback);
+            state.inlineTickCurrent = false;
+            state.tickRecord = null;
+            state.AfterWrite(Count, Callback);
         }
     }
 }
