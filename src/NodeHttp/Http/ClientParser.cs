@@ -23,10 +23,9 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
     private readonly Action<bool> onClose;
     private readonly Action onDrain;
     private readonly Action onTimeout;
-    private byte[] field = ArrayPool<byte>.Shared.Rent(64);
-    private byte[] value = ArrayPool<byte>.Shared.Rent(256);
-    private int fieldLength;
-    private int valueLength;
+    private SpanAccumulator field;
+    private SpanAccumulator value;
+    private SpanAccumulator status;
     private IncomingMessage? incoming;
     private bool inTrailers;
     private bool pauseRequested;
@@ -84,8 +83,8 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         parser.MaxHeaderSize = req.MaxHeaderSize > 0 ? req.MaxHeaderSize : HttpParser.DefaultMaxHeaderSize;
         incoming = null;
         inTrailers = false;
-        fieldLength = 0;
-        valueLength = 0;
+        field.Clear();
+        value.Clear();
         pauseRequested = false;
         hadError = false;
         Parsing = true;
@@ -287,35 +286,12 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
     private void ReturnBuffers()
     {
-        if (field.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(field);
-            field = [];
-        }
-        if (value.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(value);
-            value = [];
-        }
+        field.Release();
+        value.Release();
+        status.Release();
     }
 
     private static bool IsInformational(int status) => status is >= 100 and < 200 and not 101;
-
-    private static void Append(ref byte[] buffer, ref int length, ReadOnlySpan<byte> data)
-    {
-        if (buffer.Length - length < data.Length)
-        {
-            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + data.Length));
-            buffer.AsSpan(0, length).CopyTo(bigger);
-            if (buffer.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-            buffer = bigger;
-        }
-        data.CopyTo(buffer.AsSpan(length));
-        length += data.Length;
-    }
 
     // --- parser events (Node's parserOnHeaders..., parserOnBody, parserOnMessageComplete) ---
 
@@ -323,8 +299,8 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
     {
         incoming = null;
         inTrailers = false;
-        fieldLength = 0;
-        valueLength = 0;
+        field.Clear();
+        value.Clear();
         return HpeCode.Ok;
     }
 
@@ -332,9 +308,9 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
     {
         // A server sends the same names and mostly the same values on every response of a connection: the
         // strings are reused from the cache instead of made anew for each header.
-        string name = HeaderStringCache.Get(field.AsSpan(0, fieldLength));
+        string name = HeaderStringCache.Get(field.Span);
         // Node trims trailing whitespace of values (llhttp leaves it in).
-        string val = HeaderStringCache.Get(value.AsSpan(0, valueLength).TrimEnd(" \t"u8));
+        string val = HeaderStringCache.Get(value.Span.TrimEnd(" \t"u8));
         if (inTrailers)
         {
             trailerPairs ??= new List<(string, string)>(2);
@@ -344,8 +320,8 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         {
             headerPairs.Add((name, val));
         }
-        fieldLength = 0;
-        valueLength = 0;
+        field.Clear();
+        value.Clear();
         return HpeCode.Ok;
     }
 
@@ -380,13 +356,12 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         };
     }
 
-    private int statusLength;
     private string statusMessage = string.Empty;
 
     private HpeCode StatusComplete()
     {
-        statusMessage = HeaderStringCache.Get(field.AsSpan(0, statusLength));
-        statusLength = 0;
+        statusMessage = HeaderStringCache.Get(status.Span);
+        status.Clear();
         return HpeCode.Ok;
     }
 
@@ -460,8 +435,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
         public HpeCode OnStatus(ReadOnlySpan<byte> data)
         {
-            // The reason phrase is gathered in the field buffer: no header name is open during the status line.
-            Append(ref owner.field, ref owner.statusLength, data);
+            owner.status.Append(data);
             return HpeCode.Ok;
         }
 
@@ -469,7 +443,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
         public HpeCode OnHeaderField(ReadOnlySpan<byte> data)
         {
-            Append(ref owner.field, ref owner.fieldLength, data);
+            owner.field.Append(data);
             return HpeCode.Ok;
         }
 
@@ -477,7 +451,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
         public HpeCode OnHeaderValue(ReadOnlySpan<byte> data)
         {
-            Append(ref owner.value, ref owner.valueLength, data);
+            owner.value.Append(data);
             return HpeCode.Ok;
         }
 

@@ -57,12 +57,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private string[] rawHeaderLines = new string[16];
     private int rawHeaderCount;
 
-    private byte[] field = new byte[64];
-    private int fieldLength;
-    private byte[] value = new byte[256];
-    private int valueLength;
-    private byte[] url = new byte[64];
-    private int urlLength;
+    private SpanAccumulator field;
+    private SpanAccumulator value;
+    private SpanAccumulator url;
 
     // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody.
     private bool bodyPaused;
@@ -655,16 +652,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         server.RemoveConnection(this);
     }
 
-    private static void Append(ref byte[] buffer, ref int length, ReadOnlySpan<byte> data)
-    {
-        if (buffer.Length - length < data.Length)
-        {
-            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + data.Length));
-        }
-        data.CopyTo(buffer.AsSpan(length));
-        length += data.Length;
-    }
-
     private HpeCode MessageBegin()
     {
         incoming = new IncomingMessage(socket, this) { JoinDuplicateHeaders = server.JoinDuplicateHeaders };
@@ -677,9 +664,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         drained = 0;
         // A new request started: the connection is no longer idle (Node's resetSocketTimeout).
         keepAliveTimeoutSet = false;
-        fieldLength = 0;
-        valueLength = 0;
-        urlLength = 0;
+        field.Clear();
+        value.Clear();
+        url.Clear();
         messageStart = loop.Now;
         headersCompleted = false;
         return HpeCode.Ok;
@@ -694,14 +681,14 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             if (max <= 0 || headerCount < max)
             {
                 headerCount++;
-                ReadOnlySpan<byte> nameBytes = field.AsSpan(0, fieldLength);
+                ReadOnlySpan<byte> nameBytes = field.Span;
                 if (!inTrailers)
                 {
                     sawHost |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "host"u8);
                     sawExpect |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "expect"u8);
                 }
                 string name = HeaderStringCache.Get(nameBytes);
-                string text = HeaderStringCache.Get(value.AsSpan(0, valueLength));
+                string text = HeaderStringCache.Get(value.Span);
                 if (inTrailers)
                 {
                     req.AddRawTrailer(name, text);
@@ -718,8 +705,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 }
             }
         }
-        fieldLength = 0;
-        valueLength = 0;
+        field.Clear();
+        value.Clear();
         return HpeCode.Ok;
     }
 
@@ -738,7 +725,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         rawHeaderCount = 0;
         req.SetVersion(p.HttpMajor, p.HttpMinor);
         req.Method = HttpParser.MethodName(p.Method);
-        req.Url = HeaderStringCache.Get(url.AsSpan(0, urlLength));
+        req.Url = HeaderStringCache.Get(url.Span);
         req.Upgrade = p.Upgrade;
         return OnIncoming(req, p.ShouldKeepAlive);
     }
@@ -801,7 +788,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
 
         public HpeCode OnUrl(ReadOnlySpan<byte> data)
         {
-            Append(ref c.url, ref c.urlLength, data);
+            c.url.Append(data);
             return HpeCode.Ok;
         }
 
@@ -821,7 +808,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
 
         public HpeCode OnHeaderField(ReadOnlySpan<byte> data)
         {
-            Append(ref c.field, ref c.fieldLength, data);
+            c.field.Append(data);
             return HpeCode.Ok;
         }
 
@@ -829,7 +816,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
 
         public HpeCode OnHeaderValue(ReadOnlySpan<byte> data)
         {
-            Append(ref c.value, ref c.valueLength, data);
+            c.value.Append(data);
             return HpeCode.Ok;
         }
 
