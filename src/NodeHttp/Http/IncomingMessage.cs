@@ -153,18 +153,7 @@ public class IncomingMessage : Readable
     /// </summary>
     protected override void DestroyCore(Exception? error, Action<Exception?> callback)
     {
-        if (!ReadableEnded || !Complete)
-        {
-            Aborted = true;
-            Emit(HttpEvents.Aborted);
-        }
-        if (Aborted && Socket is { Destroyed: false } socket)
-        {
-            socket.Destroy(error);
-        }
-        // Node's onError, a tick later as Node's _destroy defers it: the error is emitted on the message only
-        // when someone listens for it.
-        Exception? reported = ListenerCount(HttpEvents.Error) > 0 ? error : null;
+        Exception? reported = AbortOnDestroy(error);
         if (reported is null)
         {
             // The usual case (a finished request released): no tuple to box.
@@ -174,6 +163,43 @@ public class IncomingMessage : Readable
         {
             Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception))s!; cb(e); }, (callback, reported));
         }
+    }
+
+    // IncomingMessage's constructor is internal and no library type derives from it, so its _destroy is the one
+    // above: it runs here and completes through the stream state, with no callback delegate per request. (The
+    // exact-type check keeps a future subclass's DestroyCore override in force.)
+    private protected override void DestroyWithState(Exception? error, StreamStateBase owner)
+    {
+        if (GetType() != typeof(IncomingMessage))
+        {
+            base.DestroyWithState(error, owner);
+            return;
+        }
+        Exception? reported = AbortOnDestroy(error);
+        if (reported is null)
+        {
+            Loop.NextTick(static s => ((StreamStateBase)s!).CompleteDestroy(null), owner);
+        }
+        else
+        {
+            Loop.NextTick(static s => { var (o, e) = ((StreamStateBase, Exception))s!; o.CompleteDestroy(e); }, (owner, reported));
+        }
+    }
+
+    // _destroy's work before it completes; returns the error to complete with (Node's onError, a tick later as
+    // Node's _destroy defers it: the error is emitted on the message only when someone listens for it).
+    private Exception? AbortOnDestroy(Exception? error)
+    {
+        if (!ReadableEnded || !Complete)
+        {
+            Aborted = true;
+            Emit(HttpEvents.Aborted);
+        }
+        if (Aborted && Socket is { Destroyed: false } socket)
+        {
+            socket.Destroy(error);
+        }
+        return ListenerCount(HttpEvents.Error) > 0 ? error : null;
     }
 
     /// <summary>Node's <c>_dump</c>: a body nobody reads is discarded so the connection can go on.</summary>

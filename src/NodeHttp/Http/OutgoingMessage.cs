@@ -659,7 +659,13 @@ public class OutgoingMessage : Writable
     protected override bool HasWritev => true;
 
     /// <summary>Node's end(): the last chunk and trailers of a chunked body (or a flush), then <c>'finish'</c> once the socket took it.</summary>
-    protected override void FinalCore(Action<Exception?> callback)
+    protected override void FinalCore(Action<Exception?> callback) => IssueFinal(callback, null);
+
+    /// <summary>
+    /// <see cref="FinalCore"/>'s work, completing through <paramref name="callback"/>, or with none through
+    /// <paramref name="state"/> directly: the usual end, taken into the socket's batch at once, then needs no delegate.
+    /// </summary>
+    private protected void IssueFinal(Action<Exception?>? callback, WritableState? state)
     {
         FinalIssued = true;
         NodeBuffer last = HasBody && ChunkedEncoding
@@ -667,7 +673,12 @@ public class OutgoingMessage : Writable
             : Empty;
         // 'finish' means handed to the socket (Node: to the kernel); below the socket's highWaterMark that is now.
         // The head (if still waiting) and the terminator go into the socket's batch when they can.
-        if (!TrySendBatched(last.Span, callback))
+        if (TrySendBatched(last.Span, callback ?? CompletesAtOnce))
+        {
+            // Taken at once: the callback has run (last thing TrySendBatched does); a state completes here instead.
+            state?.CompleteFinal(null);
+        }
+        else
         {
             if (pendingHead is not null)
             {
@@ -676,10 +687,13 @@ public class OutgoingMessage : Writable
                 last.Span.CopyTo(all.AsSpan(headLength));
                 last = NodeBuffer.Wrap(all);
             }
-            SendRawCore(last, callback, completeEarly: true);
+            SendRawCore(last, callback ?? state!.FinalCallback, completeEarly: true);
         }
         OnFinalIssued();
     }
+
+    // Stands for a state's final callback in TrySendBatched, which runs it at once when it returns true.
+    private static readonly Action<Exception?> CompletesAtOnce = static _ => { };
 
     /// <summary>The last bytes of this message were handed on (the next pipelined message may follow them).</summary>
     private protected virtual void OnFinalIssued()
@@ -688,6 +702,14 @@ public class OutgoingMessage : Writable
 
     /// <summary>Node's <c>OutgoingMessage.destroy</c>: destroying an unfinished message destroys its socket.</summary>
     protected override void DestroyCore(Exception? error, Action<Exception?> callback)
+    {
+        ReleaseOnDestroy(error);
+        // Node's OutgoingMessage does not re-emit the destroy error on itself.
+        callback(null);
+    }
+
+    /// <summary><see cref="DestroyCore"/>'s work before it completes: an unfinished message's socket is destroyed, output dropped.</summary>
+    private protected void ReleaseOnDestroy(Exception? error)
     {
         if (!WritableFinished && Socket is { Destroyed: false } socket)
         {
@@ -699,12 +721,7 @@ public class OutgoingMessage : Writable
             pendingHead = null;
             System.Buffers.ArrayPool<byte>.Shared.Return(head);
         }
-        // Node's OutgoingMessage does not re-emit the destroy error on itself.
-        CompleteDestroy(callback);
     }
-
-    /// <summary>Ends a destroy ('close' follows); a server response waits for its socket's 'close'.</summary>
-    private protected virtual void CompleteDestroy(Action<Exception?> callback) => callback(null);
 
     /// <summary>Node's <c>assignSocket</c>: this message becomes the one its socket writes; buffered output is flushed.</summary>
     internal void AssignSocket(Socket socket)

@@ -16,7 +16,7 @@ public sealed class ServerResponse : OutgoingMessage
     private readonly ServerConnection? connection;
     private int statusCode = 200;
     private string? statusMessage;
-    private Action<Exception?>? pendingDestroy;
+    private StreamStateBase? pendingDestroy;
 
     internal ServerResponse(IncomingMessage req, ServerConnection? connection)
     {
@@ -244,25 +244,30 @@ public sealed class ServerResponse : OutgoingMessage
     /// <inheritdoc/>
     private protected override void OnFinalIssued() => connection?.OnResponseFinalIssued(this);
 
+    // ServerResponse is sealed, so its _final and _destroy are OutgoingMessage's: they run here and complete
+    // through the stream state, with no callback delegate per response.
+    private protected override void FinalWithState(WritableState state) => IssueFinal(null, state);
+
     // Node's OutgoingMessage.destroy only destroys the socket; the response's 'close' comes from
     // onServerResponseClose when the socket closes, after the socket 'close' listeners added at 'connection'.
-    private protected override void CompleteDestroy(Action<Exception?> callback)
+    private protected override void DestroyWithState(Exception? error, StreamStateBase owner)
     {
+        ReleaseOnDestroy(error);
         if (connection is not null && connection.ClosesWithSocket(this))
         {
-            pendingDestroy = callback;
+            pendingDestroy = owner;
             return;
         }
-        callback(null);
+        owner.CompleteDestroy(null);
     }
 
     /// <summary>Node's <c>onServerResponseClose</c>: the socket closed before this response finished.</summary>
     internal void OnSocketClose()
     {
-        if (pendingDestroy is { } callback)
+        if (pendingDestroy is { } owner)
         {
             pendingDestroy = null;
-            callback(null);
+            owner.CompleteDestroy(null);
         }
         else if (!Destroyed)
         {

@@ -125,7 +125,7 @@ public class Duplex : Readable, IWritable
 
     private protected override bool CallHasWritevImpl => HasWritev;
 
-    private protected override void CallFinalCoreImpl(Action<Exception?> callback) => FinalCore(callback);
+    private protected override void CallFinalCoreImpl(WritableState state) => FinalCore(state.FinalCallback);
 
     private protected override void EndFromStateCore() => End();
 

@@ -28,8 +28,8 @@ internal interface IStreamHost
     /// <summary>The public <c>end()</c> of the writable side (used by <c>allowHalfOpen: false</c>).</summary>
     void EndFromState();
 
-    /// <summary>Calls <c>_destroy</c>.</summary>
-    void CallDestroyCore(Exception? error, Action<Exception?> callback);
+    /// <summary>Calls <c>_destroy</c>, which completes through <paramref name="owner"/>'s <see cref="StreamStateBase.CompleteDestroy"/>.</summary>
+    void CallDestroyCore(Exception? error, StreamStateBase owner);
 
     /// <summary>Calls <c>_read</c>.</summary>
     void CallReadCore(int size);
@@ -43,8 +43,8 @@ internal interface IStreamHost
     /// <summary>Whether <c>_writev</c> exists.</summary>
     bool CallHasWritev { get; }
 
-    /// <summary>Calls <c>_final</c>.</summary>
-    void CallFinalCore(Action<Exception?> callback);
+    /// <summary>Calls <c>_final</c>, which completes through <paramref name="state"/>'s <see cref="WritableState.CompleteFinal"/>.</summary>
+    void CallFinalCore(WritableState state);
 
     /// <summary>
     /// Runs just before <c>'finish'</c> is emitted, ahead of every listener: where the owner of a stream reacts to

@@ -843,7 +843,13 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
     {
     }
 
-    void IStreamHost.CallDestroyCore(Exception? error, Action<Exception?> callback) => DestroyCore(error, callback);
+    void IStreamHost.CallDestroyCore(Exception? error, StreamStateBase owner) => DestroyWithState(error, owner);
+
+    /// <summary>
+    /// Runs <c>_destroy</c>, completing through <paramref name="owner"/>. A library type whose
+    /// <see cref="DestroyCore"/> cannot be overridden may complete it directly instead, with no callback delegate.
+    /// </summary>
+    private protected virtual void DestroyWithState(Exception? error, StreamStateBase owner) => DestroyCore(error, owner.DestroyCallback);
 
     void IStreamHost.CallReadCore(int size) => ReadCore(size);
 
@@ -853,7 +859,7 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
 
     bool IStreamHost.CallHasWritev => CallHasWritevImpl;
 
-    void IStreamHost.CallFinalCore(Action<Exception?> callback) => CallFinalCoreImpl(callback);
+    void IStreamHost.CallFinalCore(WritableState state) => CallFinalCoreImpl(state);
 
     private protected virtual void CallWriteCoreImpl(NodeBuffer chunk, Action<Exception?> callback) => throw new InvalidOperationException();
 
@@ -861,5 +867,5 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
 
     private protected virtual bool CallHasWritevImpl => false;
 
-    private protected virtual void CallFinalCoreImpl(Action<Exception?> callback) => callback(null);
+    private protected virtual void CallFinalCoreImpl(WritableState state) => state.CompleteFinal(null);
 }

@@ -28,21 +28,21 @@ internal static class StreamDestroy
         }
 
         // _destroy(self, err, cb): the hook may call back at most once; later calls are ignored as in Node.
-        // A stream is destroyed once, so the call's state lives on one of its states and the callback is bound to
-        // it: one delegate per destroy and no closure object.
+        // A stream is destroyed once, so the call's state lives on one of its states; the stream completes it
+        // through that state (a delegate bound to it only where a _destroy hook takes a callback).
         StreamStateBase owner = (StreamStateBase?)w ?? r!;
-        Action<Exception?> onDestroy = owner.BeginDestroyCall(stream, callback);
+        owner.BeginDestroyCall(stream, callback);
         try
         {
-            stream.CallDestroyCore(error, onDestroy);
+            stream.CallDestroyCore(error, owner);
         }
         catch (Exception ex)
         {
-            onDestroy(ex);
+            owner.CompleteDestroy(ex);
         }
     }
 
-    // The _destroy callback (Node's onDestroy in destroy.js), run through StreamStateBase.OnDestroyCallback.
+    // The _destroy callback (Node's onDestroy in destroy.js), run through StreamStateBase.CompleteDestroy.
     internal static void OnDestroy(IStreamHost stream, Exception? err, Action<Exception?>? callback)
     {
         ReadableState? r = stream.ReadableStateOrNull;

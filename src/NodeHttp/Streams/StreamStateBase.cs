@@ -28,16 +28,23 @@ internal abstract class StreamStateBase
     private Action<Exception?>? destroyCallback;
     private bool destroyCalledBack;
 
-    /// <summary>Records the destroy call and returns the callback handed to <c>_destroy</c> (bound to this state).</summary>
-    internal Action<Exception?> BeginDestroyCall(IStreamHost stream, Action<Exception?>? callback)
+    /// <summary>Records the destroy call; <c>_destroy</c> then completes through <see cref="CompleteDestroy"/>.</summary>
+    internal void BeginDestroyCall(IStreamHost stream, Action<Exception?>? callback)
     {
         destroyStream = stream;
         destroyCallback = callback;
         destroyCalledBack = false;
-        return OnDestroyCallback;
     }
 
-    private void OnDestroyCallback(Exception? error)
+    /// <summary>
+    /// The callback handed to a <c>_destroy</c> hook, bound to this state. A stream is destroyed once, so this is
+    /// made at most once per stream, and only for a hook that takes a callback: the library's own message types
+    /// complete through <see cref="CompleteDestroy"/> and never need it.
+    /// </summary>
+    internal Action<Exception?> DestroyCallback => CompleteDestroy;
+
+    /// <summary>The <c>_destroy</c> callback: the first call completes the destroy, later ones are ignored as in Node.</summary>
+    internal void CompleteDestroy(Exception? error)
     {
         if (destroyCalledBack)
         {

@@ -263,7 +263,13 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
 
     void IStreamHost.EndFromState() => End();
 
-    void IStreamHost.CallDestroyCore(Exception? error, Action<Exception?> callback) => DestroyCore(error, callback);
+    void IStreamHost.CallDestroyCore(Exception? error, StreamStateBase owner) => DestroyWithState(error, owner);
+
+    /// <summary>
+    /// Runs <c>_destroy</c>, completing through <paramref name="owner"/>. A library type whose
+    /// <see cref="DestroyCore"/> cannot be overridden may complete it directly instead, with no callback delegate.
+    /// </summary>
+    private protected virtual void DestroyWithState(Exception? error, StreamStateBase owner) => DestroyCore(error, owner.DestroyCallback);
 
     void IStreamHost.CallReadCore(int size) => throw new InvalidOperationException();
 
@@ -273,7 +279,13 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
 
     bool IStreamHost.CallHasWritev => HasWritev;
 
-    void IStreamHost.CallFinalCore(Action<Exception?> callback) => FinalCore(callback);
+    void IStreamHost.CallFinalCore(WritableState state) => FinalWithState(state);
+
+    /// <summary>
+    /// Runs <c>_final</c>, completing through <paramref name="state"/>. A library type whose
+    /// <see cref="FinalCore"/> cannot be overridden may complete it directly instead, with no callback delegate.
+    /// </summary>
+    private protected virtual void FinalWithState(WritableState state) => FinalCore(state.FinalCallback);
 
     void IStreamHost.BeforeFinish() => BeforeFinishEvent();
 

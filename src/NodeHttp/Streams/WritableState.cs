@@ -563,14 +563,14 @@ internal sealed class WritableState : StreamStateBase
     // callFinal(stream, state)
     private void CallFinal()
     {
-        // _final runs once per stream, so its callback is bound to the state (no per-call object).
-        Action<Exception?> callback = onFinal ??= OnFinalCallback;
+        // _final runs once per stream and completes through this state: its callback is bound to the state (no
+        // per-call object), and made only for a _final that takes one (see FinalCallback).
         finalCallbackCalled = false;
         Sync = true;
         pendingCallbacks++;
         try
         {
-            stream.CallFinalCore(callback);
+            stream.CallFinalCore(this);
         }
         catch (Exception ex)
         {
@@ -578,6 +578,15 @@ internal sealed class WritableState : StreamStateBase
         }
         Sync = false;
     }
+
+    /// <summary>
+    /// The callback handed to a <c>_final</c> hook, bound to this state; made once per stream, and only for a hook
+    /// that takes a callback (the library's own message types complete through <see cref="CompleteFinal"/>).
+    /// </summary>
+    internal Action<Exception?> FinalCallback => onFinal ??= OnFinalCallback;
+
+    /// <summary>Completes <c>_final</c> without a delegate, as a call of <see cref="FinalCallback"/> would.</summary>
+    internal void CompleteFinal(Exception? error) => OnFinalCallback(error);
 
     /// <summary>
     /// The base <c>FinalCore</c> with no <c>final</c> option: Node then has no <c>_final</c> at all, so
