@@ -809,7 +809,26 @@ public class OutgoingMessage : Writable
         // socket); the message is destroyed when the socket closes, and 'finish' never comes, as in Node.
     }
 
+    // A stream writes chunks of one size over and over: the size line for the last length seen on this thread (one
+    // loop per thread) is reused rather than formatted into a new array per chunk. The socket only reads it.
+    [ThreadStatic]
+    private static NodeBuffer? lastChunkHeader;
+    [ThreadStatic]
+    private static int lastChunkHeaderLength;
+
     private static NodeBuffer ChunkHeader(int length)
+    {
+        if (lastChunkHeader is { } cached && lastChunkHeaderLength == length)
+        {
+            return cached;
+        }
+        NodeBuffer header = FormatChunkHeader(length);
+        lastChunkHeader = header;
+        lastChunkHeaderLength = length;
+        return header;
+    }
+
+    private static NodeBuffer FormatChunkHeader(int length)
     {
         Span<byte> tmp = stackalloc byte[16];
         System.Buffers.Text.Utf8Formatter.TryFormat((uint)length, tmp, out int n, new System.Buffers.StandardFormat('x'));
