@@ -530,29 +530,6 @@ internal sealed class SocketHandle : IoWatcher
         Gathered(total, callback);
     }
 
-    /// <summary>Sends pre-encoded memory blocks gathered in one system call (the Http layer's head + body).</summary>
-    internal void Writev(IReadOnlyList<ReadOnlyMemory<byte>> chunks, Action<Exception?> callback)
-    {
-        if (Closed)
-        {
-            callback(SystemErrors.Create("EPIPE", "write"));
-            return;
-        }
-        segments.Clear();
-        long total = 0;
-        for (int i = 0; i < chunks.Count; i++)
-        {
-            ReadOnlyMemory<byte> m = chunks[i];
-            if (m.IsEmpty)
-            {
-                continue;
-            }
-            segments.Add(MemoryMarshal.TryGetArray(m, out ArraySegment<byte> seg) ? seg : new ArraySegment<byte>(m.ToArray()));
-            total += m.Length;
-        }
-        Gathered(total, callback);
-    }
-
     private void Gathered(long total, Action<Exception?> callback)
     {
         if (total == 0)
