@@ -3,7 +3,7 @@
 # (SocketsHttpHandler), all against one private nginx instance started for the run.
 #   SEQ=20000   sequential GETs (one in flight, one pooled connection)
 #   CONC=50000  GETs with INFLIGHT=32 in flight (pool of 32 connections)
-#   WARMUP      warm-up requests before each measurement (default: 10,000, or <requests> if fewer)
+#   WARMUP=100000 warm-up requests before each measurement, on the same pool (see bench/README.md)
 #   ROUNDS=1    measurements per client and mode (each is a row of the table)
 # Usage: bench/client/run.sh          (SEQ=2000 CONC=5000 bench/client/run.sh for a quick run)
 # Prints a table and writes it to bench/results/client-<date>.md.
@@ -14,7 +14,7 @@ SEQ="${SEQ:-20000}"
 CONC="${CONC:-50000}"
 INFLIGHT="${INFLIGHT:-32}"
 ROUNDS="${ROUNDS:-1}"
-WARMUP="${WARMUP:-}"
+WARMUP="${WARMUP:-100000}"
 
 tmp="$(mktemp -d)"
 nginx_pid=""

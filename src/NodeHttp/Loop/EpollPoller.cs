@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -24,6 +25,10 @@ internal sealed unsafe class EpollPoller : IoPoller
     private const int MaxEvents = 1024;
     private const ulong WakeToken = ulong.MaxValue;
 
+    // Pause between two looks while polling (Thread.SpinWait iterations): keeps the polling thread from hammering
+    // the kernel, far shorter than a loopback round trip.
+    private const int PollPause = 10;
+
     private static readonly int EventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
     private static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
@@ -38,6 +43,7 @@ internal sealed unsafe class EpollPoller : IoPoller
     private int[] freeSlots = new int[64];
     private int freeCount;
     private int slotsUsed;
+    private PollWindow pollWindow = new(PollWindow.ConfiguredLimitTicks);
 
     private EpollPoller(int epfd, int wakeFd)
     {
@@ -170,7 +176,7 @@ internal sealed unsafe class EpollPoller : IoPoller
 
     internal override void Wait(int timeoutMs)
     {
-        int n = Libc.epoll_wait(epfd, events, MaxEvents, timeoutMs);
+        int n = timeoutMs != 0 && pollWindow.Enabled ? PollThenWait(timeoutMs) : Libc.epoll_wait(epfd, events, MaxEvents, timeoutMs);
         if (n < 0)
         {
             // EINTR (the runtime signals threads, e.g. to suspend them for a GC): an early, empty return; the loop
@@ -189,6 +195,33 @@ internal sealed unsafe class EpollPoller : IoPoller
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// A wait that may block: first looks with zero-timeout waits for as long as <see cref="pollWindow"/> says,
+    /// then blocks, and lets the window learn how long the loop was idle.
+    /// </summary>
+    private int PollThenWait(int timeoutMs)
+    {
+        long start = Stopwatch.GetTimestamp();
+        if (pollWindow.Ticks > 0)
+        {
+            long pollUntil = start + pollWindow.Ticks;
+            do
+            {
+                int polled = Libc.epoll_wait(epfd, events, MaxEvents, 0);
+                if (polled != 0)
+                {
+                    return polled; // caught while polling: the window is wide enough
+                }
+                Thread.SpinWait(PollPause);
+            }
+            while (Stopwatch.GetTimestamp() < pollUntil);
+        }
+        // epoll_wait counts whole milliseconds and the polled part is well under one: a timer is never early.
+        int n = Libc.epoll_wait(epfd, events, MaxEvents, timeoutMs);
+        pollWindow.Learn(Stopwatch.GetTimestamp() - start);
+        return n;
     }
 
     internal override void Wake()
