@@ -13,12 +13,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private static readonly NodeBuffer ChunkExtensionsTooLargeResponse = NodeBuffer.Wrap("HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n"u8.ToArray());
     private static readonly NodeBuffer RequestTimeoutResponse = NodeBuffer.Wrap("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"u8.ToArray());
 
-    private static readonly Action<object?> UncorkTurnCallback = static s =>
+    private static readonly Action<object?> UncorkAfterReadCallback = static s =>
     {
         var c = (ServerConnection)s!;
-        if (c.turnCorked)
+        if (c.readCorked)
         {
-            c.turnCorked = false;
+            c.readCorked = false;
             c.socket.Uncork();
         }
     };
@@ -66,7 +66,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool errorHandled;
     private bool detached;
     private bool keepAliveTimeoutSet;
-    private bool turnCorked;
+    private bool readCorked;
     private long drained;
     private LoopTimer? keepAliveTimer;
     private int requestsCount;
@@ -142,13 +142,15 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return true;
         }
-        if (!turnCorked && !socket.Destroyed)
+        if (!readCorked && !socket.Destroyed)
         {
-            // Everything answered during this loop turn (every pipelined request of this read, and the ticks that
-            // follow) leaves in one gathered send, flushed once the turn's I/O is done.
-            turnCorked = true;
+            // Everything answered while this read is handled (every pipelined request in it, and the ticks that
+            // follow) leaves in one gathered send, flushed by a next-tick once the read's callback is done — as Node
+            // corks a response's socket until process.nextTick. Per read, not per loop turn: a turn serving many
+            // connections then holds one connection's pending batch at a time, not one per connection.
+            readCorked = true;
             socket.Cork();
-            loop.Post(UncorkTurnCallback, this);
+            loop.NextTick(UncorkAfterReadCallback, this);
         }
         var callbacks = new Callbacks(this);
         while (true)
@@ -597,7 +599,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
 
     private void UncorkFully()
     {
-        turnCorked = false;
+        readCorked = false;
         while (socket.WritableCorked > 0)
         {
             socket.Uncork();
@@ -632,9 +634,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         detached = true;
         incoming = null;
-        if (turnCorked)
+        if (readCorked)
         {
-            turnCorked = false;
+            readCorked = false;
             socket.Uncork();
         }
         socket.DataSink = null;

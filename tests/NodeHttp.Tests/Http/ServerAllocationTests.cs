@@ -66,6 +66,80 @@ public class ServerAllocationTests
         Assert.True(perRequest <= MaxBytesPerRequest, $"{perRequest:F1} B allocated on the loop thread per keep-alive request (bound {MaxBytesPerRequest} B)");
     }
 
+    [Fact]
+    public async Task ManyConnectionsServedInOneTurn_AllocateAtMostTheBoundPerRequest()
+    {
+        // Requests written on many connections before the server reads reach it as one batch of readiness events.
+        // Each connection's response batch must be sent (and its pooled buffer returned) before the next connection
+        // is served; held until the end of the turn, the buffers outnumber what the shared pool keeps and every
+        // request allocates a fresh 4 KiB one.
+        using var loop = new EventLoop();
+        Server server = null!;
+        await loop.InvokeAsync(() =>
+        {
+            server = NodeHttp.Http.CreateServer((req, res) =>
+            {
+                res.SetHeader("Content-Type", "text/plain");
+                res.End("Hello, World!");
+            });
+            return server.ListenAsync(0, "127.0.0.1");
+        });
+        int port = await loop.InvokeAsync(() => server.Address()!.Port);
+
+        const int Connections = 200;
+        byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        byte[] receive = new byte[4096];
+        var sockets = new System.Net.Sockets.Socket[Connections];
+        try
+        {
+            int responseLength = 0;
+            for (int i = 0; i < Connections; i++)
+            {
+                sockets[i] = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 10_000 };
+                sockets[i].Connect(new IPEndPoint(IPAddress.Loopback, port));
+                responseLength = FirstResponseLength(sockets[i], request, receive);
+            }
+
+            void Rounds(int count)
+            {
+                for (int r = 0; r < count; r++)
+                {
+                    foreach (var socket in sockets)
+                    {
+                        socket.Send(request);
+                    }
+                    foreach (var socket in sockets)
+                    {
+                        int read = 0;
+                        while (read < responseLength)
+                        {
+                            int n = socket.Receive(receive, read, responseLength - read, SocketFlags.None);
+                            Assert.True(n > 0, "server closed the connection");
+                            read += n;
+                        }
+                    }
+                }
+            }
+
+            Rounds(40);
+            const int MeasuredRounds = 20;
+            long before = await loop.InvokeAsync(() => GC.GetAllocatedBytesForCurrentThread());
+            Rounds(MeasuredRounds);
+            long after = await loop.InvokeAsync(() => GC.GetAllocatedBytesForCurrentThread());
+            double perRequest = (double)(after - before) / (MeasuredRounds * Connections);
+            Assert.True(perRequest <= MaxBytesPerRequest, $"{perRequest:F1} B allocated on the loop thread per request over {Connections} connections (bound {MaxBytesPerRequest} B)");
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket?.Dispose();
+            }
+            await loop.InvokeAsync(() => server.CloseAllConnections());
+            await loop.InvokeAsync(() => server.Close());
+        }
+    }
+
     private static int FirstResponseLength(System.Net.Sockets.Socket socket, byte[] request, byte[] receive)
     {
         socket.Send(request);
