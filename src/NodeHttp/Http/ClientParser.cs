@@ -16,6 +16,13 @@ namespace NodeHttp;
 /// </remarks>
 internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 {
+    // Node's MAX_HEADER_PAIRS: the parser's limit when the request leaves maxHeadersCount unset. Like every
+    // maxHeaderPairs it counts entries of the name/value array, so it means 1000 headers.
+    private const int DefaultMaxHeaderPairs = 2000;
+
+    // Node's parser hands a section of 32 lines or more to JavaScript in batches of this many lines.
+    private const int HeaderBatchLines = 31;
+
     private readonly HttpParser parser = new(HttpParserType.Response);
     private readonly Socket socket;
     private readonly Action<Exception> onError;
@@ -28,6 +35,8 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
     private SpanAccumulator status;
     private IncomingMessage? incoming;
     private bool inTrailers;
+    private int maxHeaderPairs = DefaultMaxHeaderPairs;
+    private int sectionLines;
     private bool pauseRequested;
     private bool hadError;
 
@@ -81,8 +90,12 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         parser.Reset(HttpParserType.Response);
         parser.Lenient = req.InsecureHttpParser ? LenientFlags.InsecureHttpParser : LenientFlags.None;
         parser.MaxHeaderSize = req.MaxHeaderSize > 0 ? req.MaxHeaderSize : HttpParser.DefaultMaxHeaderSize;
+        // Node's tickOnSocket: parser.maxHeaderPairs = req.maxHeadersCount << 1 when it is a number (the shift
+        // wraps in 32 bits as JavaScript's does); read here, before 'socket', so a later change has no effect.
+        maxHeaderPairs = req.MaxHeadersCount is int count ? count << 1 : DefaultMaxHeaderPairs;
         incoming = null;
         inTrailers = false;
+        sectionLines = 0;
         field.Clear();
         value.Clear();
         pauseRequested = false;
@@ -299,6 +312,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
     {
         incoming = null;
         inTrailers = false;
+        sectionLines = 0;
         field.Clear();
         value.Clear();
         return HpeCode.Ok;
@@ -306,24 +320,37 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
     private HpeCode HeaderValueComplete()
     {
-        // A server sends the same names and mostly the same values on every response of a connection: the
-        // strings are reused from the cache instead of made anew for each header.
-        string name = HeaderStringCache.Get(field.Span);
-        // Node trims trailing whitespace of values (llhttp leaves it in).
-        string val = HeaderStringCache.Get(value.Span.TrimEnd(" \t"u8));
-        if (inTrailers)
+        if (KeepsLine(sectionLines++))
         {
-            trailerPairs ??= new List<(string, string)>(2);
-            trailerPairs.Add((name, val));
-        }
-        else
-        {
-            headerPairs.Add((name, val));
+            // A server sends the same names and mostly the same values on every response of a connection: the
+            // strings are reused from the cache instead of made anew for each header.
+            string name = HeaderStringCache.Get(field.Span);
+            // Node trims trailing whitespace of values (llhttp leaves it in).
+            string val = HeaderStringCache.Get(value.Span.TrimEnd(" \t"u8));
+            if (inTrailers)
+            {
+                trailerPairs ??= new List<(string, string)>(2);
+                trailerPairs.Add((name, val));
+            }
+            else
+            {
+                headerPairs.Add((name, val));
+            }
         }
         field.Clear();
         value.Clear();
         return HpeCode.Ok;
     }
+
+    /// <summary>
+    /// Whether the <paramref name="line"/>th line (from 0) of the head or of the trailers is kept, as Node's
+    /// <c>parserOnHeaders</c> keeps it: Node's parser passes a section of 32 lines or more to JavaScript in batches
+    /// of 31, and a batch is collected only while fewer than <c>maxHeaderPairs</c> entries are (two per line). A
+    /// section of up to 31 lines comes whole and is always kept. The head's <c>headers</c> are then cut to
+    /// <c>maxHeaderPairs</c> entries (<see cref="HeadersComplete"/>); the trailers keep every collected line.
+    /// </summary>
+    private bool KeepsLine(int line) =>
+        maxHeaderPairs <= 0 || (long)(line / HeaderBatchLines) * HeaderBatchLines * 2 < maxHeaderPairs;
 
     private readonly List<(string Name, string Value)> headerPairs = new(16);
     private List<(string Name, string Value)>? trailerPairs;
@@ -345,8 +372,14 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
             res.AddRawHeader(name, val);
         }
         headerPairs.Clear();
+        if (maxHeaderPairs > 0)
+        {
+            // Node's parserOnHeadersComplete: n = min(headers.length, maxHeaderPairs) entries make up res.headers.
+            res.LimitHeaders(maxHeaderPairs);
+        }
         incoming = res;
         inTrailers = true;
+        sectionLines = 0;
         int skip = req.OnIncoming(res, parser.ShouldKeepAlive);
         return skip switch
         {

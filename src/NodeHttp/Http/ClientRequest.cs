@@ -191,7 +191,18 @@ public class ClientRequest : OutgoingMessage
     /// <summary>Node's <c>request.closed</c>: <c>'close'</c> was emitted.</summary>
     public new bool Closed => closed;
 
-    /// <summary>Node's <c>request.maxHeadersCount</c>: not enforced on responses (as Node, which leaves it unset).</summary>
+    /// <summary>
+    /// Node's <c>request.maxHeadersCount</c>: how many of the response's header lines make up
+    /// <see cref="IncomingMessage.Headers"/> and <see cref="IncomingMessage.HeadersDistinct"/> (first come first
+    /// kept). Null (unset, as Node leaves it) means Node's parser default of 1000 headers; 0 or less means no limit.
+    /// </summary>
+    /// <remarks>
+    /// Read when the request gets its socket, before <c>'socket'</c>: a change after that is not used. As in Node,
+    /// the limit is applied to <see cref="IncomingMessage.RawHeaders"/> and to the trailers only in batches of 31
+    /// lines: a head or trailer section of up to 31 lines is kept whole, and a longer one keeps every line up to
+    /// the first multiple of 31 that reaches the limit (with the limit 1 and 40 lines, the raw headers and the
+    /// trailers keep 31). The trailers are not cut further.
+    /// </remarks>
     public int? MaxHeadersCount { get; set; }
 
     /// <summary>The final write completed and <c>'finish'</c> is queued for the next tick.</summary>

@@ -20,6 +20,8 @@ public class IncomingMessage : Readable
     private HeaderMap? trailers;
     private HeaderMap? trailersDistinct;
     private string? httpVersion;
+    // Node's kHeadersCount: how many entries of rawHeaders make up Headers (a client's maxHeadersCount limits it).
+    private int headersCount = int.MaxValue;
 
     internal IncomingMessage(Socket? socket, IIncomingMessageSource? source)
     {
@@ -53,19 +55,22 @@ public class IncomingMessage : Readable
     /// (<c>set-cookie</c> kept as an array, <c>cookie</c> joined with <c>"; "</c>, single-value headers keep
     /// the first, others joined with <c>", "</c>).
     /// </summary>
-    public HeaderMap Headers => headers ??= BuildHeaders(rawHeaders, distinct: false);
+    public HeaderMap Headers => headers ??= BuildHeaders(rawHeaders, headersCount, distinct: false);
 
     /// <summary>Node's <c>message.headersDistinct</c>: every value of every header, lower-cased names.</summary>
-    public HeaderMap HeadersDistinct => headersDistinct ??= BuildHeaders(rawHeaders, distinct: true);
+    public HeaderMap HeadersDistinct => headersDistinct ??= BuildHeaders(rawHeaders, headersCount, distinct: true);
 
-    /// <summary>Node's <c>message.rawHeaders</c>: name, value, name, value… exactly as received.</summary>
+    /// <summary>
+    /// Node's <c>message.rawHeaders</c>: name, value, name, value… exactly as received (on a response, up to where
+    /// Node stops collecting them; see <see cref="ClientRequest.MaxHeadersCount"/>).
+    /// </summary>
     public IReadOnlyList<string> RawHeaders => rawHeaders ?? NoRawHeaders;
 
     /// <summary>Node's <c>message.trailers</c>: the trailer section of a chunked body, filled in at <c>'end'</c>.</summary>
-    public HeaderMap Trailers => trailers ??= BuildHeaders(rawTrailers, distinct: false);
+    public HeaderMap Trailers => trailers ??= BuildHeaders(rawTrailers, int.MaxValue, distinct: false);
 
     /// <summary>Node's <c>message.trailersDistinct</c>.</summary>
-    public HeaderMap TrailersDistinct => trailersDistinct ??= BuildHeaders(rawTrailers, distinct: true);
+    public HeaderMap TrailersDistinct => trailersDistinct ??= BuildHeaders(rawTrailers, int.MaxValue, distinct: true);
 
     /// <summary>Node's <c>message.rawTrailers</c>: name, value… as received, filled in at <c>'end'</c>.</summary>
     public IReadOnlyList<string> RawTrailers => (IReadOnlyList<string>?)rawTrailers ?? NoRawHeaders;
@@ -130,6 +135,17 @@ public class IncomingMessage : Readable
     internal void SetRawHeaders(string[] lines)
     {
         rawHeaders = lines.Length == 0 ? null : lines;
+        headers = null;
+        headersDistinct = null;
+    }
+
+    /// <summary>
+    /// Only the first <paramref name="entries"/> entries of <see cref="RawHeaders"/> (names and values counted
+    /// apart) make up <see cref="Headers"/> and <see cref="HeadersDistinct"/>; the raw lines stay as they are.
+    /// </summary>
+    internal void LimitHeaders(int entries)
+    {
+        headersCount = entries;
         headers = null;
         headersDistinct = null;
     }
@@ -215,9 +231,9 @@ public class IncomingMessage : Readable
     /// <summary>Node's <c>_dumped</c>: the rest of the body is discarded as it arrives.</summary>
     internal bool Dumped { get; private set; }
 
-    private HeaderMap BuildHeaders(IReadOnlyList<string>? raw, bool distinct)
+    private HeaderMap BuildHeaders(IReadOnlyList<string>? raw, int limit, bool distinct)
     {
-        int n = raw?.Count ?? 0;
+        int n = Math.Min(raw?.Count ?? 0, limit);
         var map = new HeaderMap(n / 2);
         for (int i = 0; i + 1 < n; i += 2)
         {
