@@ -4,14 +4,14 @@
 # per write), 1 KiB POST echo, and a 1 GiB chunked stream to curl; then each server's peak RSS (VmHWM).
 #
 # Usage: bench/http/run.sh
-#   DURATION=10   seconds per wrk point          WARMUP=3   seconds of hello c64 before measuring each server
+#   DURATION=10   seconds per wrk point          WARMUP=10  seconds of hello c64 before measuring each server
 #   PIN=1         server on core 0, wrk/curl on core 1 (wrk -t1); PIN=0: nothing pinned, wrk -t2
 #   SERVERS="NodeHttp node Kestrel"               OUT=bench/results/http-<date>.md
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 DURATION="${DURATION:-10}"
-WARMUP="${WARMUP:-3}"
+WARMUP="${WARMUP:-10}"
 PIN="${PIN:-1}"
 SERVERS="${SERVERS:-NodeHttp node Kestrel}"
 stamp="$(date +%Y-%m-%d-%H%M)"
