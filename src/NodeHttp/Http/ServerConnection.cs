@@ -424,41 +424,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             });
             return;
         }
-        if (HasRequestAwaitingEnd())
-        {
-            // Node reads the FIN in a read callback of its own, after the ticks queued by the data's callback (a
-            // resumed request's 'end', its autoDestroy) ran; here the FIN can be read in the same batch as the
-            // data, so the abort waits for those ticks.
-            loop.Post(EndAfterTicksCallback, this);
-            return;
-        }
         EndIncoming();
-    }
-
-    private static readonly Action<object?> EndAfterTicksCallback = static s =>
-    {
-        var c = (ServerConnection)s!;
-        if (!c.detached)
-        {
-            c.EndIncoming();
-        }
-    };
-
-    // A request whose body was all parsed but whose 'end' has not been emitted yet.
-    private bool HasRequestAwaitingEnd()
-    {
-        if (incoming is { Complete: true, ReadableEnded: false, Destroyed: false })
-        {
-            return true;
-        }
-        foreach (ServerResponse res in outgoing)
-        {
-            if (res.Req is { Complete: true, ReadableEnded: false, Destroyed: false })
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void EndIncoming()

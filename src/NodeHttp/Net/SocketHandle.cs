@@ -377,11 +377,22 @@ internal sealed class SocketHandle : IoWatcher
                 {
                     wantRead = false;
                 }
-                if (n < buffer.Length && !(hangup && epoll is not null))
+                if (n < buffer.Length && hangup && epoll is not null)
+                {
+                    // The peer hung up: its FIN (or an error) may be queued behind this data with no edge left to
+                    // come, so read again — in a later turn, as libuv's level-triggered poll reports the FIN on its
+                    // next iteration: the ticks this data's callback queued run before 'end'.
+                    if (wantRead)
+                    {
+                        drainScheduled = true;
+                        Loop.Post(ContinueReading, this);
+                    }
+                    return;
+                }
+                if (n < buffer.Length)
                 {
                     // A short read drained the kernel: wait for readiness instead of paying for an EAGAIN. (epoll:
-                    // data arriving after this read is a new edge, wanted or not. Once the peer hung up, its FIN
-                    // may already be queued behind the data with no edge left to come, so read on to EOF.)
+                    // data arriving after this read is a new edge, wanted or not.)
                     if (wantRead || epoll is not null)
                     {
                         ArmReadWait();

@@ -33,6 +33,44 @@ public class SocketLifecycleTests
     }
 
     [Fact]
+    public async Task DataAndFinQueuedTogether_EndIsReadOnALaterTurn()
+    {
+        // node (a server whose client sent 'hello' and its FIN while the loop was blocked; the data listener
+        // queues an immediate):
+        //   data:hello immediate end close
+        // libuv reads the data, goes on through the turn (the check phase runs the immediate), and reads the FIN
+        // on its next poll.
+        using var t = new NetTestLoop();
+        var events = new ConcurrentQueue<string>();
+        var closed = NetTestExtensions.NewTcs<bool>();
+        var connected = NetTestExtensions.NewTcs<bool>();
+        var (server, port) = await t.ListenAsync(s =>
+        {
+            s.On<NodeBuffer>("data", d =>
+            {
+                events.Enqueue("data:" + d.ToString());
+                t.Loop.SetImmediate(() => events.Enqueue("immediate"));
+            });
+            s.On("end", () => events.Enqueue("end"));
+            s.On<bool>("close", _ => { events.Enqueue("close"); closed.TrySetResult(true); });
+            connected.TrySetResult(true);
+        });
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        await connected.Bounded();
+        await t.RunAsync(() => { }); // the server socket is reading and waits for readiness
+        // Hold the loop until the bytes and the FIN are both queued, so one readiness event reports them together.
+        using var hold = new ManualResetEventSlim();
+        t.Loop.Post(() => hold.Wait(NetTestLoop.Deadline));
+        client.Send(Encoding.ASCII.GetBytes("hello"));
+        client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        hold.Set();
+        await closed.Bounded();
+        Assert.Equal(new[] { "data:hello", "immediate", "end", "close" }, events.ToArray());
+        await t.RunAsync(() => server.Close());
+    }
+
+    [Fact]
     public async Task AllowHalfOpenTrue_ServerWritesAfterPeerEnd()
     {
         using var t = new NetTestLoop();
