@@ -20,9 +20,6 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
     // maxHeaderPairs it counts entries of the name/value array, so it means 1000 headers.
     private const int DefaultMaxHeaderPairs = 2000;
 
-    // Node's parser hands a section of 32 lines or more to JavaScript in batches of this many lines.
-    private const int HeaderBatchLines = 31;
-
     private readonly HttpParser parser = new(HttpParserType.Response);
     private readonly Socket socket;
     private readonly Action<Exception> onError;
@@ -342,15 +339,8 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         return HpeCode.Ok;
     }
 
-    /// <summary>
-    /// Whether the <paramref name="line"/>th line (from 0) of the head or of the trailers is kept, as Node's
-    /// <c>parserOnHeaders</c> keeps it: Node's parser passes a section of 32 lines or more to JavaScript in batches
-    /// of 31, and a batch is collected only while fewer than <c>maxHeaderPairs</c> entries are (two per line). A
-    /// section of up to 31 lines comes whole and is always kept. The head's <c>headers</c> are then cut to
-    /// <c>maxHeaderPairs</c> entries (<see cref="HeadersComplete"/>); the trailers keep every collected line.
-    /// </summary>
-    private bool KeepsLine(int line) =>
-        maxHeaderPairs <= 0 || (long)(line / HeaderBatchLines) * HeaderBatchLines * 2 < maxHeaderPairs;
+    /// <summary>Whether the <paramref name="line"/>th line (from 0) of the head or of the trailers is kept.</summary>
+    private bool KeepsLine(int line) => HeaderLineLimit.KeepsLine(line, maxHeaderPairs);
 
     private readonly List<(string Name, string Value)> headerPairs = new(16);
     private List<(string Name, string Value)>? trailerPairs;

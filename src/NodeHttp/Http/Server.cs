@@ -62,7 +62,11 @@ public sealed class Server : EventEmitter
     /// <summary>Node's <c>server.listening</c>.</summary>
     public bool Listening => net.Listening;
 
-    /// <summary>Node's <c>server.maxHeadersCount</c> (2000): headers past this many are dropped; 0 for no limit.</summary>
+    /// <summary>
+    /// Node's <c>server.maxHeadersCount</c> (2000; 0 for no limit): only the first this many request headers make
+    /// up <see cref="IncomingMessage.Headers"/>. As in Node, the raw lines and the trailers are cut only in the
+    /// parser's batches of 31 lines, at the first multiple of 31 that reaches the limit.
+    /// </summary>
     public int MaxHeadersCount { get; set; } = 2000;
 
     /// <summary>The limit on start line plus header bytes (Node's <c>maxHeaderSize</c> option).</summary>

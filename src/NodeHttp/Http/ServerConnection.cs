@@ -47,6 +47,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private IncomingMessage? incoming;
     private IncomingMessage? upgradeRequest;
     private bool inTrailers;
+    // Lines seen so far of the head or of the trailers being parsed.
     private int headerCount;
 
     // Seen while parsing, so the common request needs no header map for Node's Host and Expect checks.
@@ -645,12 +646,15 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         IncomingMessage? req = incoming;
         if (req is not null)
         {
+            // Node's server sets parser.maxHeaderPairs = maxHeadersCount << 1: raw lines are kept batch by batch
+            // (see HeaderLineLimit), and of the head only the first maxHeadersCount make up Headers, which is
+            // where Node looks for Host and Expect.
             int max = server.MaxHeadersCount;
-            if (max <= 0 || headerCount < max)
+            int line = headerCount++;
+            if (HeaderLineLimit.KeepsLine(line, HeaderLineLimit.EntriesFor(max)))
             {
-                headerCount++;
                 ReadOnlySpan<byte> nameBytes = field.Span;
-                if (!inTrailers)
+                if (!inTrailers && (max <= 0 || line < max))
                 {
                     sawHost |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "host"u8);
                     sawExpect |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "expect"u8);
@@ -689,6 +693,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         inTrailers = true;
         headerCount = 0;
         req.SetRawHeaders(rawHeaderCount == 0 ? [] : rawHeaderLines.AsSpan(0, rawHeaderCount).ToArray());
+        long maxEntries = HeaderLineLimit.EntriesFor(server.MaxHeadersCount);
+        if (maxEntries > 0 && maxEntries < rawHeaderCount)
+        {
+            // Node's parserOnHeadersComplete: only the first maxHeaderPairs entries make up req.headers.
+            req.LimitHeaders((int)maxEntries);
+        }
         Array.Clear(rawHeaderLines, 0, rawHeaderCount);
         rawHeaderCount = 0;
         req.SetVersion(p.HttpMajor, p.HttpMinor);
