@@ -20,17 +20,7 @@ public class ServerAllocationTests
     public async Task KeepAliveHelloWorld_AllocatesAtMostTheBoundPerRequest()
     {
         using var loop = new EventLoop();
-        Server server = null!;
-        await loop.InvokeAsync(() =>
-        {
-            server = NodeHttp.Http.CreateServer((req, res) =>
-            {
-                res.SetHeader("Content-Type", "text/plain");
-                res.End("Hello, World!");
-            });
-            return server.ListenAsync(0, "127.0.0.1");
-        });
-        int port = await loop.InvokeAsync(() => server.Address()!.Port);
+        (Server server, int port) = await StartHelloServer(loop);
 
         using var socket = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
@@ -43,13 +33,7 @@ public class ServerAllocationTests
             for (int i = 0; i < count; i++)
             {
                 socket.Send(request);
-                int read = 0;
-                while (read < responseLength)
-                {
-                    int n = socket.Receive(receive, read, responseLength - read, SocketFlags.None);
-                    Assert.True(n > 0, "server closed the connection");
-                    read += n;
-                }
+                ReadExactly(socket, receive, responseLength);
             }
         }
 
@@ -74,17 +58,7 @@ public class ServerAllocationTests
         // is served; held until the end of the turn, the buffers outnumber what the shared pool keeps and every
         // request allocates a fresh 4 KiB one.
         using var loop = new EventLoop();
-        Server server = null!;
-        await loop.InvokeAsync(() =>
-        {
-            server = NodeHttp.Http.CreateServer((req, res) =>
-            {
-                res.SetHeader("Content-Type", "text/plain");
-                res.End("Hello, World!");
-            });
-            return server.ListenAsync(0, "127.0.0.1");
-        });
-        int port = await loop.InvokeAsync(() => server.Address()!.Port);
+        (Server server, int port) = await StartHelloServer(loop);
 
         const int Connections = 200;
         byte[] request = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -110,13 +84,7 @@ public class ServerAllocationTests
                     }
                     foreach (var socket in sockets)
                     {
-                        int read = 0;
-                        while (read < responseLength)
-                        {
-                            int n = socket.Receive(receive, read, responseLength - read, SocketFlags.None);
-                            Assert.True(n > 0, "server closed the connection");
-                            read += n;
-                        }
+                        ReadExactly(socket, receive, responseLength);
                     }
                 }
             }
@@ -137,6 +105,33 @@ public class ServerAllocationTests
             }
             await loop.InvokeAsync(() => server.CloseAllConnections());
             await loop.InvokeAsync(() => server.Close());
+        }
+    }
+
+    private static async Task<(Server Server, int Port)> StartHelloServer(EventLoop loop)
+    {
+        Server server = null!;
+        await loop.InvokeAsync(() =>
+        {
+            server = NodeHttp.Http.CreateServer((req, res) =>
+            {
+                res.SetHeader("Content-Type", "text/plain");
+                res.End("Hello, World!");
+            });
+            return server.ListenAsync(0, "127.0.0.1");
+        });
+        int port = await loop.InvokeAsync(() => server.Address()!.Port);
+        return (server, port);
+    }
+
+    private static void ReadExactly(System.Net.Sockets.Socket socket, byte[] receive, int length)
+    {
+        int read = 0;
+        while (read < length)
+        {
+            int n = socket.Receive(receive, read, length - read, SocketFlags.None);
+            Assert.True(n > 0, "server closed the connection");
+            read += n;
         }
     }
 
