@@ -40,6 +40,9 @@ public partial class EventEmitter
     private EventSlot[]? slots;
     private int slotCount;
 
+    // How many events the first slot array holds: a subclass that always carries more sets it in its constructor.
+    private protected int initialEventSlots = 2;
+
     // -1 = not set: follow DefaultMaxListeners, as Node's undefined _maxListeners does.
     private int maxListeners = -1;
 
@@ -378,8 +381,8 @@ public partial class EventEmitter
         {
             if (slots is null)
             {
-                // Most emitters (a request, a response) get listeners for one or two events.
-                slots = new EventSlot[2];
+                // Most emitters get listeners for one or two events.
+                slots = new EventSlot[initialEventSlots];
             }
             else if (slotCount == slots.Length)
             {

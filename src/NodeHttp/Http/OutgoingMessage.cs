@@ -33,6 +33,11 @@ public class OutgoingMessage : Writable
     // Rented from the shared pool: it is copied out (merged or exact) before it goes to the socket.
     private byte[]? pendingHead;
     private int pendingHeadLength;
+    // Node's outputData, the output waiting for a socket: the first piece inline (a request usually has just
+    // one, its head with the terminator), any further ones in the list.
+    private NodeBuffer? outputFirst;
+    private Action<Exception?>? outputFirstCallback;
+    private bool outputFirstEarly;
     private List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? outputData;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
@@ -715,6 +720,8 @@ public class OutgoingMessage : Writable
         {
             socket.Destroy(error);
         }
+        outputFirst = null;
+        outputFirstCallback = null;
         outputData = null;
         if (pendingHead is { } head)
         {
@@ -728,12 +735,21 @@ public class OutgoingMessage : Writable
     {
         Socket = socket;
         Attached = true;
-        if (outputData is { Count: > 0 } pending)
+        if (outputFirst is { } first)
         {
+            Action<Exception?>? firstCallback = outputFirstCallback;
+            bool firstEarly = outputFirstEarly;
+            List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? rest = outputData;
+            outputFirst = null;
+            outputFirstCallback = null;
             outputData = null;
-            foreach ((NodeBuffer data, Action<Exception?>? cb, bool early) in pending)
+            SendRawCore(first, firstCallback, firstEarly);
+            if (rest is not null)
             {
-                SendRawCore(data, cb, early);
+                foreach ((NodeBuffer data, Action<Exception?>? cb, bool early) in rest)
+                {
+                    SendRawCore(data, cb, early);
+                }
             }
         }
     }
@@ -781,6 +797,13 @@ public class OutgoingMessage : Writable
                 (writeCallbacks ??= new Queue<Action<Exception?>>(4)).Enqueue(callback);
             }
             socket.WriteBatched(data, onSocketWrite ??= OnSocketWrite);
+            return;
+        }
+        if (outputFirst is null && outputData is not { Count: > 0 })
+        {
+            outputFirst = data;
+            outputFirstCallback = callback;
+            outputFirstEarly = completeEarly;
             return;
         }
         (outputData ??= new List<(NodeBuffer, Action<Exception?>?, bool)>(4)).Add((data, callback, completeEarly));
