@@ -18,12 +18,13 @@ public partial class EventEmitter
     public bool Emit(string eventName, params object?[] args)
     {
         args ??= [null];
-        ListenerEntry[]? listeners = Snapshot(eventName);
+        object? listeners = Snapshot(eventName);
         if (listeners is null)
         {
             return IsErrorEvent(eventName) ? throw ListenerSignatures.UnhandledError(args) : false;
         }
-        foreach (ListenerEntry entry in listeners)
+        ListenerEntry single = null!;
+        foreach (ListenerEntry entry in View(listeners, ref single))
         {
             if (entry.Once && !TakeOnce(eventName, entry))
             {
@@ -44,12 +45,13 @@ public partial class EventEmitter
     /// <summary>Node's <c>emitter.emit(eventName)</c>: an event without arguments.</summary>
     public bool Emit(string eventName)
     {
-        ListenerEntry[]? listeners = Snapshot(eventName);
+        object? listeners = Snapshot(eventName);
         if (listeners is null)
         {
             return IsErrorEvent(eventName) ? throw ListenerSignatures.UnhandledError([]) : false;
         }
-        foreach (ListenerEntry entry in listeners)
+        ListenerEntry single = null!;
+        foreach (ListenerEntry entry in View(listeners, ref single))
         {
             if (entry.Once && !TakeOnce(eventName, entry))
             {
@@ -70,12 +72,13 @@ public partial class EventEmitter
     /// <summary>Node's <c>emitter.emit(eventName, arg1)</c>, without boxing when listeners match.</summary>
     public bool Emit<T1>(string eventName, T1 arg1)
     {
-        ListenerEntry[]? listeners = Snapshot(eventName);
+        object? listeners = Snapshot(eventName);
         if (listeners is null)
         {
             return IsErrorEvent(eventName) ? throw ListenerSignatures.UnhandledError([arg1]) : false;
         }
-        foreach (ListenerEntry entry in listeners)
+        ListenerEntry single = null!;
+        foreach (ListenerEntry entry in View(listeners, ref single))
         {
             if (entry.Once && !TakeOnce(eventName, entry))
             {
@@ -100,12 +103,13 @@ public partial class EventEmitter
     /// <summary>Node's <c>emitter.emit(eventName, arg1, arg2)</c>, without boxing when listeners match.</summary>
     public bool Emit<T1, T2>(string eventName, T1 arg1, T2 arg2)
     {
-        ListenerEntry[]? listeners = Snapshot(eventName);
+        object? listeners = Snapshot(eventName);
         if (listeners is null)
         {
             return IsErrorEvent(eventName) ? throw ListenerSignatures.UnhandledError([arg1, arg2]) : false;
         }
-        foreach (ListenerEntry entry in listeners)
+        ListenerEntry single = null!;
+        foreach (ListenerEntry entry in View(listeners, ref single))
         {
             if (entry.Once && !TakeOnce(eventName, entry))
             {
@@ -133,12 +137,13 @@ public partial class EventEmitter
     /// <summary>Node's <c>emitter.emit(eventName, arg1, arg2, arg3)</c>, without boxing when listeners match.</summary>
     public bool Emit<T1, T2, T3>(string eventName, T1 arg1, T2 arg2, T3 arg3)
     {
-        ListenerEntry[]? listeners = Snapshot(eventName);
+        object? listeners = Snapshot(eventName);
         if (listeners is null)
         {
             return IsErrorEvent(eventName) ? throw ListenerSignatures.UnhandledError([arg1, arg2, arg3]) : false;
         }
-        foreach (ListenerEntry entry in listeners)
+        ListenerEntry single = null!;
+        foreach (ListenerEntry entry in View(listeners, ref single))
         {
             if (entry.Once && !TakeOnce(eventName, entry))
             {

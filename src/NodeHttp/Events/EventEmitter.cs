@@ -40,13 +40,17 @@ public partial class EventEmitter
     private EventSlot[]? slots;
     private int slotCount;
 
+    // How many events the first slot array holds: a subclass that always carries more sets it in its constructor.
+    private protected int initialEventSlots = 2;
+
     // -1 = not set: follow DefaultMaxListeners, as Node's undefined _maxListeners does.
     private int maxListeners = -1;
 
     private struct EventSlot
     {
         public string Name;
-        public ListenerEntry[] Listeners; // never empty; replaced, never mutated, on change
+        // The one ListenerEntry, or a ListenerEntry[] of two or more; replaced, never mutated, on change.
+        public object Listeners;
         public bool Warned;
     }
 
@@ -156,7 +160,8 @@ public partial class EventEmitter
         {
             return this;
         }
-        ListenerEntry[] list = slots![slot].Listeners;
+        ListenerEntry single = null!;
+        ReadOnlySpan<ListenerEntry> list = View(slots![slot].Listeners, ref single);
         for (int i = list.Length - 1; i >= 0; i--)
         {
             ListenerEntry entry = list[i];
@@ -223,7 +228,8 @@ public partial class EventEmitter
         if (index >= 0)
         {
             // LIFO, each removal announced, as Node's removeAllListeners(type).
-            ListenerEntry[] list = slots![index].Listeners;
+            ListenerEntry single = null!;
+            ReadOnlySpan<ListenerEntry> list = View(slots![index].Listeners, ref single);
             for (int i = list.Length - 1; i >= 0; i--)
             {
                 RemoveListener(eventName, list[i].Listener);
@@ -238,7 +244,7 @@ public partial class EventEmitter
     public int ListenerCount(string eventName)
     {
         int slot = FindSlot(eventName);
-        return slot < 0 ? 0 : slots![slot].Listeners.Length;
+        return slot < 0 ? 0 : CountOf(slots![slot].Listeners);
     }
 
     /// <summary>Node's <c>emitter.listenerCount(eventName, listener)</c>: how many times <paramref name="listener"/> is registered.</summary>
@@ -250,7 +256,8 @@ public partial class EventEmitter
             return 0;
         }
         int count = 0;
-        foreach (ListenerEntry entry in slots![slot].Listeners)
+        ListenerEntry single = null!;
+        foreach (ListenerEntry entry in View(slots![slot].Listeners, ref single))
         {
             if (entry.Listener.Equals(listener) || (entry.OnceWrapper is not null && ReferenceEquals(entry.OnceWrapper, listener)))
             {
@@ -283,7 +290,8 @@ public partial class EventEmitter
         {
             return [];
         }
-        ListenerEntry[] list = slots![slot].Listeners;
+        ListenerEntry single = null!;
+        ReadOnlySpan<ListenerEntry> list = View(slots![slot].Listeners, ref single);
         var result = new Delegate[list.Length];
         for (int i = 0; i < list.Length; i++)
         {
@@ -303,7 +311,8 @@ public partial class EventEmitter
         {
             return [];
         }
-        ListenerEntry[] list = slots![slot].Listeners;
+        ListenerEntry single = null!;
+        ReadOnlySpan<ListenerEntry> list = View(slots![slot].Listeners, ref single);
         var result = new Delegate[list.Length];
         for (int i = 0; i < list.Length; i++)
         {
@@ -343,13 +352,27 @@ public partial class EventEmitter
 
     /// <summary>The listener snapshot for an event, or null when it has none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ListenerEntry[]? Snapshot(string eventName)
+    private object? Snapshot(string eventName)
     {
         int slot = FindSlot(eventName);
         return slot < 0 ? null : slots![slot].Listeners;
     }
 
     private bool HasListeners(string eventName) => FindSlot(eventName) >= 0;
+
+    /// <summary>The entries of a slot's (or snapshot's) <see cref="EventSlot.Listeners"/>; a single one is viewed through <paramref name="single"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<ListenerEntry> View(object listeners, ref ListenerEntry single)
+    {
+        if (listeners is ListenerEntry one)
+        {
+            single = one;
+            return new ReadOnlySpan<ListenerEntry>(ref single);
+        }
+        return (ListenerEntry[])listeners;
+    }
+
+    private static int CountOf(object listeners) => listeners is ListenerEntry[] list ? list.Length : 1;
 
     /// <summary>Runs after a listener was added (Node's subclasses override <c>on</c> for this, e.g. Readable).</summary>
     private protected virtual void OnListenerAdded(string eventName)
@@ -378,28 +401,29 @@ public partial class EventEmitter
         {
             if (slots is null)
             {
-                // Most emitters (a request, a response) get listeners for one or two events.
-                slots = new EventSlot[2];
+                // Most emitters get listeners for one or two events.
+                slots = new EventSlot[initialEventSlots];
             }
             else if (slotCount == slots.Length)
             {
                 Array.Resize(ref slots, slotCount * 2);
             }
-            slots[slotCount++] = new EventSlot { Name = eventName, Listeners = [entry] };
+            slots[slotCount++] = new EventSlot { Name = eventName, Listeners = entry };
             slot = slotCount - 1;
         }
         else
         {
-            ListenerEntry[] old = slots![slot].Listeners;
+            ListenerEntry single = null!;
+            ReadOnlySpan<ListenerEntry> old = View(slots![slot].Listeners, ref single);
             var list = new ListenerEntry[old.Length + 1];
             if (prepend)
             {
                 list[0] = entry;
-                Array.Copy(old, 0, list, 1, old.Length);
+                old.CopyTo(list.AsSpan(1));
             }
             else
             {
-                Array.Copy(old, list, old.Length);
+                old.CopyTo(list);
                 list[old.Length] = entry;
             }
             slots[slot].Listeners = list;
@@ -407,12 +431,12 @@ public partial class EventEmitter
 
         int max = MaxListeners;
         ref EventSlot s = ref slots[slot];
-        if (max > 0 && s.Listeners.Length > max && !s.Warned)
+        if (max > 0 && CountOf(s.Listeners) > max && !s.Warned)
         {
             s.Warned = true;
             WarningSink(
                 $"(node:{Environment.ProcessId}) MaxListenersExceededWarning: Possible EventEmitter memory leak detected. " +
-                $"{s.Listeners.Length} {eventName} listeners added to [{GetType().Name}]. MaxListeners is {max}. " +
+                $"{CountOf(s.Listeners)} {eventName} listeners added to [{GetType().Name}]. MaxListeners is {max}. " +
                 "Use emitter.MaxListeners to increase limit");
         }
         OnListenerAdded(eventName);
@@ -421,10 +445,14 @@ public partial class EventEmitter
 
     private void RemoveAt(int slot, int index)
     {
-        ListenerEntry[] old = slots![slot].Listeners;
-        if (old.Length == 1)
+        if (slots![slot].Listeners is not ListenerEntry[] old)
         {
             RemoveSlot(slot);
+            return;
+        }
+        if (old.Length == 2)
+        {
+            slots[slot].Listeners = old[1 - index];
             return;
         }
         var list = new ListenerEntry[old.Length - 1];
@@ -459,7 +487,8 @@ public partial class EventEmitter
         int slot = FindSlot(eventName);
         if (slot >= 0)
         {
-            int index = Array.IndexOf(slots![slot].Listeners, entry);
+            ListenerEntry single = null!;
+            int index = View(slots![slot].Listeners, ref single).IndexOf(entry);
             if (index >= 0)
             {
                 RemoveAt(slot, index);

@@ -54,6 +54,8 @@ public class ClientRequest : OutgoingMessage
         : base(RequestWritableOptions)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // A request usually hears 'response', 'error' and (its own listener) 'finish'.
+        initialEventSlots = 3;
         Agent? defaultAgent = Http.GlobalAgent;
         if (!options.UseAgent)
         {

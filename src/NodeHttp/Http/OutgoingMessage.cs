@@ -33,6 +33,13 @@ public class OutgoingMessage : Writable
     // Rented from the shared pool: it is copied out (merged or exact) before it goes to the socket.
     private byte[]? pendingHead;
     private int pendingHeadLength;
+    // Node's outputData, the output waiting for a socket: the first piece inline (a request usually has just
+    // one, its head with the terminator), any further ones in the list.
+    private NodeBuffer? outputFirst;
+    private Action<Exception?>? outputFirstCallback;
+    private bool outputFirstEarly;
+    // The inline piece is the message's terminator, the head still waiting in pendingHead to go in front of it.
+    private bool outputFirstIsFinal;
     private List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? outputData;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
@@ -505,6 +512,11 @@ public class OutgoingMessage : Writable
     /// <summary>Sends the head now if it is built and still waiting (Node's <c>_send('')</c>).</summary>
     private protected void FlushHead()
     {
+        if (outputFirstIsFinal)
+        {
+            // The head already waits for the socket together with the terminator.
+            return;
+        }
         if (pendingHead is not null && !TrySendBatched(default, null))
         {
             SendRawCore(NodeBuffer.Wrap(TakeHead(0, out _)), null);
@@ -678,18 +690,32 @@ public class OutgoingMessage : Writable
             // Taken at once: the callback has run (last thing TrySendBatched does); a state completes here instead.
             state?.CompleteFinal(null);
         }
+        else if (Socket is null && pendingHead is not null && outputFirst is null)
+        {
+            // No socket yet (a request waiting for one): the head stays where it is and leaves with the terminator
+            // when the socket comes, straight into its batch when it can.
+            outputFirst = last;
+            outputFirstCallback = callback ?? state!.FinalCallback;
+            outputFirstEarly = true;
+            outputFirstIsFinal = true;
+        }
         else
         {
-            if (pendingHead is not null)
-            {
-                // A head still waiting (End() with no body) leaves with the terminator in one buffer.
-                byte[] all = TakeHead(last.Length, out int headLength);
-                last.Span.CopyTo(all.AsSpan(headLength));
-                last = NodeBuffer.Wrap(all);
-            }
-            SendRawCore(last, callback ?? state!.FinalCallback, completeEarly: true);
+            SendFinal(last, callback ?? state!.FinalCallback);
         }
         OnFinalIssued();
+    }
+
+    private void SendFinal(NodeBuffer last, Action<Exception?> callback)
+    {
+        if (pendingHead is not null)
+        {
+            // A head still waiting (End() with no body) leaves with the terminator in one buffer.
+            byte[] all = TakeHead(last.Length, out int headLength);
+            last.Span.CopyTo(all.AsSpan(headLength));
+            last = NodeBuffer.Wrap(all);
+        }
+        SendRawCore(last, callback, completeEarly: true);
     }
 
     // Stands for a state's final callback in TrySendBatched, which runs it at once when it returns true.
@@ -715,6 +741,9 @@ public class OutgoingMessage : Writable
         {
             socket.Destroy(error);
         }
+        outputFirst = null;
+        outputFirstCallback = null;
+        outputFirstIsFinal = false;
         outputData = null;
         if (pendingHead is { } head)
         {
@@ -728,12 +757,30 @@ public class OutgoingMessage : Writable
     {
         Socket = socket;
         Attached = true;
-        if (outputData is { Count: > 0 } pending)
+        if (outputFirst is { } first)
         {
+            Action<Exception?>? firstCallback = outputFirstCallback;
+            bool firstEarly = outputFirstEarly;
+            bool firstIsFinal = outputFirstIsFinal;
+            List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? rest = outputData;
+            outputFirst = null;
+            outputFirstCallback = null;
+            outputFirstIsFinal = false;
             outputData = null;
-            foreach ((NodeBuffer data, Action<Exception?>? cb, bool early) in pending)
+            if (!firstIsFinal)
             {
-                SendRawCore(data, cb, early);
+                SendRawCore(first, firstCallback, firstEarly);
+            }
+            else if (!TrySendBatched(first.Span, firstCallback))
+            {
+                SendFinal(first, firstCallback!);
+            }
+            if (rest is not null)
+            {
+                foreach ((NodeBuffer data, Action<Exception?>? cb, bool early) in rest)
+                {
+                    SendRawCore(data, cb, early);
+                }
             }
         }
     }
@@ -781,6 +828,13 @@ public class OutgoingMessage : Writable
                 (writeCallbacks ??= new Queue<Action<Exception?>>(4)).Enqueue(callback);
             }
             socket.WriteBatched(data, onSocketWrite ??= OnSocketWrite);
+            return;
+        }
+        if (outputFirst is null && outputData is not { Count: > 0 })
+        {
+            outputFirst = data;
+            outputFirstCallback = callback;
+            outputFirstEarly = completeEarly;
             return;
         }
         (outputData ??= new List<(NodeBuffer, Action<Exception?>?, bool)>(4)).Add((data, callback, completeEarly));
