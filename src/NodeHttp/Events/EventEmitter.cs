@@ -379,6 +379,14 @@ public partial class EventEmitter
     {
     }
 
+    /// <summary>
+    /// Runs before a listener is prepended (before <c>'newListener'</c>): a subclass that stands in for a listener of
+    /// its own with a direct call can register it now, so the prepended one lands in front of it as in Node.
+    /// </summary>
+    private protected virtual void BeforeListenerPrepended(string eventName)
+    {
+    }
+
     /// <summary>Runs after a listener was removed; <paramref name="eventName"/> is null when every listener of every event went.</summary>
     private protected virtual void OnListenerRemoved(string? eventName)
     {
@@ -388,6 +396,10 @@ public partial class EventEmitter
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(listener);
+        if (prepend)
+        {
+            BeforeListenerPrepended(eventName);
+        }
 
         // Node emits 'newListener' before adding, so a listener it adds lands in front of this one.
         if (HasListeners(NewListenerEvent))

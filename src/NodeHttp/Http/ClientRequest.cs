@@ -444,7 +444,7 @@ public class ClientRequest : OutgoingMessage
                     socket.Destroy(error ?? destroyError);
                     if (!wasDestroyed)
                     {
-                        socket.Once(NetEvents.Close, () => DestroyNT(error ?? destroyError));
+                        DestroyNTOnClose(socket, error ?? destroyError);
                         return;
                     }
                 }
@@ -454,6 +454,9 @@ public class ClientRequest : OutgoingMessage
         }
         TickOnSocket(socket!);
     }
+
+    // A method of its own so that the closure is made only on this path, not on every OnSocketNT.
+    private void DestroyNTOnClose(Socket socket, Exception? error) => socket.Once(NetEvents.Close, () => DestroyNT(error));
 
     // Node's _destroy inside onSocketNT.
     private void DestroyNT(Exception? error)
@@ -588,7 +591,7 @@ public class ClientRequest : OutgoingMessage
             upgradeOrConnect = true;
             parser.Detach();
             socket.Emit(global::NodeHttp.Agent.AgentRemoveEvent);
-            DetachSocket();
+            ReleaseSocket();
             Emit(eventName, res, socket, head);
             destroyed = true;
             closed = true;

@@ -741,6 +741,7 @@ public class OutgoingMessage : Writable
         {
             socket.Destroy(error);
         }
+
         outputFirst = null;
         outputFirstCallback = null;
         outputFirstIsFinal = false;
@@ -757,6 +758,7 @@ public class OutgoingMessage : Writable
     {
         Socket = socket;
         Attached = true;
+        OnSocketAssigned(socket);
         if (outputFirst is { } first)
         {
             Action<Exception?>? firstCallback = outputFirstCallback;
@@ -788,8 +790,20 @@ public class OutgoingMessage : Writable
     /// <summary>Sets the socket without making this message the one being written (queued behind another).</summary>
     internal void SetSocket(Socket socket) => Socket = socket;
 
-    /// <summary>Node's <c>detachSocket</c>.</summary>
-    internal void DetachSocket() => Attached = false;
+    /// <summary>Runs in <see cref="AssignSocket"/> once <see cref="Socket"/> is set, before buffered output is flushed.</summary>
+    private protected virtual void OnSocketAssigned(Socket socket)
+    {
+    }
+
+    /// <summary>Node's <c>socket._httpMessage = null</c>: this message no longer writes to its socket, which it keeps.</summary>
+    internal void ReleaseSocket() => Attached = false;
+
+    /// <summary>Node's <c>ServerResponse.detachSocket</c>: released, and <see cref="Socket"/> is null from now on.</summary>
+    internal void DetachSocket()
+    {
+        Attached = false;
+        Socket = null;
+    }
 
     private void SendRawCore(NodeBuffer data, Action<Exception?>? callback, bool completeEarly = false)
     {

@@ -207,6 +207,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 return;
             }
             ServerResponse next = outgoing[i + 1];
+            if (next.Destroyed)
+            {
+                // It destroys the socket it is given: that waits until the bytes before it went out (ResOnFinish).
+                return;
+            }
             if (!next.Attached)
             {
                 next.AssignSocket(socket);
@@ -250,7 +255,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             UniqueHeaders = server.UniqueHeadersSet,
         };
         res.ShouldKeepAlive = keepAlive;
-        res.SetSocket(socket);
         outgoing.Add(res);
         if (outgoing.Count == 1 || CanFollow(outgoing[^2]))
         {
@@ -496,9 +500,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
-    /// <summary>Whether <paramref name="res"/>, destroyed with this connection's socket, closes when the socket's
-    /// 'close' reaches SocketOnCloseResponses.</summary>
-    internal bool ClosesWithSocket(ServerResponse res) => !detached && socket.Destroyed && outgoing.Contains(res);
+    /// <summary>Whether <paramref name="res"/> waits behind another response for the socket (pipelining).</summary>
+    internal bool IsQueued(ServerResponse res) => !res.Attached && outgoing.Contains(res);
+
+    /// <summary>Whether <paramref name="res"/>, destroyed with this connection's socket (or queued, to destroy the socket
+    /// it will be given), closes when the socket's 'close' reaches SocketOnCloseResponses.</summary>
+    internal bool ClosesWithSocket(ServerResponse res) =>
+        !detached && (socket.Destroyed || res.Socket is null) && outgoing.Contains(res);
 
     private static NodeHttpException ConnectionReset() =>
         new("ECONNRESET", "aborted") { Kind = ErrorKind.Error };

@@ -14,6 +14,7 @@ public sealed class ServerResponse : OutgoingMessage
     private static readonly NodeBuffer ProcessingLine = NodeBuffer.Wrap("HTTP/1.1 102 Processing\r\n\r\n"u8.ToArray());
 
     private readonly ServerConnection? connection;
+    private bool finishListenerRegistered;
     private int statusCode = 200;
     private string? statusMessage;
     private StreamStateBase? pendingDestroy;
@@ -217,7 +218,14 @@ public sealed class ServerResponse : OutgoingMessage
         {
             On(HttpEvents.Timeout, callback);
         }
-        Socket?.SetTimeout(ms);
+        if (Socket is { } socket)
+        {
+            socket.SetTimeout(ms);
+        }
+        else
+        {
+            SetSocketTimeoutWhenGiven(ms);
+        }
         return this;
     }
 
@@ -253,6 +261,10 @@ public sealed class ServerResponse : OutgoingMessage
     private protected override void DestroyWithState(Exception? error, StreamStateBase owner)
     {
         ReleaseOnDestroy(error);
+        if (Socket is null && connection is not null && connection.IsQueued(this))
+        {
+            DestroySocketWhenGiven(error);
+        }
         if (connection is not null && connection.ClosesWithSocket(this))
         {
             pendingDestroy = owner;
@@ -275,8 +287,38 @@ public sealed class ServerResponse : OutgoingMessage
         }
     }
 
-    /// <summary>Node's resOnFinish, the first <c>'finish'</c> listener in Node, called directly: no listener per response.</summary>
-    private protected override void BeforeFinishEvent() => connection?.OnResponseFinish();
+    // Queued behind a response still being written (pipelining): the socket's timeout is set once it is ours. (A
+    // method of its own, so the closure is made only here, not on every SetTimeout.)
+    private void SetSocketTimeoutWhenGiven(int ms) => Once<Socket>(HttpEvents.Socket, s => s.SetTimeout(ms));
+
+    // Node: a response still waiting for its socket (pipelining) destroys the socket it is given. (A method of its
+    // own, so the closure is made only here, not on every destroy.)
+    private void DestroySocketWhenGiven(Exception? error) => Once<Socket>(HttpEvents.Socket, s => s.Destroy(error));
+
+    /// <summary>Node's ServerResponse.assignSocket: <c>'socket'</c> is emitted before buffered output is flushed.</summary>
+    private protected override void OnSocketAssigned(Socket socket) => Emit(HttpEvents.Socket, socket);
+
+    /// <summary>
+    /// Node's resOnFinish, the first <c>'finish'</c> listener in Node, called directly: no listener per response —
+    /// until a <c>'finish'</c> listener is prepended, which Node runs before it.
+    /// </summary>
+    private protected override void BeforeFinishEvent()
+    {
+        if (!finishListenerRegistered)
+        {
+            connection?.OnResponseFinish();
+        }
+    }
+
+    /// <summary>A prepended <c>'finish'</c> listener goes in front of resOnFinish: it becomes a real first listener now.</summary>
+    private protected override void BeforeListenerPrepended(string eventName)
+    {
+        if (!finishListenerRegistered && connection is { } c && eventName == StreamEvents.Finish)
+        {
+            finishListenerRegistered = true;
+            PrependListener(StreamEvents.Finish, c.OnResponseFinish);
+        }
+    }
 
     // Node's chunkExpression: /(?:^|\W)chunked(?:$|\W)/i
     private static bool HasChunkedToken(string value)

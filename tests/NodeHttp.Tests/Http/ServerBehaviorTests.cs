@@ -36,6 +36,30 @@ public class ServerBehaviorTests
     }
 
     [Fact]
+    public async Task PrependedFinishListener_RunsBeforeTheResponseLetsGoOfItsSocket()
+    {
+        // node v20.20.2 (res.on('finish') first, then res.prependListener('finish'), each printing res.socket !== null):
+        //   prepend:socket=true on:socket=false
+        // Node's server registers resOnFinish (which detaches the socket) as the first 'finish' listener.
+        var events = new ConcurrentQueue<string>();
+        var finished = Tcs<bool>();
+        await using var server = await TestServer.StartAsync((req, res) =>
+        {
+            res.On("finish", () => { events.Enqueue("on:socket=" + (res.Socket is not null).ToString().ToLowerInvariant()); finished.TrySetResult(true); });
+            res.PrependListener("finish", () => events.Enqueue("prepend:socket=" + (res.Socket is not null).ToString().ToLowerInvariant()));
+            res.End("ok");
+        });
+        await using RawConnection c = await server.ConnectAsync();
+        await c.SendAsync(Get);
+        Assert.EndsWith("ok", await c.ReadResponseAsync());
+        await finished.Task.WaitAsync(TestServer.Deadline);
+        Assert.Equal(new[] { "prepend:socket=true", "on:socket=false" }, events.ToArray());
+        // The connection still serves the next request.
+        await c.SendAsync(Get);
+        Assert.EndsWith("ok", await c.ReadResponseAsync());
+    }
+
+    [Fact]
     public async Task EventOrder_UnreadBody_FinishCloseThenEndClose()
     {
         var events = new ConcurrentQueue<string>();
