@@ -70,7 +70,11 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>outgoingMessage.sendDate</c>: add a <c>Date</c> header when the user set none (true for server responses).</summary>
     public bool SendDate { get; set; }
 
-    /// <summary>Node's <c>outgoingMessage.socket</c> (and <c>connection</c>): the socket this message is written to, once assigned.</summary>
+    /// <summary>
+    /// Node's <c>outgoingMessage.socket</c> (and <c>connection</c>): the socket this message is written to, once
+    /// assigned. A server response queued behind another (pipelining) has none until its turn, and lets go of it
+    /// when it finished (Node's <c>detachSocket</c>).
+    /// </summary>
     public Socket? Socket { get; private set; }
 
     /// <summary>Node's <c>outgoingMessage.finished</c>: <c>End()</c> was called (an alias of <see cref="Writable.WritableEnded"/>).</summary>
