@@ -745,11 +745,7 @@ public class OutgoingMessage : Writable
         {
             socket.Destroy(error);
         }
-
-        outputFirst = null;
-        outputFirstCallback = null;
-        outputFirstIsFinal = false;
-        outputData = null;
+        ClearOutput();
         if (pendingHead is { } head)
         {
             pendingHead = null;
@@ -769,10 +765,7 @@ public class OutgoingMessage : Writable
             bool firstEarly = outputFirstEarly;
             bool firstIsFinal = outputFirstIsFinal;
             List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? rest = outputData;
-            outputFirst = null;
-            outputFirstCallback = null;
-            outputFirstIsFinal = false;
-            outputData = null;
+            ClearOutput();
             if (!firstIsFinal)
             {
                 SendRawCore(first, firstCallback, firstEarly);
@@ -791,8 +784,20 @@ public class OutgoingMessage : Writable
         }
     }
 
-    /// <summary>Sets the socket without making this message the one being written (queued behind another).</summary>
+    /// <summary>
+    /// Sets the socket before <see cref="AssignSocket"/> flushes to it (the client's tickOnSocket: <c>'socket'</c> is
+    /// emitted in between).
+    /// </summary>
     internal void SetSocket(Socket socket) => Socket = socket;
+
+    // Drops the output waiting for a socket (taken by AssignSocket, or discarded on destroy).
+    private void ClearOutput()
+    {
+        outputFirst = null;
+        outputFirstCallback = null;
+        outputFirstIsFinal = false;
+        outputData = null;
+    }
 
     /// <summary>Runs in <see cref="AssignSocket"/> once <see cref="Socket"/> is set, before buffered output is flushed.</summary>
     private protected virtual void OnSocketAssigned(Socket socket)
@@ -848,8 +853,9 @@ public class OutgoingMessage : Writable
             socket.WriteBatched(data, onSocketWrite ??= OnSocketWrite);
             return;
         }
-        if (outputFirst is null && outputData is not { Count: > 0 })
+        if (outputFirst is null)
         {
+            // The list only ever holds pieces queued behind the inline one, so it is empty here.
             outputFirst = data;
             outputFirstCallback = callback;
             outputFirstEarly = completeEarly;
