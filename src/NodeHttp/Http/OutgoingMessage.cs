@@ -19,7 +19,6 @@ public class OutgoingMessage : Writable
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
     private static readonly NodeBuffer CrlfBuffer = NodeBuffer.Wrap("\r\n"u8.ToArray());
-    private static readonly NodeBuffer LastChunk = NodeBuffer.Wrap("0\r\n\r\n"u8.ToArray());
     private static readonly NodeBuffer Empty = NodeBuffer.Wrap(Array.Empty<byte>());
 
     // Read-only after construction, so every message shares one instance.
@@ -29,22 +28,17 @@ public class OutgoingMessage : Writable
     private static HeadWriter? scratch;
 
     private OutgoingHeaders? headers;
-    // The head, built and not yet handed on; merged with the first small body piece into one buffer.
-    // Rented from the shared pool: it is copied out (merged or exact) before it goes to the socket.
+    // The head (Node's _header), built and not yet sent: rented from the shared pool, it goes in front of the first
+    // bytes sent once the message has its socket.
     private byte[]? pendingHead;
     private int pendingHeadLength;
-    // Node's outputData, the output waiting for a socket: the first piece inline (a request usually has just
-    // one, its head with the terminator), any further ones in the list.
-    private NodeBuffer? outputFirst;
-    private Action<Exception?>? outputFirstCallback;
-    private bool outputFirstEarly;
-    // The inline piece is the message's terminator, the head still waiting in pendingHead to go in front of it.
-    private bool outputFirstIsFinal;
-    private List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? outputData;
+    // Node's outputData and outputSize: pieces written before the message had its socket, waiting for one.
+    private List<PendingWrite>? outputData;
+    private int outputSize;
     private string? trailer;
     private HashSet<string>? uniqueHeaders;
-    private Action<Exception?>? firstWriteCallback;
-    private Queue<Action<Exception?>>? writeCallbacks;
+    // Callbacks of writes waiting for the socket's own write callback.
+    private WriteCallbackQueue writeCallbacks;
     private Action<Exception?>? onSocketWrite;
 
     // The head was built (Node's `_header` is set); it may still wait in pendingHead.
@@ -293,7 +287,15 @@ public class OutgoingMessage : Writable
     /// Node's <c>write_</c> prologue: a write after <c>End</c> (or destroy) fails on its own — callback and
     /// <c>'error'</c> on the next tick — without touching the message's state; otherwise the head is decided now.
     /// </summary>
-    private protected override bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback)
+    private protected override bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) =>
+        BeginWrite(callback) && base.WriteImpl(chunk, callback);
+
+    /// <inheritdoc/>
+    private protected override bool WriteSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) =>
+        BeginWrite(callback) && base.WriteSpanImpl(chunk, callback);
+
+    // False (the failure reported on the next tick) for a write after end or destroy; else the head is built.
+    private bool BeginWrite(Action<Exception?>? callback)
     {
         if (WritableEnded || Destroyed)
         {
@@ -316,67 +318,31 @@ public class OutgoingMessage : Writable
         {
             ImplicitHeader();
         }
-        return base.WriteImpl(chunk, callback);
+        return true;
     }
 
     /// <summary>Node's <c>end([data])</c> prologue: a body given whole to <c>End</c>, with nothing written before, is framed
     /// by its length (no body at all is <c>Content-Length: 0</c>).</summary>
     private protected override void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback)
     {
-        if (!headerBuilt && !WritableEnded && !Destroyed)
-        {
-            ContentLength = chunk?.Length ?? 0;
-            ImplicitHeader();
-        }
+        BeginEnd(chunk?.Length ?? 0);
         base.EndImpl(chunk, callback);
     }
 
-    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
-
-    /// <summary>
-    /// <c>end(text)</c> as the only write of a message attached to its socket: the head is built with the text's
-    /// length and both are encoded straight into the socket's batch for this turn, no chunk or array per message.
-    /// The stream's state sees the same write and end it would for <c>End(NodeBuffer)</c>. False, having done at most
-    /// what <see cref="EndImpl"/> does first (build the head), when another path is needed.
-    /// </summary>
-    private protected bool TryEndInline(string data, string encoding)
+    /// <inheritdoc/>
+    private protected override void EndSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback)
     {
-        if (encoding is not ("utf8" or "utf-8") || headerBuilt || WritableEnded || Destroyed || !WritableStateInternal.IsIdleForWrite)
+        BeginEnd(chunk.Length);
+        base.EndSpanImpl(chunk, callback);
+    }
+
+    private void BeginEnd(int length)
+    {
+        if (!headerBuilt && !WritableEnded && !Destroyed)
         {
-            return false;
+            ContentLength = length;
+            ImplicitHeader();
         }
-        Socket? socket = Socket;
-        if (socket is null || !Attached || socket.Destroyed || !socket.IsWritable)
-        {
-            return false;
-        }
-        int bodyLength = Utf8.GetByteCount(data);
-        if (bodyLength > MergeLimit)
-        {
-            return false;
-        }
-        ContentLength = bodyLength;
-        ImplicitHeader();
-        if (!HasBody || ChunkedEncoding || pendingHead is not { } head)
-        {
-            // The head is built; EndImpl sees that and goes on with the body as a chunk.
-            return false;
-        }
-        int headLength = pendingHeadLength;
-        int total = headLength + bodyLength;
-        if (socket.WritableLength + total >= socket.WritableHighWaterMark
-            || !socket.TryReserveBatched(total, out Span<byte> dest, out _))
-        {
-            return false;
-        }
-        head.AsSpan(0, headLength).CopyTo(dest);
-        pendingHead = null;
-        System.Buffers.ArrayPool<byte>.Shared.Return(head);
-        Utf8.GetBytes(data, dest[headLength..]);
-        // The write completes at once, as WriteCore's completeEarly path below the socket's highWaterMark.
-        WritableStateInternal.WriteCompletedInline(bodyLength);
-        EndImpl(null, null);
-        return true;
     }
 
     /// <summary>Node's <c>_storeHeader(firstLine, headers)</c> for the message's own header store.</summary>
@@ -516,151 +482,29 @@ public class OutgoingMessage : Writable
     /// <summary>Sends the head now if it is built and still waiting (Node's <c>_send('')</c>).</summary>
     private protected void FlushHead()
     {
-        if (outputFirstIsFinal)
+        if (pendingHead is null)
         {
-            // The head already waits for the socket together with the terminator.
             return;
         }
-        if (pendingHead is not null && !TrySendBatched(default, null))
+        if (Socket is not null && Attached)
         {
-            SendRawCore(NodeBuffer.Wrap(TakeHead(0, out _)), null);
+            Send(default, null, chunked: false, callback: null, early: false);
+        }
+        else if (outputData is not { Count: > 0 })
+        {
+            // No socket yet: the head leaves first when one is assigned, even with no body written by then.
+            (outputData ??= new List<PendingWrite>(2)).Add(new PendingWrite(Empty, null, false));
         }
     }
 
-    /// <summary>
-    /// Copies the pending head (if any), then <paramref name="body"/> framed as a chunk when <paramref name="chunked"/>,
-    /// straight into the socket's batch for this turn (no array per message), where <see cref="SendRawCore"/> would
-    /// hand them to the socket at once: attached to a writable socket and, with a <paramref name="callback"/> (which
-    /// then runs at once, as completeEarly), below its highWaterMark. False when the bytes must go as a chunk instead.
-    /// </summary>
-    private bool TrySendBatched(ReadOnlySpan<byte> body, Action<Exception?>? callback, bool chunked = false)
-    {
-        Socket? socket = Socket;
-        // A callback completes early only on a connected socket: while it connects (a client request), 'finish'
-        // waits for the socket's own write callback, as in Node.
-        if (socket is null || !Attached || socket.Destroyed || !socket.IsWritable || (callback is not null && socket.Pending))
-        {
-            return false;
-        }
-        Span<byte> size = stackalloc byte[18];
-        int sizeLength = 0;
-        if (chunked)
-        {
-            System.Buffers.Text.Utf8Formatter.TryFormat((uint)body.Length, size, out sizeLength, new System.Buffers.StandardFormat('x'));
-            size[sizeLength++] = (byte)'\r';
-            size[sizeLength++] = (byte)'\n';
-        }
-        int headLength = pendingHead is null ? 0 : pendingHeadLength;
-        int total = headLength + sizeLength + body.Length + (chunked ? 2 : 0);
-        if (callback is not null && socket.WritableLength + total >= socket.WritableHighWaterMark)
-        {
-            return false;
-        }
-        if (total == 0)
-        {
-            // Nothing to send (an End() whose head already left): done as far as the message is concerned.
-            callback?.Invoke(null);
-            return true;
-        }
-        if (!socket.TryReserveBatched(total, out Span<byte> dest, out _))
-        {
-            return false;
-        }
-        if (pendingHead is { } head)
-        {
-            head.AsSpan(0, headLength).CopyTo(dest);
-            pendingHead = null;
-            System.Buffers.ArrayPool<byte>.Shared.Return(head);
-        }
-        size[..sizeLength].CopyTo(dest[headLength..]);
-        body.CopyTo(dest[(headLength + sizeLength)..]);
-        if (chunked)
-        {
-            dest[^2] = (byte)'\r';
-            dest[^1] = (byte)'\n';
-        }
-        callback?.Invoke(null);
-        return true;
-    }
-
-    /// <summary>
-    /// Node's <c>_writeRaw</c> for interim responses (100, 102, 103) that bypass the head and framing.
-    /// </summary>
-    private protected void WriteRaw(NodeBuffer data, Action<Exception?>? callback) => SendRawCore(data, callback);
+    /// <summary>Node's <c>_writeRaw</c> for interim responses (100, 102, 103) that bypass the head and framing.</summary>
+    private protected void WriteRaw(NodeBuffer data, Action<Exception?>? callback) => WriteRaw(data.Memory, data, callback, early: false);
 
     /// <inheritdoc/>
-    protected override void WriteCore(NodeBuffer chunk, Action<Exception?> callback)
-    {
-        if (!HasBody)
-        {
-            // Node ignores body writes to HEAD responses and 1xx/204/304 (the head still goes).
-            FlushHead();
-            callback(null);
-            return;
-        }
-        bool chunked = ChunkedEncoding && chunk.Length != 0;
-        if (chunk.Length <= MergeLimit && (pendingHead is not null || chunked))
-        {
-            // Node's "shameful hack": the head and a small first piece (with its chunk framing) leave as one buffer.
-            if (!TrySendBatched(chunk.Span, callback, chunked))
-            {
-                SendRawCore(Frame(chunk.Span, chunked), callback, completeEarly: true);
-            }
-            return;
-        }
-        FlushHead();
-        if (chunked)
-        {
-            SendRawCore(ChunkHeader(chunk.Length), null);
-            SendRawCore(chunk, null);
-            SendRawCore(CrlfBuffer, callback, completeEarly: true);
-        }
-        else
-        {
-            SendRawCore(chunk, callback, completeEarly: true);
-        }
-    }
+    protected override void WriteCore(NodeBuffer chunk, Action<Exception?> callback) => WriteBody(chunk.Span, chunk, callback);
 
-    /// <summary>A new array holding the pending head (if any) followed by <paramref name="extra"/> bytes to fill; the rental goes back to the pool.</summary>
-    private byte[] TakeHead(int extra, out int headLength)
-    {
-        byte[]? rented = pendingHead;
-        headLength = rented is null ? 0 : pendingHeadLength;
-        byte[] all = GC.AllocateUninitializedArray<byte>(headLength + extra);
-        if (rented is not null)
-        {
-            rented.AsSpan(0, headLength).CopyTo(all);
-            pendingHead = null;
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
-        return all;
-    }
-
-    // Body pieces up to this size are copied next to the head or their chunk framing rather than sent separately.
-    private const int MergeLimit = 4096;
-
-    /// <summary>The pending head (if any), then <paramref name="body"/> framed as a chunk when <paramref name="chunked"/>, in one buffer.</summary>
-    private NodeBuffer Frame(ReadOnlySpan<byte> body, bool chunked)
-    {
-        Span<byte> size = stackalloc byte[18];
-        int sizeLength = 0;
-        if (chunked)
-        {
-            System.Buffers.Text.Utf8Formatter.TryFormat((uint)body.Length, size, out sizeLength, new System.Buffers.StandardFormat('x'));
-            size[sizeLength++] = (byte)'\r';
-            size[sizeLength++] = (byte)'\n';
-        }
-        byte[] all = TakeHead(sizeLength + body.Length + (chunked ? 2 : 0), out int headLength);
-        Span<byte> dest = all;
-        size[..sizeLength].CopyTo(dest[headLength..]);
-        body.CopyTo(dest[(headLength + sizeLength)..]);
-        if (chunked)
-        {
-            dest[^2] = (byte)'\r';
-            dest[^1] = (byte)'\n';
-        }
-        return NodeBuffer.Wrap(all);
-    }
+    /// <inheritdoc/>
+    protected override void WriteCore(ReadOnlySpan<byte> chunk, Action<Exception?> callback) => WriteBody(chunk, null, callback);
 
     /// <inheritdoc/>
     protected override void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
@@ -674,55 +518,220 @@ public class OutgoingMessage : Writable
     /// <inheritdoc/>
     protected override bool HasWritev => true;
 
+    /// <summary>
+    /// The span <c>_write</c> of a message (nobody outside the library derives from it): a small piece the socket takes at
+    /// once completes the state directly, with no callback delegate per message.
+    /// </summary>
+    private protected override void WriteSpanWithState(ReadOnlySpan<byte> data, WritableState state)
+    {
+        if (!HasBody)
+        {
+            FlushHead();
+            state.CompleteWrite(null);
+            return;
+        }
+        bool chunked = ChunkedEncoding && data.Length != 0;
+        if (data.Length > MergeLimit || !WillTakeAtOnce(data.Length + (chunked ? 12 : 0)))
+        {
+            WriteBody(data, null, state.WriteCallback);
+            return;
+        }
+        Send(data, null, chunked, CompletesAtOnce, early: true);
+        state.CompleteWrite(null);
+    }
+
+    // A body piece (owned: the same bytes as a chunk, when the writer gave one), after the head is decided.
+    private void WriteBody(ReadOnlySpan<byte> data, NodeBuffer? owned, Action<Exception?> callback)
+    {
+        if (!HasBody)
+        {
+            // Node ignores body writes to HEAD responses and 1xx/204/304 (the head still goes).
+            FlushHead();
+            callback(null);
+            return;
+        }
+        Send(data, owned, ChunkedEncoding && data.Length != 0, callback, early: true);
+    }
+
+    // Body pieces up to this size leave in one buffer with the head and their chunk framing; larger ones are
+    // handed on as they are, between their framing.
+    private const int MergeLimit = 4096;
+
+    /// <summary>
+    /// Node's <c>_send</c>: <paramref name="data"/>, framed as a chunk when <paramref name="chunked"/> (the one place
+    /// chunks are framed), behind the head while the head waits and the message has its socket — in one buffer when
+    /// the piece is small (Node's "shameful hack") — then <see cref="WriteRaw(ReadOnlyMemory{byte}, NodeBuffer?, Action{Exception?}?, bool)"/>.
+    /// </summary>
+    private void Send(ReadOnlySpan<byte> data, NodeBuffer? owned, bool chunked, Action<Exception?>? callback, bool early)
+    {
+        Span<byte> size = stackalloc byte[18];
+        int sizeLength = 0;
+        if (chunked)
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((uint)data.Length, size, out sizeLength, new System.Buffers.StandardFormat('x'));
+            size[sizeLength++] = (byte)'\r';
+            size[sizeLength++] = (byte)'\n';
+        }
+        byte[]? head = Socket is not null && Attached ? pendingHead : null;
+        int headLength = head is null ? 0 : pendingHeadLength;
+        if (head is not null)
+        {
+            pendingHead = null;
+        }
+        int prefixLength = headLength + sizeLength;
+        int suffixLength = chunked ? 2 : 0;
+        bool whole = data.Length <= MergeLimit;
+        if (owned is not null && prefixLength == 0 && (suffixLength == 0 || !whole))
+        {
+            // Nothing to put in front: the chunk goes as it is (the socket copies it when small).
+            WriteRaw(owned.Memory, owned, chunked ? null : callback, early);
+            if (chunked)
+            {
+                WriteRaw(CrlfBuffer.Memory, CrlfBuffer, callback, early);
+            }
+            return;
+        }
+        int length = prefixLength + (whole ? data.Length + suffixLength : 0);
+        byte[] joined = length == 0 ? [] : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> dest = joined.AsSpan(0, length);
+        if (head is not null)
+        {
+            head.AsSpan(0, headLength).CopyTo(dest);
+            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        }
+        size[..sizeLength].CopyTo(dest[headLength..]);
+        if (whole)
+        {
+            data.CopyTo(dest[prefixLength..]);
+            if (chunked)
+            {
+                dest[^2] = (byte)'\r';
+                dest[^1] = (byte)'\n';
+            }
+            WriteRaw(joined.AsMemory(0, length), null, callback, early);
+        }
+        else
+        {
+            WriteRaw(joined.AsMemory(0, length), null, null, early: false);
+            owned ??= NodeBuffer.From(data);
+            WriteRaw(owned.Memory, owned, chunked ? null : callback, early);
+            if (chunked)
+            {
+                WriteRaw(CrlfBuffer.Memory, CrlfBuffer, callback, early);
+            }
+        }
+        if (length != 0)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(joined);
+        }
+    }
+
+    /// <summary>
+    /// Node's <c>_writeRaw</c>, the one exit: to the socket when this message is the one it writes (<paramref name="owned"/>
+    /// by reference, else <paramref name="bytes"/> copied), else into the output waiting for a socket. With
+    /// <paramref name="early"/>, a callback runs as soon as the socket took the bytes below its highWaterMark (Node's
+    /// <c>res.write</c> answering with <c>socket.write</c>'s result), so <c>End</c> reaches its final write in the same
+    /// turn; otherwise it waits for the socket's own write callback.
+    /// </summary>
+    private void WriteRaw(ReadOnlyMemory<byte> bytes, NodeBuffer? owned, Action<Exception?>? callback, bool early)
+    {
+        Socket? socket = Socket;
+        if (socket is not null && socket.Destroyed)
+        {
+            // Node's _writeRaw: the socket is gone; the message is destroyed with it, nothing completes.
+            return;
+        }
+        if (socket is not null && Attached && socket.IsWritable)
+        {
+            if (callback is not null && early && TakesAtOnce(socket, bytes.Length))
+            {
+                Put(socket, bytes, owned, null);
+                callback(null);
+            }
+            else if (callback is null)
+            {
+                if (!bytes.IsEmpty)
+                {
+                    Put(socket, bytes, owned, null);
+                }
+            }
+            else
+            {
+                writeCallbacks.Enqueue(callback);
+                Put(socket, bytes, owned, onSocketWrite ??= OnSocketWrite);
+            }
+            return;
+        }
+        (outputData ??= new List<PendingWrite>(2)).Add(new PendingWrite(owned ?? NodeBuffer.From(bytes.Span), callback, early));
+        outputSize += bytes.Length;
+    }
+
+    // Whether a write of this length is done as soon as the socket took it: connected (a socket still connecting only
+    // holds the bytes: 'finish' waits for the connect and the write, as in Node) and below its highWaterMark.
+    private static bool TakesAtOnce(Socket socket, int length) =>
+        !socket.Pending && socket.WritableLength + length < socket.WritableHighWaterMark;
+
+    private static void Put(Socket socket, ReadOnlyMemory<byte> bytes, NodeBuffer? owned, Action<Exception?>? callback)
+    {
+        if (owned is not null)
+        {
+            socket.Write(owned, callback);
+        }
+        else
+        {
+            socket.Write(bytes, callback);
+        }
+    }
+
+    private void OnSocketWrite(Exception? error)
+    {
+        if (!writeCallbacks.TryDequeue(out Action<Exception?>? callback))
+        {
+            return;
+        }
+        if (error is null)
+        {
+            callback(null);
+        }
+        // A failed socket write is the socket's error (Node: 'clientError' on the server, 'error' on a client
+        // socket); the message is destroyed when the socket closes, and 'finish' never comes, as in Node.
+    }
+
     /// <summary>Node's end(): the last chunk and trailers of a chunked body (or a flush), then <c>'finish'</c> once the socket took it.</summary>
     protected override void FinalCore(Action<Exception?> callback) => IssueFinal(callback, null);
 
     /// <summary>
     /// <see cref="FinalCore"/>'s work, completing through <paramref name="callback"/>, or with none through
-    /// <paramref name="state"/> directly: the usual end, taken into the socket's batch at once, then needs no delegate.
+    /// <paramref name="state"/> directly: the usual end, taken by the socket at once, then needs no delegate.
     /// </summary>
     private protected void IssueFinal(Action<Exception?>? callback, WritableState? state)
     {
         FinalIssued = true;
-        NodeBuffer last = HasBody && ChunkedEncoding
-            ? (trailer is null ? LastChunk : NodeBuffer.Wrap(System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n")))
-            : Empty;
-        // 'finish' means handed to the socket (Node: to the kernel); below the socket's highWaterMark that is now.
-        // The head (if still waiting) and the terminator go into the socket's batch when they can.
-        if (TrySendBatched(last.Span, callback ?? CompletesAtOnce))
+        ReadOnlySpan<byte> last = !(HasBody && ChunkedEncoding) ? default
+            : trailer is null ? "0\r\n\r\n"u8
+            : System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n");
+        Action<Exception?> done = callback ?? (WillTakeAtOnce(last.Length) ? CompletesAtOnce : state!.FinalCallback);
+        Send(last, null, chunked: false, done, early: true);
+        if (ReferenceEquals(done, CompletesAtOnce))
         {
-            // Taken at once: the callback has run (last thing TrySendBatched does); a state completes here instead.
-            state?.CompleteFinal(null);
-        }
-        else if (Socket is null && pendingHead is not null && outputFirst is null)
-        {
-            // No socket yet (a request waiting for one): the head stays where it is and leaves with the terminator
-            // when the socket comes, straight into its batch when it can.
-            outputFirst = last;
-            outputFirstCallback = callback ?? state!.FinalCallback;
-            outputFirstEarly = true;
-            outputFirstIsFinal = true;
-        }
-        else
-        {
-            SendFinal(last, callback ?? state!.FinalCallback);
+            // The socket took it and CompletesAtOnce ran (the early path of WriteRaw): the state completes here.
+            state!.CompleteFinal(null);
         }
         OnFinalIssued();
     }
 
-    private void SendFinal(NodeBuffer last, Action<Exception?> callback)
+    // Whether the final piece (with the head, if it waits) would be done at once: Send's path to TakesAtOnce.
+    private bool WillTakeAtOnce(int length)
     {
-        if (pendingHead is not null)
+        Socket? socket = Socket;
+        if (socket is null || socket.Destroyed || !Attached || !socket.IsWritable)
         {
-            // A head still waiting (End() with no body) leaves with the terminator in one buffer.
-            byte[] all = TakeHead(last.Length, out int headLength);
-            last.Span.CopyTo(all.AsSpan(headLength));
-            last = NodeBuffer.Wrap(all);
+            return false;
         }
-        SendRawCore(last, callback, completeEarly: true);
+        return TakesAtOnce(socket, length + (pendingHead is null ? 0 : pendingHeadLength));
     }
 
-    // Stands for a state's final callback in TrySendBatched, which runs it at once when it returns true.
+    // Stands for a state's final callback in IssueFinal when the socket takes the bytes at once.
     private static readonly Action<Exception?> CompletesAtOnce = static _ => { };
 
     /// <summary>The last bytes of this message were handed on (the next pipelined message may follow them).</summary>
@@ -745,7 +754,8 @@ public class OutgoingMessage : Writable
         {
             socket.Destroy(error);
         }
-        ClearOutput();
+        outputData = null;
+        outputSize = 0;
         if (pendingHead is { } head)
         {
             pendingHead = null;
@@ -759,45 +769,33 @@ public class OutgoingMessage : Writable
         Socket = socket;
         Attached = true;
         OnSocketAssigned(socket);
-        if (outputFirst is { } first)
+        FlushOutput();
+    }
+
+    // Node's _flushOutput: what was written before the socket came, in order, the head in front of the first piece.
+    private void FlushOutput()
+    {
+        List<PendingWrite>? pending = outputData;
+        if (pending is null)
         {
-            Action<Exception?>? firstCallback = outputFirstCallback;
-            bool firstEarly = outputFirstEarly;
-            bool firstIsFinal = outputFirstIsFinal;
-            List<(NodeBuffer Data, Action<Exception?>? Callback, bool CompleteEarly)>? rest = outputData;
-            ClearOutput();
-            if (!firstIsFinal)
-            {
-                SendRawCore(first, firstCallback, firstEarly);
-            }
-            else if (!TrySendBatched(first.Span, firstCallback))
-            {
-                SendFinal(first, firstCallback!);
-            }
-            if (rest is not null)
-            {
-                foreach ((NodeBuffer data, Action<Exception?>? cb, bool early) in rest)
-                {
-                    SendRawCore(data, cb, early);
-                }
-            }
+            return;
+        }
+        outputData = null;
+        outputSize = 0;
+        foreach (PendingWrite write in pending)
+        {
+            Send(write.Data.Span, write.Data, chunked: false, write.Callback, write.Early);
         }
     }
+
+    /// <summary>Node's <c>outputSize</c>: bytes written while this message had no socket, waiting for one.</summary>
+    internal int OutputSize => outputSize;
 
     /// <summary>
     /// Sets the socket before <see cref="AssignSocket"/> flushes to it (the client's tickOnSocket: <c>'socket'</c> is
     /// emitted in between).
     /// </summary>
     internal void SetSocket(Socket socket) => Socket = socket;
-
-    // Drops the output waiting for a socket (taken by AssignSocket, or discarded on destroy).
-    private void ClearOutput()
-    {
-        outputFirst = null;
-        outputFirstCallback = null;
-        outputFirstIsFinal = false;
-        outputData = null;
-    }
 
     /// <summary>Runs in <see cref="AssignSocket"/> once <see cref="Socket"/> is set, before buffered output is flushed.</summary>
     private protected virtual void OnSocketAssigned(Socket socket)
@@ -814,106 +812,8 @@ public class OutgoingMessage : Writable
         Socket = null;
     }
 
-    private void SendRawCore(NodeBuffer data, Action<Exception?>? callback, bool completeEarly = false)
-    {
-        Socket? socket = Socket;
-        if (socket is not null && socket.Destroyed)
-        {
-            // Node's _writeRaw: the socket is gone; the message is destroyed with it, nothing completes.
-            return;
-        }
-        if (socket is not null && Attached && socket.IsWritable)
-        {
-            if (callback is null)
-            {
-                socket.WriteBatched(data);
-                return;
-            }
-            if (completeEarly && !socket.Pending && socket.WritableLength + data.Length < socket.WritableHighWaterMark)
-            {
-                // Node's res.write returns socket.write's answer: below the socket's highWaterMark the write is
-                // done as far as the message is concerned, so End reaches its final write in the same turn and the
-                // next pipelined response can follow in the same send. A socket still connecting (a client's) only
-                // holds the bytes: 'finish' waits for the connect and the write, as in Node, so aborting on 'finish'
-                // still leaves the request sent.
-                socket.WriteBatched(data);
-                callback(null);
-                return;
-            }
-            // Socket write callbacks come back in order; one cached delegate per message serves them all, and the
-            // usual single pending callback needs no queue.
-            if (firstWriteCallback is null && (writeCallbacks is null || writeCallbacks.Count == 0))
-            {
-                firstWriteCallback = callback;
-            }
-            else
-            {
-                (writeCallbacks ??= new Queue<Action<Exception?>>(4)).Enqueue(callback);
-            }
-            socket.WriteBatched(data, onSocketWrite ??= OnSocketWrite);
-            return;
-        }
-        if (outputFirst is null)
-        {
-            // The list only ever holds pieces queued behind the inline one, so it is empty here.
-            outputFirst = data;
-            outputFirstCallback = callback;
-            outputFirstEarly = completeEarly;
-            return;
-        }
-        (outputData ??= new List<(NodeBuffer, Action<Exception?>?, bool)>(4)).Add((data, callback, completeEarly));
-    }
-
-    private void OnSocketWrite(Exception? error)
-    {
-        Action<Exception?>? callback = firstWriteCallback;
-        if (callback is not null)
-        {
-            firstWriteCallback = null;
-        }
-        else if (writeCallbacks is { Count: > 0 } queue)
-        {
-            callback = queue.Dequeue();
-        }
-        else
-        {
-            return;
-        }
-        if (error is null)
-        {
-            callback(null);
-        }
-        // A failed socket write is the socket's error (Node: 'clientError' on the server, 'error' on a client
-        // socket); the message is destroyed when the socket closes, and 'finish' never comes, as in Node.
-    }
-
-    // A stream writes chunks of one size over and over: the size line for the last length seen on this thread (one
-    // loop per thread) is reused rather than formatted into a new array per chunk. The socket only reads it.
-    [ThreadStatic]
-    private static NodeBuffer? lastChunkHeader;
-    [ThreadStatic]
-    private static int lastChunkHeaderLength;
-
-    private static NodeBuffer ChunkHeader(int length)
-    {
-        if (lastChunkHeader is { } cached && lastChunkHeaderLength == length)
-        {
-            return cached;
-        }
-        NodeBuffer header = FormatChunkHeader(length);
-        lastChunkHeader = header;
-        lastChunkHeaderLength = length;
-        return header;
-    }
-
-    private static NodeBuffer FormatChunkHeader(int length)
-    {
-        Span<byte> tmp = stackalloc byte[16];
-        System.Buffers.Text.Utf8Formatter.TryFormat((uint)length, tmp, out int n, new System.Buffers.StandardFormat('x'));
-        tmp[n++] = (byte)'\r';
-        tmp[n++] = (byte)'\n';
-        return NodeBuffer.Wrap(tmp[..n].ToArray());
-    }
+    // Node's outputData entries: a piece (framed already) written before the socket came, and its callback.
+    private readonly record struct PendingWrite(NodeBuffer Data, Action<Exception?>? Callback, bool Early);
 
     private void ProcessHeader(HeadWriter w, ref HeadState state, string name, StringValues value)
     {

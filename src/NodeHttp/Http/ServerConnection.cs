@@ -13,16 +13,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private static readonly NodeBuffer ChunkExtensionsTooLargeResponse = NodeBuffer.Wrap("HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n"u8.ToArray());
     private static readonly NodeBuffer RequestTimeoutResponse = NodeBuffer.Wrap("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"u8.ToArray());
 
-    private static readonly Action<object?> UncorkAfterReadCallback = static s =>
-    {
-        var c = (ServerConnection)s!;
-        if (c.readCorked)
-        {
-            c.readCorked = false;
-            c.socket.Uncork();
-        }
-    };
-
     // How much of a body nobody reads is read and thrown away to keep the connection (Go's net/http bound);
     // past it the connection is closed instead.
     internal const int DrainLimit = 256 * 1024;
@@ -67,7 +57,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool errorHandled;
     private bool detached;
     private bool keepAliveTimeoutSet;
-    private bool readCorked;
     private long drained;
     private LoopTimer? keepAliveTimer;
     private int requestsCount;
@@ -142,16 +131,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         if (detached)
         {
             return true;
-        }
-        if (!readCorked && !socket.Destroyed)
-        {
-            // Everything answered while this read is handled (every pipelined request in it, and the ticks that
-            // follow) leaves in one gathered send, flushed by a next-tick once the read's callback is done — as Node
-            // corks a response's socket until process.nextTick. Per read, not per loop turn: a turn serving many
-            // connections then holds one connection's pending batch at a time, not one per connection.
-            readCorked = true;
-            socket.Cork();
-            loop.NextTick(UncorkAfterReadCallback, this);
         }
         var callbacks = new Callbacks(this);
         while (true)
@@ -416,8 +395,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return;
         }
-        // What responses wrote so far leaves before anything is aborted (Node's writes reach the kernel at once).
-        UncorkFully();
         var callbacks = new Callbacks(this);
         HpeCode rc = parser.Finish(ref callbacks);
         if (rc != HpeCode.Ok)
@@ -554,11 +531,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 "ERR_HTTP_REQUEST_TIMEOUT" => RequestTimeoutResponse,
                 _ => BadRequestResponse,
             };
-            UncorkFully();
             socket.Write(response);
         }
-        // What responses already wrote goes out first, as Node's writes reach the kernel as they are made.
-        UncorkFully();
+        // What responses already wrote goes out first (the socket sends what it holds before it closes).
         socket.Destroy(error);
     }
 
@@ -567,17 +542,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         if (!socket.Destroyed)
         {
-            UncorkFully();
             socket.Destroy();
-        }
-    }
-
-    private void UncorkFully()
-    {
-        readCorked = false;
-        while (socket.WritableCorked > 0)
-        {
-            socket.Uncork();
         }
     }
 
@@ -609,11 +574,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         detached = true;
         incoming = null;
-        if (readCorked)
-        {
-            readCorked = false;
-            socket.Uncork();
-        }
         socket.DataSink = null;
         // Node resets the stream to its fresh state (neither flowing nor explicitly paused), so a 'data' listener
         // added by the user starts the flow; the socket was paused on accept so only the parser read it.

@@ -247,9 +247,6 @@ public sealed class ServerResponse : OutgoingMessage
     private protected override void ImplicitHeader() => WriteHead(statusCode);
 
     /// <inheritdoc/>
-    private protected override bool TryEndString(string data, string encoding) => TryEndInline(data, encoding);
-
-    /// <inheritdoc/>
     private protected override void OnFinalIssued() => connection?.OnResponseFinalIssued(this);
 
     // ServerResponse is sealed, so its _final and _destroy are OutgoingMessage's: they run here and complete

@@ -15,13 +15,13 @@ namespace NodeHttp;
 /// <see cref="EventLoop.Default"/>); its events run on that loop's thread and its methods called from other
 /// threads are queued onto it. A ref'd socket that is connecting or open keeps <see cref="EventLoop.Run"/> alive.
 /// </remarks>
-public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
+public class Socket : Duplex, ISocketHandleOwner
 {
     /// <summary>Node's default highWaterMark for a socket's readable and writable sides (Node 20: 16 KiB).</summary>
     internal const int DefaultHighWaterMark = 16 * 1024;
 
     private static readonly Action<object?> EmitTimeoutCallback = static s => ((Socket)s!).Emit(NetEvents.Timeout);
-    private static readonly Action<object?> UncorkCallback = static s => { var sock = (Socket)s!; sock.batchCorked = false; sock.Uncork(); };
+    private static readonly Action<object?> FlushCallback = static s => { var sock = (Socket)s!; sock.flushQueued = false; sock.Flush(); };
 
     private readonly NetServer? server;
     private SocketHandle? handle;
@@ -31,13 +31,29 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
     private bool noDelay;
     private bool keepAlive;
     private int keepAliveDelayMs;
-    private bool batchCorked;
     private LoopTimer? idleTimer;
     private int idleTimeoutMs;
     private string? unixPath;
     private IPEndPoint? remoteEndPoint;
     private IPEndPoint? localEndPoint;
     private IReadOnlyList<NodeBuffer>? pendingChunks;
+
+    // Outgoing bytes the socket took and the kernel has not yet (see OutboundBuffer); made on the first write.
+    private OutboundBuffer? outbound;
+    private List<ArraySegment<byte>>? sendSegments;
+    // A next-tick flush is queued.
+    private bool flushQueued;
+    // A flush the kernel did not take at once is in flight: nothing joins the buffer until it completes.
+    private bool sending;
+    // The write that took the buffer past the highWaterMark: it completes once its bytes were sent, holding the
+    // stream's later writes back (back-pressure).
+    private Action<Exception?>? heldCallback;
+    // A write that came while a flush was in flight; taken when it completes.
+    private IReadOnlyList<NodeBuffer>? waitingChunks;
+    private Action<Exception?>? waitingCallback;
+    // _final came while bytes were held: the FIN follows their send.
+    private Action<Exception?>? finalAfterFlush;
+    private Action<Exception?>? onOutboundSent;
 
     // Node's _bytesDispatched: bytes handed to the engine (sent, or queued in it for writability).
     private long bytesDispatched;
@@ -163,7 +179,7 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
         {
             // The stream's length counts the write in flight too; that part is either dispatched or pending.
             long buffered = WritableLength - (WritableStateCore?.WriteLength ?? 0);
-            return bytesDispatched + SumLength(pendingChunks) + buffered;
+            return bytesDispatched + SumLength(pendingChunks) + SumLength(waitingChunks) + buffered;
         }
     }
 
@@ -220,113 +236,6 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
 
     /// <summary>Stops reading from the kernel until <see cref="ResumeReading"/> (Node's <c>readStop</c>).</summary>
     internal void PauseReading() => handle?.ReadStop();
-
-    /// <summary>
-    /// Writes <paramref name="chunk"/> gathered with every other write of this loop turn: the first such write
-    /// corks the socket and a next-tick uncorks it, so the turn's writes leave in one gathered send (what Node's
-    /// HTTP layer does with <c>socket.cork()</c> + <c>process.nextTick(connectionCorkNT)</c>).
-    /// </summary>
-    internal bool WriteBatched(NodeBuffer chunk, Action<Exception?>? callback = null)
-    {
-        if (!batchCorked)
-        {
-            batchCorked = true;
-            Cork();
-            Loop.NextTick(UncorkCallback, this);
-        }
-        return Write(chunk, callback);
-    }
-
-    // Above this a batch is not grown further: larger writes go as chunks of their own.
-    private const int MaxBatchLength = 64 * 1024;
-
-    // The turn's batch: bytes copied in by the Http layer (heads and small bodies), sent as one write when the socket
-    // is uncorked. Rented for the turn and returned once the write that carried it called back, so an idle
-    // connection holds none.
-    private byte[]? batch;
-    private int batchLength;
-    private byte[]? batchInFlight;
-    private Action<Exception?>? batchWriteCallback;
-    private Action<Exception?>? onBatchSent;
-
-    /// <summary>
-    /// Reserves <paramref name="length"/> bytes at the end of this turn's batch for the caller to fill at once
-    /// (before anything else is written to this socket); they leave with the turn's other writes in one send when
-    /// the end-of-turn uncork runs. False, with nothing reserved, when the bytes cannot go there without passing
-    /// queued chunks (a write in flight or chunks buffered), while connecting, or once the socket stopped taking
-    /// writes: the caller then writes a chunk as before. <paramref name="belowHighWaterMark"/> is what
-    /// <c>write()</c> would have returned.
-    /// </summary>
-    internal bool TryReserveBatched(int length, out Span<byte> destination, out bool belowHighWaterMark)
-    {
-        destination = default;
-        belowHighWaterMark = false;
-        WritableState? ws = WritableStateCore;
-        if (ws is null || handle is null || connecting || handle.Closed || length <= 0 || !ws.CanAppendBatch
-            || batchLength + length > MaxBatchLength)
-        {
-            return false;
-        }
-        if (batch is null || batch.Length - batchLength < length)
-        {
-            byte[] grown = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(4096, batchLength + length));
-            if (batch is not null)
-            {
-                // Not in flight: appending needs the previous batch's write to have called back.
-                batch.AsSpan(0, batchLength).CopyTo(grown);
-                System.Buffers.ArrayPool<byte>.Shared.Return(batch);
-            }
-            batch = grown;
-        }
-        ws.Batch ??= this;
-        if (!batchCorked)
-        {
-            batchCorked = true;
-            Cork();
-            Loop.NextTick(UncorkCallback, this);
-        }
-        destination = batch.AsSpan(batchLength, length);
-        batchLength += length;
-        belowHighWaterMark = ws.AddBatched(length);
-        return true;
-    }
-
-    /// <inheritdoc/>
-    int IWriteBatch.BatchLength => batchLength;
-
-    /// <inheritdoc/>
-    void IWriteBatch.SendBatch(Action<Exception?> callback)
-    {
-        int length = batchLength;
-        byte[] sending = batch!;
-        batch = null;
-        batchLength = 0;
-        idleTimer?.Refresh();
-        if (handle is null || handle.Closed)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(sending);
-            callback(ErrorCodes.Create("ERR_SOCKET_CLOSED"));
-            return;
-        }
-        bytesDispatched += length;
-        // The engine may keep the memory until it calls back (a partial send): the array goes back to the pool then.
-        batchInFlight = sending;
-        batchWriteCallback = callback;
-        handle.Write(sending.AsMemory(0, length), onBatchSent ??= OnBatchSent);
-    }
-
-    private void OnBatchSent(Exception? error)
-    {
-        byte[]? sent = batchInFlight;
-        batchInFlight = null;
-        if (sent is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(sent);
-        }
-        Action<Exception?>? callback = batchWriteCallback;
-        batchWriteCallback = null;
-        callback?.Invoke(error);
-    }
 
     /// <summary>Node's <c>socket.connect(port[, host][, connectListener])</c>: opens a TCP connection.</summary>
     /// <param name="port">The port (validated as Node: 0-65535).</param>
@@ -556,8 +465,7 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
             Action<Exception?> cb = pendingWriteCallback!;
             pendingChunks = null;
             pendingWriteCallback = null;
-            bytesDispatched += SumLength(chunks);
-            handle.Writev(chunks, cb);
+            WritevCore(chunks, cb);
         }
         else if (pendingFinal is not null)
         {
@@ -638,16 +546,37 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
         handle.ReadStart();
     }
 
-    /// <summary>Node's <c>socket._write</c>.</summary>
-    protected override void WriteCore(NodeBuffer chunk, Action<Exception?> callback) => WriteGeneric(new[] { chunk }, callback);
+    /// <summary>
+    /// Node's <c>socket._write</c>. The bytes join this socket's outgoing buffer and leave with every other write of
+    /// the callback (and of the ticks after it) in one gathered send made by a next-tick flush — what Node's HTTP layer
+    /// gets from <c>socket.cork()</c> + <c>process.nextTick(connectionCorkNT)</c>, here for every writer. The write is
+    /// done at once while the buffer holds less than the highWaterMark; past it, it completes when its bytes were sent.
+    /// </summary>
+    protected override void WriteCore(NodeBuffer chunk, Action<Exception?> callback)
+    {
+        if (connecting || handle is null || handle.Closed || sending)
+        {
+            WritevCore([chunk], callback);
+            return;
+        }
+        (outbound ??= new OutboundBuffer()).Append(chunk);
+        Took(chunk.Length, callback);
+    }
 
-    /// <summary>Node's <c>socket._writev</c>: the buffered chunks leave in one gathered send.</summary>
-    protected override void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) => WriteGeneric(chunks, callback);
+    /// <summary><c>_write</c> for bytes the caller keeps: small ones are copied straight into the outgoing buffer.</summary>
+    protected override void WriteCore(ReadOnlySpan<byte> chunk, Action<Exception?> callback)
+    {
+        if (connecting || handle is null || handle.Closed || sending || !(outbound ??= new OutboundBuffer()).Copies(chunk.Length))
+        {
+            WriteCore(NodeBuffer.From(chunk), callback);
+            return;
+        }
+        outbound.Append(chunk);
+        Took(chunk.Length, callback);
+    }
 
-    /// <summary>A socket writes gathered (Node's <c>_writev</c> is defined).</summary>
-    protected override bool HasWritev => true;
-
-    private void WriteGeneric(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
+    /// <summary>Node's <c>socket._writev</c>: the buffered chunks join the outgoing buffer together.</summary>
+    protected override void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
     {
         if (connecting || handle is null)
         {
@@ -656,14 +585,109 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
             pendingWriteCallback = callback;
             return;
         }
-        idleTimer?.Refresh();
         if (handle.Closed)
         {
             callback(ErrorCodes.Create("ERR_SOCKET_CLOSED"));
             return;
         }
-        bytesDispatched += SumLength(chunks);
-        handle.Writev(chunks, callback);
+        if (sending)
+        {
+            // The memory of the send in flight may not move: this write waits for it (and holds the stream's next ones).
+            waitingChunks = chunks;
+            waitingCallback = callback;
+            return;
+        }
+        OutboundBuffer buffer = outbound ??= new OutboundBuffer();
+        int total = 0;
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            buffer.Append(chunks[i]);
+            total += chunks[i].Length;
+        }
+        Took(total, callback);
+    }
+
+    /// <summary>A socket writes gathered (Node's <c>_writev</c> is defined).</summary>
+    protected override bool HasWritev => true;
+
+    // The outgoing buffer took a write of length bytes: done now below the highWaterMark (the flush follows this
+    // callback), else held until the bytes are sent, which the flush starts at once.
+    private void Took(int length, Action<Exception?> callback)
+    {
+        bytesDispatched += length;
+        idleTimer?.Refresh();
+        if (outbound!.Length < WritableHighWaterMark)
+        {
+            if (!flushQueued)
+            {
+                flushQueued = true;
+                Loop.NextTick(FlushCallback, this);
+            }
+            callback(null);
+            return;
+        }
+        heldCallback = callback;
+        Flush();
+    }
+
+    // Hands everything the outgoing buffer holds to the kernel in one gathered send.
+    private void Flush()
+    {
+        if (sending || outbound is null || outbound.Length == 0 || handle is null || connecting)
+        {
+            return;
+        }
+        if (handle.Closed)
+        {
+            outbound.Release();
+            return;
+        }
+        sending = true;
+        List<ArraySegment<byte>> list = sendSegments ??= new List<ArraySegment<byte>>(4);
+        int total = outbound.Collect(list);
+        handle.Writev(list, total, onOutboundSent ??= OnOutboundSent);
+    }
+
+    private void OnOutboundSent(Exception? error)
+    {
+        sending = false;
+        outbound!.Release();
+        Action<Exception?>? held = heldCallback;
+        heldCallback = null;
+        if (error is not null)
+        {
+            if (held is not null)
+            {
+                // The stream fails the write, and the socket with it.
+                held(error);
+            }
+            else if (!Destroyed)
+            {
+                // The writes were done as far as their writers knew: the failure is the socket's (Node: 'error', then 'close').
+                Destroy(error);
+            }
+            return;
+        }
+        held?.Invoke(null);
+        if (waitingChunks is { } waiting && !Destroyed)
+        {
+            Action<Exception?> cb = waitingCallback!;
+            waitingChunks = null;
+            waitingCallback = null;
+            WritevCore(waiting, cb);
+        }
+        if (finalAfterFlush is { } final && !sending && !Destroyed)
+        {
+            if (outbound.Length > 0)
+            {
+                Flush();
+            }
+            else
+            {
+                finalAfterFlush = null;
+                Shutdown(final);
+            }
+        }
     }
 
     /// <summary>Node's <c>socket._final</c>: half-closes (FIN) once every write is out.</summary>
@@ -674,7 +698,19 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
             pendingFinal = callback;
             return;
         }
-        SocketError error = handle.Shutdown();
+        if (sending || outbound is { Length: > 0 })
+        {
+            // Bytes the writers are done with are still held: the FIN follows them.
+            finalAfterFlush = callback;
+            Flush();
+            return;
+        }
+        Shutdown(callback);
+    }
+
+    private void Shutdown(Action<Exception?> callback)
+    {
+        SocketError error = handle!.Shutdown();
         // Node ignores ENOTCONN here: the peer may already have gone.
         if (error is SocketError.Success or SocketError.NotConnected or SocketError.ConnectionReset or SocketError.Shutdown)
         {
@@ -686,9 +722,35 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
         }
     }
 
+    // Destroyed with bytes still held: what the kernel takes now goes before the FIN (as in Node, where they were in
+    // the kernel already); an RST close (resetAndDestroy) drops them.
+    private void ReleaseOutbound()
+    {
+        if (outbound is null)
+        {
+            return;
+        }
+        if (!sending && !resetOnClose && outbound.Length > 0 && handle is { Closed: false } && !connecting)
+        {
+            List<ArraySegment<byte>> list = sendSegments ??= new List<ArraySegment<byte>>(4);
+            int total = outbound.Collect(list);
+            sending = true;
+            handle.Writev(list, total, static _ => { });
+        }
+        // A send the close cuts short may still read the memory: it is left to the collector then.
+        bool inFlight = sending && handle is { WritePending: true };
+        sending = false;
+        outbound.Release(reuseMemory: !inFlight);
+        heldCallback = null;
+        waitingChunks = null;
+        waitingCallback = null;
+        finalAfterFlush = null;
+    }
+
     /// <summary>Node's <c>socket._destroy</c>: closes the handle; <c>'close'</c>(hadError) follows on a later turn.</summary>
     protected override void DestroyCore(Exception? error, Action<Exception?> callback)
     {
+        ReleaseOutbound();
         connecting = false;
         idleTimer?.Close();
         idleTimer = null;
@@ -702,14 +764,6 @@ public class Socket : Duplex, ISocketHandleOwner, IWriteBatch
         pendingChunks = null;
         pendingWriteCallback = null;
         pendingFinal = null;
-        if (batch is not null)
-        {
-            // Never handed to the engine, so nothing else refers to it. A batch in flight is left to the collector:
-            // a send the close aborted may still read it.
-            System.Buffers.ArrayPool<byte>.Shared.Return(batch);
-            batch = null;
-            batchLength = 0;
-        }
         callback(error);
         bool hadError = error is not null;
         Loop.Post(static s =>

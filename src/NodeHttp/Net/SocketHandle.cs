@@ -538,10 +538,32 @@ internal sealed class SocketHandle : IoWatcher
             segments.Add(MemoryMarshal.TryGetArray(m, out ArraySegment<byte> seg) ? seg : new ArraySegment<byte>(m.ToArray()));
             total += m.Length;
         }
-        Gathered(total, callback);
+        Gathered(segments, total, callback);
     }
 
-    private void Gathered(long total, Action<Exception?> callback)
+    /// <summary>
+    /// Sends <paramref name="list"/> (<paramref name="total"/> bytes) with one gathered system call when the kernel
+    /// takes it; the list is cleared before this returns (a rest the kernel refused is kept in a list of its own).
+    /// </summary>
+    internal void Writev(List<ArraySegment<byte>> list, long total, Action<Exception?> callback)
+    {
+        if (Closed)
+        {
+            list.Clear();
+            callback(SystemErrors.Create("EPIPE", "write"));
+            return;
+        }
+        if (list.Count == 1)
+        {
+            ArraySegment<byte> only = list[0];
+            list.Clear();
+            Write(only, callback);
+            return;
+        }
+        Gathered(list, total, callback);
+    }
+
+    private void Gathered(List<ArraySegment<byte>> segments, long total, Action<Exception?> callback)
     {
         if (total == 0)
         {

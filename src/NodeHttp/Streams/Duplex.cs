@@ -90,6 +90,13 @@ public class Duplex : Readable, IWritable
         }
     }
 
+    /// <summary>
+    /// <c>_write</c> for bytes the caller keeps: a sink that can take them without a chunk object overrides this and
+    /// copies what it needs before it returns; the default copies them into a <see cref="NodeBuffer"/>.
+    /// </summary>
+    protected virtual void WriteCore(ReadOnlySpan<byte> chunk, Action<Exception?> callback) =>
+        WriteCore(NodeBuffer.From(chunk), callback);
+
     /// <summary>Node's <c>writable._writev(chunks, callback)</c> for the writable side, used when <see cref="HasWritev"/>.</summary>
     protected virtual void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
     {
@@ -121,6 +128,8 @@ public class Duplex : Readable, IWritable
 
     private protected override void CallWriteCoreImpl(NodeBuffer chunk, Action<Exception?> callback) => WriteCore(chunk, callback);
 
+    private protected override void CallWriteSpanCoreImpl(ReadOnlySpan<byte> data, WritableState state) => WriteCore(data, state.WriteCallback);
+
     private protected override void CallWritevCoreImpl(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) => WritevCore(chunks, callback);
 
     private protected override bool CallHasWritevImpl => HasWritev;
@@ -132,8 +141,14 @@ public class Duplex : Readable, IWritable
     /// <summary>Where every public <c>Write</c> overload lands.</summary>
     private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
 
+    /// <summary>Where the <c>Write</c> overloads for bytes the caller keeps land.</summary>
+    private protected virtual bool WriteSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => ws.WriteSpan(chunk, callback);
+
     /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
     private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
+
+    /// <summary>Where the <c>End</c> overloads for bytes the caller keeps land.</summary>
+    private protected virtual void EndSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => ws.EndSpan(chunk, callback);
 
     /// <summary>Node's <c>writable.write(chunk[, callback])</c>.</summary>
     public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
@@ -146,18 +161,30 @@ public class Duplex : Readable, IWritable
     public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
+        byte[]? encoded = EncodedText.TryEncode(chunk, encoding, out int length);
+        if (encoded is null)
+        {
+            return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
+        }
+        try
+        {
+            return WriteSpanImpl(encoded.AsSpan(0, length), callback);
+        }
+        finally
+        {
+            EncodedText.Return(encoded);
+        }
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
     public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
-        WriteImpl(NodeBuffer.From(chunk.Span), callback);
+        WriteSpanImpl(chunk.Span, callback);
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
     public bool Write(byte[] chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return WriteImpl(NodeBuffer.From(chunk), callback);
+        return WriteSpanImpl(chunk, callback);
     }
 
     /// <summary>Node's <c>writable.end()</c>: half-close the writable side.</summary>
@@ -179,14 +206,27 @@ public class Duplex : Readable, IWritable
     public Duplex End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
+        byte[]? encoded = EncodedText.TryEncode(data, encoding, out int length);
+        if (encoded is null)
+        {
+            EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
+            return this;
+        }
+        try
+        {
+            EndSpanImpl(encoded.AsSpan(0, length), StreamCallbacks.FromAction(callback));
+        }
+        finally
+        {
+            EncodedText.Return(encoded);
+        }
         return this;
     }
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Duplex End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        EndImpl(NodeBuffer.From(data.Span), StreamCallbacks.FromAction(callback));
+        EndSpanImpl(data.Span, StreamCallbacks.FromAction(callback));
         return this;
     }
 

@@ -37,6 +37,12 @@ internal interface IStreamHost
     /// <summary>Calls <c>_write</c>.</summary>
     void CallWriteCore(NodeBuffer chunk, Action<Exception?> callback);
 
+    /// <summary>
+    /// Calls <c>_write</c> for bytes the caller keeps (the stream copies what it needs before it returns), which completes
+    /// through <paramref name="state"/>'s <see cref="WritableState.WriteCallback"/> or <see cref="WritableState.CompleteWrite"/>.
+    /// </summary>
+    void CallWriteSpanCore(ReadOnlySpan<byte> data, WritableState state);
+
     /// <summary>Calls <c>_writev</c>.</summary>
     void CallWritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback);
 

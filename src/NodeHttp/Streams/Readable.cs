@@ -855,6 +855,8 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
 
     void IStreamHost.CallWriteCore(NodeBuffer chunk, Action<Exception?> callback) => CallWriteCoreImpl(chunk, callback);
 
+    void IStreamHost.CallWriteSpanCore(ReadOnlySpan<byte> data, WritableState state) => CallWriteSpanCoreImpl(data, state);
+
     void IStreamHost.CallWritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) => CallWritevCoreImpl(chunks, callback);
 
     bool IStreamHost.CallHasWritev => CallHasWritevImpl;
@@ -862,6 +864,8 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
     void IStreamHost.CallFinalCore(WritableState state) => CallFinalCoreImpl(state);
 
     private protected virtual void CallWriteCoreImpl(NodeBuffer chunk, Action<Exception?> callback) => throw new InvalidOperationException();
+
+    private protected virtual void CallWriteSpanCoreImpl(ReadOnlySpan<byte> data, WritableState state) => throw new InvalidOperationException();
 
     private protected virtual void CallWritevCoreImpl(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) => throw new InvalidOperationException();
 

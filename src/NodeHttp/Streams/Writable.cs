@@ -4,7 +4,7 @@ namespace NodeHttp;
 /// Node's <c>stream.Writable</c>: a sink with highWaterMark back-pressure (<c>Write</c> returns false, then
 /// <c>'drain'</c>), <c>Cork</c>/<c>Uncork</c> batching, <c>End</c> → <c>'finish'</c> → <c>'close'</c>, and
 /// <c>Destroy</c> (Node 20's state machine, shared with <see cref="Duplex"/>). A stream belongs to the loop that
-/// created it; call its members on that loop. Sinks override <see cref="WriteCore"/> (Node's <c>_write</c>).
+/// created it; call its members on that loop. Sinks override <see cref="WriteCore(NodeBuffer, Action{Exception?})"/> (Node's <c>_write</c>).
 /// </summary>
 public partial class Writable : EventEmitter, IWritable, IStreamHost
 {
@@ -45,6 +45,14 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
             ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_write()");
         }
     }
+
+    /// <summary>
+    /// <c>_write</c> for bytes the caller keeps (<c>Write(ReadOnlyMemory)</c>, <c>Write(byte[])</c>, text): a sink that
+    /// can take them where they go without a chunk object overrides this and copies what it needs before it returns.
+    /// The default copies them into a <see cref="NodeBuffer"/> for <see cref="WriteCore(NodeBuffer, Action{Exception?})"/>.
+    /// </summary>
+    protected virtual void WriteCore(ReadOnlySpan<byte> chunk, Action<Exception?> callback) =>
+        WriteCore(NodeBuffer.From(chunk), callback);
 
     /// <summary>Node's <c>writable._writev(chunks, callback)</c>: write several buffered chunks at once
     /// (used after a write in flight completes and by <see cref="Uncork"/>) when <see cref="HasWritev"/> is true.</summary>
@@ -101,18 +109,30 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
+        byte[]? encoded = EncodedText.TryEncode(chunk, encoding, out int length);
+        if (encoded is null)
+        {
+            return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
+        }
+        try
+        {
+            return WriteSpanImpl(encoded.AsSpan(0, length), callback);
+        }
+        finally
+        {
+            EncodedText.Return(encoded);
+        }
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
     public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
-        WriteImpl(NodeBuffer.From(chunk.Span), callback);
+        WriteSpanImpl(chunk.Span, callback);
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
     public bool Write(byte[] chunk, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        return WriteImpl(NodeBuffer.From(chunk), callback);
+        return WriteSpanImpl(chunk, callback);
     }
 
     /// <summary>Node's <c>writable.end()</c>: no more writes; <c>'finish'</c> follows once everything is flushed.</summary>
@@ -134,24 +154,27 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (callback is null && TryEndString(data, encoding))
+        byte[]? encoded = EncodedText.TryEncode(data, encoding, out int length);
+        if (encoded is null)
         {
+            EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
             return this;
         }
-        EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
+        try
+        {
+            EndSpanImpl(encoded.AsSpan(0, length), StreamCallbacks.FromAction(callback));
+        }
+        finally
+        {
+            EncodedText.Return(encoded);
+        }
         return this;
     }
-
-    /// <summary>
-    /// <c>end(string)</c> without a chunk object, for a stream that can encode the text straight to where its bytes
-    /// go; false to take the usual path (nothing done then).
-    /// </summary>
-    private protected virtual bool TryEndString(string data, string encoding) => false;
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
     public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
     {
-        EndImpl(NodeBuffer.From(data.Span), StreamCallbacks.FromAction(callback));
+        EndSpanImpl(data.Span, StreamCallbacks.FromAction(callback));
         return this;
     }
 
@@ -186,8 +209,14 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     /// <summary>Where every public <c>Write</c> overload lands; layers that replace Node's write (OutgoingMessage) override it.</summary>
     private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
 
+    /// <summary>Where the <c>Write</c> overloads for bytes the caller keeps land.</summary>
+    private protected virtual bool WriteSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => ws.WriteSpan(chunk, callback);
+
     /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
     private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
+
+    /// <summary>Where the <c>End</c> overloads for bytes the caller keeps land.</summary>
+    private protected virtual void EndSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => ws.EndSpan(chunk, callback);
 
     /// <summary>Where <see cref="Destroy"/> lands.</summary>
     private protected virtual void DestroyImpl(Exception? error)
@@ -274,6 +303,15 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     void IStreamHost.CallReadCore(int size) => throw new InvalidOperationException();
 
     void IStreamHost.CallWriteCore(NodeBuffer chunk, Action<Exception?> callback) => WriteCore(chunk, callback);
+
+    void IStreamHost.CallWriteSpanCore(ReadOnlySpan<byte> data, WritableState state) => WriteSpanWithState(data, state);
+
+    /// <summary>
+    /// Runs the span <c>_write</c>, completing through <paramref name="state"/>. A library type whose
+    /// <see cref="WriteCore(ReadOnlySpan{byte}, Action{Exception?})"/> cannot be overridden may complete it directly
+    /// instead, with no callback delegate.
+    /// </summary>
+    private protected virtual void WriteSpanWithState(ReadOnlySpan<byte> data, WritableState state) => WriteCore(data, state.WriteCallback);
 
     void IStreamHost.CallWritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) => WritevCore(chunks, callback);
 

@@ -69,73 +69,6 @@ internal sealed class WritableState : StreamStateBase
 
     internal int BufferedRequestCount => (bufferedList?.Count ?? 0) - bufferedIndex;
 
-    /// <summary>
-    /// Bytes the stream gathers itself (a socket's per-turn batch buffer) instead of as buffered chunks; sent, as one
-    /// write of this state, when the stream is fully uncorked. Null for streams without one.
-    /// </summary>
-    internal IWriteBatch? Batch;
-
-    /// <summary>
-    /// Whether bytes may be added to <see cref="Batch"/> now without passing queued chunks: nothing in flight, nothing
-    /// buffered, and the stream still takes writes.
-    /// </summary>
-    internal bool CanAppendBatch =>
-        !Writing && BufferedRequestCount == 0 && Errored is null && !Destroyed && !Ending && WritableEnabled;
-
-    /// <summary>Counts <paramref name="length"/> bytes added to <see cref="Batch"/> as buffered (writeOrBuffer's accounting); false above the highWaterMark.</summary>
-    internal bool AddBatched(int length)
-    {
-        Length += length;
-        if (Length >= HighWaterMark)
-        {
-            NeedDrain = true;
-            return false;
-        }
-        return true;
-    }
-
-    // The batch leaves as one write of this state (writeLength, Writing and the write callback as for a chunk).
-    private void SendBatch()
-    {
-        int length = Batch?.BatchLength ?? 0;
-        if (length == 0 || Destroyed)
-        {
-            return;
-        }
-        pendingCallbacks++;
-        writeLength = length;
-        writeCallback = null;
-        Writing = true;
-        Sync = true;
-        ExpectWriteCallback = true;
-        Batch!.SendBatch(onWrite);
-        Sync = false;
-    }
-
-    /// <summary>
-    /// A write of <paramref name="length"/> bytes the stream already handed on itself, synchronously (no chunk object):
-    /// the idle branch of writeOrBuffer with <c>_write</c> calling back at once. Only while idle and writable.
-    /// </summary>
-    internal void WriteCompletedInline(int length)
-    {
-        pendingCallbacks++;
-        Length += length;
-        if (Length >= HighWaterMark)
-        {
-            NeedDrain = true;
-        }
-        writeLength = length;
-        writeCallback = null;
-        Writing = true;
-        Sync = true;
-        ExpectWriteCallback = true;
-        OnWrite(null);
-        Sync = false;
-    }
-
-    /// <summary>Whether a write now would go straight to <c>_write</c> (nothing in flight, corked or queued).</summary>
-    internal bool IsIdleForWrite => !Writing && Corked == 0 && BufferedRequestCount == 0 && Errored is null && !Destroyed && !Ending;
-
     // writable.writable
     internal bool IsWritable => WritableEnabled && !Destroyed && Errored is null && !Ending && !Ended;
 
@@ -144,6 +77,41 @@ internal sealed class WritableState : StreamStateBase
 
     // _write(stream, chunk, encoding, cb): returns true to continue, false to wait for 'drain'.
     internal bool Write(NodeBuffer chunk, Action<Exception?>? callback) => WriteOrError(chunk, callback, out _);
+
+    /// <summary>
+    /// <c>write(chunk)</c> for bytes the caller keeps: while the stream is idle they go straight to the host's span
+    /// <c>_write</c> (which copies them where they go, no chunk object); when they have to wait they are copied into a
+    /// chunk and queued as any write.
+    /// </summary>
+    internal bool WriteSpan(ReadOnlySpan<byte> data, Action<Exception?>? callback)
+    {
+        if (Ending || Destroyed || Writing || Corked > 0 || Errored is not null)
+        {
+            return Write(NodeBuffer.From(data), callback);
+        }
+        pendingCallbacks++;
+        int len = data.Length;
+        Length += len;
+        bool ret = Length < HighWaterMark;
+        if (!ret)
+        {
+            NeedDrain = true;
+        }
+        writeLength = len;
+        writeCallback = callback;
+        Writing = true;
+        Sync = true;
+        ExpectWriteCallback = true;
+        stream.CallWriteSpanCore(data, this);
+        Sync = false;
+        return ret && Errored is null && !Destroyed;
+    }
+
+    /// <summary>The callback of <c>_write</c>, bound to this state (made on first use, then cached).</summary>
+    internal Action<Exception?> WriteCallback => onWrite;
+
+    /// <summary>Completes the <c>_write</c> in progress without a delegate, as a call of <see cref="WriteCallback"/> would.</summary>
+    internal void CompleteWrite(Exception? error) => OnWrite(error);
 
     private bool WriteOrError(NodeBuffer chunk, Action<Exception?>? callback, out Exception? error)
     {
@@ -435,15 +403,7 @@ internal sealed class WritableState : StreamStateBase
             Corked--;
             if (!Writing)
             {
-                if (Corked == 0)
-                {
-                    // The batch was gathered before anything now queued (appending needs an empty queue): it goes first.
-                    SendBatch();
-                }
-                if (!Writing)
-                {
-                    ClearBuffer();
-                }
+                ClearBuffer();
             }
         }
     }
@@ -456,7 +416,23 @@ internal sealed class WritableState : StreamStateBase
         {
             WriteOrError(chunk, null, out error);
         }
+        EndAfterWrite(error, callback);
+    }
 
+    /// <summary><c>end(chunk, cb)</c> for bytes the caller keeps (see <see cref="WriteSpan"/>).</summary>
+    internal void EndSpan(ReadOnlySpan<byte> chunk, Action<Exception?>? callback)
+    {
+        if (Ending || Destroyed)
+        {
+            End(NodeBuffer.From(chunk), callback);
+            return;
+        }
+        WriteSpan(chunk, null);
+        EndAfterWrite(null, callback);
+    }
+
+    private void EndAfterWrite(Exception? error, Action<Exception?>? callback)
+    {
         // end() fully uncorks.
         if (Corked > 0)
         {

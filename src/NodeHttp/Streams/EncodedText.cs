@@ -1,0 +1,39 @@
+namespace NodeHttp;
+
+/// <summary>
+/// Text written to a stream (<c>write(string)</c>, <c>end(string)</c>) encoded into per-thread scratch memory rather
+/// than into a chunk of its own, so a stream that takes spans (see <see cref="Writable.WriteCore(ReadOnlySpan{byte}, Action{Exception?})"/>)
+/// gets it without an allocation. UTF-8 only, and only text that fits the scratch; anything else is a chunk as before.
+/// </summary>
+internal static class EncodedText
+{
+    // Longer text is encoded into a chunk of its own: the scratch stays small per loop thread.
+    private const int ScratchSize = 16 * 1024;
+
+    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    // Taken while in use (a nested write gets a fresh array), put back after.
+    [ThreadStatic]
+    private static byte[]? scratch;
+
+    /// <summary>
+    /// Encodes <paramref name="text"/> into scratch memory when <paramref name="encoding"/> is UTF-8 and it fits;
+    /// null otherwise. Give the array back with <see cref="Return"/> once the bytes were handed on.
+    /// </summary>
+    internal static byte[]? TryEncode(string text, string encoding, out int length)
+    {
+        length = 0;
+        // At most three bytes per UTF-16 unit.
+        if (text.Length > ScratchSize / 3 || encoding is not ("utf8" or "utf-8"))
+        {
+            return null;
+        }
+        byte[] buffer = scratch ?? new byte[ScratchSize];
+        scratch = null;
+        length = Utf8.GetBytes(text, buffer);
+        return buffer;
+    }
+
+    /// <summary>Gives back an array from <see cref="TryEncode"/>.</summary>
+    internal static void Return(byte[] buffer) => scratch = buffer;
+}
