@@ -664,6 +664,7 @@ public class OutgoingMessage : Writable
         }
         (outputData ??= new List<PendingWrite>(2)).Add(new PendingWrite(owned ?? NodeBuffer.From(bytes.Span), callback, early));
         outputSize += bytes.Length;
+        OnPendingData(bytes.Length);
     }
 
     // Whether a write of this length is done as soon as the socket took it: connected (a socket still connecting only
@@ -754,8 +755,7 @@ public class OutgoingMessage : Writable
         {
             socket.Destroy(error);
         }
-        outputData = null;
-        outputSize = 0;
+        DropOutput();
         if (pendingHead is { } head)
         {
             pendingHead = null;
@@ -780,16 +780,29 @@ public class OutgoingMessage : Writable
         {
             return;
         }
-        outputData = null;
-        outputSize = 0;
+        DropOutput();
         foreach (PendingWrite write in pending)
         {
             Send(write.Data.Span, write.Data, chunked: false, write.Callback, write.Early);
         }
     }
 
-    /// <summary>Node's <c>outputSize</c>: bytes written while this message had no socket, waiting for one.</summary>
-    internal int OutputSize => outputSize;
+    // Forgets the waiting output (taken by FlushOutput, or discarded on destroy).
+    private void DropOutput()
+    {
+        int size = outputSize;
+        outputData = null;
+        outputSize = 0;
+        if (size != 0)
+        {
+            OnPendingData(-size);
+        }
+    }
+
+    /// <summary>Node's <c>_onPendingData</c>: the bytes waiting for a socket grew or shrank by <paramref name="delta"/>.</summary>
+    private protected virtual void OnPendingData(int delta)
+    {
+    }
 
     /// <summary>
     /// Sets the socket before <see cref="AssignSocket"/> flushes to it (the client's tickOnSocket: <c>'socket'</c> is

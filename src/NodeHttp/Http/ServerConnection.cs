@@ -32,6 +32,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private readonly Action onSocketCloseResponses;
     private readonly Action onSocketTimeout;
     private readonly Action<Exception> onSocketError;
+    private readonly Action onSocketDrain;
 
     // The message being parsed (Node's parser.incoming); null between messages.
     private IncomingMessage? incoming;
@@ -54,6 +55,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
 
     // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody.
     private bool bodyPaused;
+    // Node's state.outgoingData: bytes that responses queued behind an unfinished one hold while they wait for the socket.
+    private long outgoingData;
+    // Back-pressure the other way (Node's socket._paused): the peer does not take the answers (the socket's buffer is
+    // past its highWaterMark, or too much waits in queued responses), so no more requests are read until it drains —
+    // a client pipelining requests without reading the responses cannot grow the server.
+    private bool outputPaused;
     private bool errorHandled;
     private bool detached;
     private bool keepAliveTimeoutSet;
@@ -79,11 +86,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         onSocketCloseResponses = SocketOnCloseResponses;
         onSocketTimeout = SocketOnTimeout;
         onSocketError = SocketOnError;
+        onSocketDrain = SocketOnDrain;
         messageStart = loop.Now;
         socket.On(StreamEvents.End, onSocketEnd);
         socket.On(HttpEvents.Close, onSocketClose);
         socket.On(HttpEvents.Timeout, onSocketTimeout);
         socket.On(HttpEvents.Error, onSocketError);
+        socket.On(StreamEvents.Drain, onSocketDrain);
         if (server.Timeout > 0)
         {
             socket.SetTimeout(server.Timeout);
@@ -138,7 +147,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             HpeCode rc = parser.Execute(data, ref callbacks);
             if (rc == HpeCode.Ok)
             {
-                return !bodyPaused;
+                // As Node, the whole read is parsed; reading stops after it while the answers are not taken.
+                CheckOutputPressure();
+                return !bodyPaused && !outputPaused;
             }
             if (rc == HpeCode.PausedUpgrade)
             {
@@ -170,6 +181,42 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         if (bodyPaused && !detached && !socket.Destroyed)
         {
             bodyPaused = false;
+            if (!outputPaused)
+            {
+                socket.ResumeReading();
+            }
+        }
+    }
+
+    /// <summary>Node's <c>updateOutgoingData</c>: a queued response's waiting output grew or shrank.</summary>
+    internal void UpdateOutgoingData(int delta)
+    {
+        outgoingData += delta;
+        if (delta < 0)
+        {
+            SocketOnDrain();
+        }
+    }
+
+    // Node's check in parserOnIncoming: stop reading once the answers pile up.
+    private void CheckOutputPressure()
+    {
+        if (!outputPaused && (socket.WritableNeedDrain || outgoingData >= socket.WritableHighWaterMark))
+        {
+            outputPaused = true;
+        }
+    }
+
+    // Node's socketOnDrain: read again once the socket drained and the queued output is back under the highWaterMark.
+    private void SocketOnDrain()
+    {
+        if (!outputPaused || outgoingData > socket.WritableHighWaterMark || socket.WritableNeedDrain)
+        {
+            return;
+        }
+        outputPaused = false;
+        if (!bodyPaused && !detached && !socket.Destroyed)
+        {
             socket.ResumeReading();
         }
     }
@@ -583,6 +630,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         socket.RemoveListener(HttpEvents.Close, onSocketCloseResponses);
         socket.RemoveListener(HttpEvents.Timeout, onSocketTimeout);
         socket.RemoveListener(HttpEvents.Error, onSocketError);
+        socket.RemoveListener(StreamEvents.Drain, onSocketDrain);
         keepAliveTimeoutSet = false;
         keepAliveTimer?.Close();
         keepAliveTimer = null;

@@ -249,6 +249,9 @@ public sealed class ServerResponse : OutgoingMessage
     /// <inheritdoc/>
     private protected override void OnFinalIssued() => connection?.OnResponseFinalIssued(this);
 
+    /// <inheritdoc/>
+    private protected override void OnPendingData(int delta) => connection?.UpdateOutgoingData(delta);
+
     // ServerResponse is sealed, so its _final and _destroy are OutgoingMessage's: they run here and complete
     // through the stream state, with no callback delegate per response.
     private protected override void FinalWithState(WritableState state) => IssueFinal(null, state);
