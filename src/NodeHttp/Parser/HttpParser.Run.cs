@@ -8,12 +8,37 @@ public sealed partial class HttpParser
     private const byte CR = (byte)'\r';
     private const byte LF = (byte)'\n';
 
-    // The state machine: llhttp's graph (src/llhttp/http.ts, url.ts) walked by hand. A `match` consumes the byte
+    // The state machine: llhttp's graph (src/llhttp/http.ts, url.ts) walked by hand, one method per section of it:
+    // the start line and headers (RunHead), the body, chunks and end of a message (HttpParser.Body.cs). Inside a
+    // section a transition is a `goto case`; into another section it sets _state and returns SectionEnd with the
+    // position in `pos`, and this loop enters the section that state belongs to. A `match` consumes the byte
     // before the next node runs, a `peek` does not; errors are reported at the position llhttp reports them.
     private HpeCode Run<TCallbacks>(ReadOnlySpan<byte> data, ref TCallbacks cb)
         where TCallbacks : struct, IHttpParserCallbacks
     {
         int p = 0;
+        HpeCode rc;
+        do
+        {
+            rc = _state < State.HeadersDone ? RunHead(data, ref p, ref cb) : RunBody(data, ref p, ref cb);
+        }
+        while (rc == SectionEnd);
+        return rc;
+    }
+
+    // Run's signal that a section handed over to another one at _state.
+    private const HpeCode SectionEnd = (HpeCode)(-1);
+
+    private HpeCode NextSection(State next)
+    {
+        _state = next;
+        return SectionEnd;
+    }
+
+    private HpeCode RunHead<TCallbacks>(ReadOnlySpan<byte> data, ref int pos, ref TCallbacks cb)
+        where TCallbacks : struct, IHttpParserCallbacks
+    {
+        int p = pos;
         int len = data.Length;
         HpeCode rc;
         int m;
@@ -1054,7 +1079,8 @@ public sealed partial class HttpParser
                     _headerBytes = 0;
                     _pos = p;
                     if ((rc = cb.OnChunkComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.MessageDone, Callback.ChunkComplete);
-                    goto case State.MessageDone;
+                    pos = p;
+                    return NextSection(State.MessageDone);
                 }
                 // llhttp__before_headers_complete: an upgrade needs both headers, and for a response a 101.
                 if ((_flags & ParserFlags.Upgrade) != 0 && (_flags & ParserFlags.ConnectionUpgrade) != 0)
@@ -1087,362 +1113,8 @@ public sealed partial class HttpParser
                     default:
                         return Fail(HpeCode.CbHeadersComplete, "User callback error", p);
                 }
-                goto case State.HeadersDone;
-
-            case State.HeadersDone:
-            {
-                // llhttp__after_headers_complete (RFC 9112 section 6.3).
-                bool hasBody = (_flags & ParserFlags.Chunked) != 0 || _contentLength > 0;
-                bool response = _type == HttpParserType.Response;
-                if ((_upgrade && (_method == HttpMethodId.Connect || (_flags & ParserFlags.SkipBody) != 0 || !hasBody))
-                    || (response && _statusCode == 101))
-                {
-                    _pos = p;
-                    if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.UpgradeAfterDone, Callback.MessageComplete);
-                    goto UpgradePause;
-                }
-                if ((response && _statusCode == 100)
-                    || (_flags & ParserFlags.SkipBody) != 0
-                    || (response && _statusCode is 102 or 103 or 204 or 304))
-                {
-                    goto NoBody;
-                }
-                if ((_flags & ParserFlags.Chunked) != 0) goto case State.ChunkSizeStart;
-                if ((_flags & ParserFlags.TransferEncoding) != 0)
-                {
-                    if (_type == HttpParserType.Request && !IsLenient(LenientFlags.ChunkedLength) && !IsLenient(LenientFlags.TransferEncoding))
-                    {
-                        return Fail(HpeCode.InvalidTransferEncoding, "Request has invalid `Transfer-Encoding`", p);
-                    }
-                    goto BodyUntilEof;
-                }
-                if ((_flags & ParserFlags.ContentLength) == 0)
-                {
-                    if (MessageNeedsEof) goto BodyUntilEof;
-                    goto NoBody;
-                }
-                if (_contentLength == 0) goto NoBody;
-                StartSpan(SpanKind.Body, p);
-                _state = State.BodyIdentity;
-                goto case State.BodyIdentity;
-            }
-
-            NoBody:
-                _pos = p;
-                if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.Cleanup, Callback.MessageComplete);
-                goto case State.Cleanup;
-
-            BodyUntilEof:
-                _finish = FinishSafeWithCallback;
-                StartSpan(SpanKind.Body, p);
-                goto case State.Eof;
-
-            case State.Eof:
-                p = len;
-                return Suspend(State.Eof);
-
-            case State.BodyIdentity:
-            case State.ChunkData:
-            {
-                bool chunk = _state == State.ChunkData;
-                ulong avail = (ulong)(len - p);
-                if (avail < _contentLength)
-                {
-                    _contentLength -= avail;
-                    p = len;
-                    return Suspend(chunk ? State.ChunkData : State.BodyIdentity);
-                }
-                p += (int)_contentLength;
-                _contentLength = 0;
-                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                if (chunk)
-                {
-                    _index = 0;
-                    goto case State.ChunkDataAlmostDone;
-                }
-                goto case State.MessageDone;
-            }
-
-            // ---------------------------------------------------------------- chunked framing
-            case State.ChunkSizeStart:
-                _contentLength = 0;
-                goto case State.ChunkSizeDigit;
-
-            case State.ChunkSizeDigit:
-                if (p == len) return Suspend(State.ChunkSizeDigit);
-                m = HexValue(data[p]);
-                if (m < 0) return Fail(HpeCode.InvalidChunkSize, "Invalid character in chunk size", p);
-                p++;
-                if (!MulAdd(ref _contentLength, 16, m)) return Fail(HpeCode.InvalidChunkSize, "Chunk size overflow", p);
-                goto case State.ChunkSize;
-
-            case State.ChunkSize:
-                while (true)
-                {
-                    if (p == len) return Suspend(State.ChunkSize);
-                    m = HexValue(data[p]);
-                    if (m < 0) break;
-                    p++;
-                    if (!MulAdd(ref _contentLength, 16, m)) return Fail(HpeCode.InvalidChunkSize, "Chunk size overflow", p);
-                }
-                goto case State.ChunkSizeOtherwise;
-
-            case State.ChunkSizeOtherwise:
-                if (p == len) return Suspend(State.ChunkSizeOtherwise);
-                c = data[p];
-                p++;
-                if (c == ' ' || c == '\t')
-                {
-                    if (IsLenient(LenientFlags.SpacesAfterChunkSize)) goto case State.ChunkSizeOtherwise;
-                    return Fail(HpeCode.InvalidChunkSize, "Invalid character in chunk size", p);
-                }
-                if (c == CR) goto case State.ChunkSizeAlmostDone;
-                if (c == LF)
-                {
-                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkSizeAlmostDone;
-                    return Fail(HpeCode.CrExpected, "Missing expected CR after chunk size", p);
-                }
-                if (c == ';') goto case State.ChunkExtensions;
-                return Fail(HpeCode.InvalidChunkSize, "Invalid character in chunk size", p - 1);
-
-            case State.ChunkSizeAlmostDone:
-                if (p == len) return Suspend(State.ChunkSizeAlmostDone);
-                if (data[p] == LF)
-                {
-                    p++;
-                }
-                else if (!IsLenient(LenientFlags.OptionalLfAfterCr))
-                {
-                    return Fail(HpeCode.Strict, "Expected LF after chunk size", p);
-                }
-                _headerBytes = 0;
-                _chunkExtensionBytes = 0;
-                _pos = p;
-                if ((rc = cb.OnChunkHeader()) != HpeCode.Ok) return CallbackStop(rc, p, State.ToChunk, Callback.ChunkHeader);
-                goto case State.ToChunk;
-
-            case State.ToChunk:
-                if (_contentLength == 0)
-                {
-                    _flags |= ParserFlags.Trailing;
-                    goto case State.HeaderFieldStart;
-                }
-                StartSpan(SpanKind.Body, p);
-                _state = State.ChunkData;
-                goto case State.ChunkData;
-
-            case State.ChunkExtensions:
-                if (p == len) return Suspend(State.ChunkExtensions);
-                c = data[p];
-                if (c == ' ' || c == CR) return Fail(HpeCode.Strict, "Invalid character in chunk extensions", p + 1);
-                StartSpan(SpanKind.ChunkExtensionName, p);
-                goto case State.ChunkExtensionName;
-
-            case State.ChunkExtensionName:
-                while (true)
-                {
-                    if (p == len) return Suspend(State.ChunkExtensionName);
-                    c = data[p];
-                    if ((Class[c] & Token) == 0) break;
-                    p++;
-                }
-                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, c == LF ? p : p + 1);
-                if (c == '=')
-                {
-                    p++;
-                    StartSpan(SpanKind.ChunkExtensionValue, p);
-                    _pos = p;
-                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionValue, Callback.ChunkExtensionName);
-                    goto case State.ChunkExtensionValue;
-                }
-                if (c == ';' || c == CR)
-                {
-                    p++;
-                    _pos = p;
-                    State next = c == ';' ? State.ChunkExtensions : State.ChunkSizeAlmostDone;
-                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, next, Callback.ChunkExtensionName);
-                    if (c == ';') goto case State.ChunkExtensions;
-                    goto case State.ChunkSizeAlmostDone;
-                }
-                if (c == LF)
-                {
-                    _pos = p;
-                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionNameLfCheck, Callback.ChunkExtensionName);
-                    goto case State.ChunkExtensionNameLfCheck;
-                }
-                return Fail(HpeCode.Strict, "Invalid character in chunk extensions name", p + 1);
-
-            case State.ChunkExtensionNameLfCheck:
-                if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkSizeAlmostDone;
-                return Fail(HpeCode.CrExpected, "Missing expected CR after chunk extension name", p);
-
-            case State.ChunkExtensionValue:
-                while (true)
-                {
-                    if (p == len) return Suspend(State.ChunkExtensionValue);
-                    c = data[p];
-                    if (c == '"')
-                    {
-                        p++;
-                        goto case State.ChunkExtensionQuotedValue;
-                    }
-                    if ((Class[c] & Token) == 0) break;
-                    p++;
-                }
-                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, c == LF ? p : p + 1);
-                if (c == ';' || c == CR)
-                {
-                    p++;
-                    _pos = p;
-                    State next = c == ';' ? State.ChunkExtensions : State.ChunkSizeAlmostDone;
-                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, next, Callback.ChunkExtensionValue);
-                    if (c == ';') goto case State.ChunkExtensions;
-                    goto case State.ChunkSizeAlmostDone;
-                }
-                if (c == LF)
-                {
-                    _pos = p;
-                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionValueLfCheck, Callback.ChunkExtensionValue);
-                    goto case State.ChunkExtensionValueLfCheck;
-                }
-                return Fail(HpeCode.Strict, "Invalid character in chunk extensions value", p + 1);
-
-            case State.ChunkExtensionValueLfCheck:
-                if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkSizeAlmostDone;
-                return Fail(HpeCode.CrExpected, "Missing expected CR after chunk extension value", p);
-
-            case State.ChunkExtensionQuotedValue:
-                while (true)
-                {
-                    if (p == len) return Suspend(State.ChunkExtensionQuotedValue);
-                    c = data[p];
-                    if ((Class[c] & QdText) == 0) break;
-                    p++;
-                }
-                if (c == '"')
-                {
-                    p++;
-                    if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                    _pos = p;
-                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionQuotedValueDone, Callback.ChunkExtensionValue);
-                    goto case State.ChunkExtensionQuotedValueDone;
-                }
-                if (c == '\\')
-                {
-                    p++;
-                    goto case State.ChunkExtensionQuotedValuePair;
-                }
-                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
-                return Fail(HpeCode.Strict, "Invalid character in chunk extensions quoted value", p + 1);
-
-            case State.ChunkExtensionQuotedValuePair:
-                if (p == len) return Suspend(State.ChunkExtensionQuotedValuePair);
-                c = data[p];
-                if ((Class[c] & HeaderChar) != 0)
-                {
-                    p++;
-                    goto case State.ChunkExtensionQuotedValue;
-                }
-                if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
-                return Fail(HpeCode.Strict, "Invalid quoted-pair in chunk extensions quoted value", p + 1);
-
-            case State.ChunkExtensionQuotedValueDone:
-                if (p == len) return Suspend(State.ChunkExtensionQuotedValueDone);
-                c = data[p];
-                if (c == ';')
-                {
-                    p++;
-                    goto case State.ChunkExtensions;
-                }
-                if (c == CR)
-                {
-                    p++;
-                    goto case State.ChunkSizeAlmostDone;
-                }
-                if (c == LF) goto case State.ChunkExtensionValueLfCheck;
-                return Fail(HpeCode.Strict, "Invalid character in chunk extensions quote value", p);
-
-            case State.ChunkDataAlmostDone:
-                if (p == len) return Suspend(State.ChunkDataAlmostDone);
-                c = data[p];
-                if (_index == 0)
-                {
-                    if (c == CR)
-                    {
-                        p++;
-                        _index = 1;
-                        goto case State.ChunkDataAlmostDone;
-                    }
-                    if (c == LF)
-                    {
-                        p++;
-                        if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkComplete;
-                        return Fail(HpeCode.CrExpected, "Missing expected CR after chunk data", p);
-                    }
-                }
-                else
-                {
-                    _index = 0;
-                    if (c == LF)
-                    {
-                        p++;
-                        goto case State.ChunkComplete;
-                    }
-                }
-                if (IsLenient(LenientFlags.OptionalCrlfAfterChunk)) goto case State.ChunkComplete;
-                return Fail(HpeCode.Strict, "Expected LF after chunk data", p);
-
-            case State.ChunkComplete:
-                _headerBytes = 0;
-                _pos = p;
-                if ((rc = cb.OnChunkComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkSizeStart, Callback.ChunkComplete);
-                goto case State.ChunkSizeStart;
-
-            // ---------------------------------------------------------------- message end
-            case State.MessageDone:
-                _pos = p;
-                if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.UpgradeAfterDone, Callback.MessageComplete);
-                goto case State.UpgradeAfterDone;
-
-            case State.UpgradeAfterDone:
-                if (_upgrade) goto UpgradePause;
-                goto case State.Cleanup;
-
-            UpgradePause:
-                _state = State.Cleanup;
-                _error = HpeCode.PausedUpgrade;
-                _reason = "Pause on CONNECT/Upgrade";
-                _errorPos = p;
-                return HpeCode.PausedUpgrade;
-
-            case State.Cleanup:
-            {
-                // llhttp__after_message_complete, then llhttp's `restart` or `closed`.
-                bool keepAlive = ShouldKeepAlive;
-                _finish = FinishSafe;
-                _flags = 0;
-                if (keepAlive)
-                {
-                    _contentLength = 0;
-                }
-                else if (!IsLenient(LenientFlags.KeepAlive))
-                {
-                    goto case State.Closed;
-                }
-                _initialMessageCompleted = true;
-                goto case State.Start;
-            }
-
-            case State.Closed:
-                while (true)
-                {
-                    if (p == len) return Suspend(State.Closed);
-                    c = data[p];
-                    p++;
-                    if (c == CR || c == LF) continue;
-                    if (!IsLenient(LenientFlags.DataAfterClose)) return Fail(HpeCode.ClosedConnection, "Data after `Connection: close`", p);
-                }
-
+                pos = p;
+                return NextSection(State.HeadersDone);
             default:
                 ThrowUnreachable();
                 return HpeCode.Internal;
