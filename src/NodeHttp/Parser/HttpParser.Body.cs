@@ -25,8 +25,7 @@ public sealed partial class HttpParser
                 if ((_upgrade && (_method == HttpMethodId.Connect || (_flags & ParserFlags.SkipBody) != 0 || !hasBody))
                     || (response && _statusCode == 101))
                 {
-                    _pos = p;
-                    if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.UpgradeAfterDone, Callback.MessageComplete);
+                    if (InvokePausable(ref cb, Callback.MessageComplete, p, State.UpgradeAfterDone, out rc)) return rc;
                     goto UpgradePause;
                 }
                 if ((response && _statusCode == 100)
@@ -56,8 +55,7 @@ public sealed partial class HttpParser
             }
 
             NoBody:
-                _pos = p;
-                if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.Cleanup, Callback.MessageComplete);
+                if (InvokePausable(ref cb, Callback.MessageComplete, p, State.Cleanup, out rc)) return rc;
                 goto case State.Cleanup;
 
             BodyUntilEof:
@@ -145,8 +143,7 @@ public sealed partial class HttpParser
                 }
                 _headerBytes = 0;
                 _chunkExtensionBytes = 0;
-                _pos = p;
-                if ((rc = cb.OnChunkHeader()) != HpeCode.Ok) return CallbackStop(rc, p, State.ToChunk, Callback.ChunkHeader);
+                if (InvokePausable(ref cb, Callback.ChunkHeader, p, State.ToChunk, out rc)) return rc;
                 goto case State.ToChunk;
 
             case State.ToChunk:
@@ -180,23 +177,20 @@ public sealed partial class HttpParser
                 {
                     p++;
                     StartSpan(SpanKind.ChunkExtensionValue, p);
-                    _pos = p;
-                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionValue, Callback.ChunkExtensionName);
+                    if (InvokePausable(ref cb, Callback.ChunkExtensionName, p, State.ChunkExtensionValue, out rc)) return rc;
                     goto case State.ChunkExtensionValue;
                 }
                 if (c == ';' || c == CR)
                 {
                     p++;
-                    _pos = p;
                     State next = c == ';' ? State.ChunkExtensions : State.ChunkSizeAlmostDone;
-                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, next, Callback.ChunkExtensionName);
+                    if (InvokePausable(ref cb, Callback.ChunkExtensionName, p, next, out rc)) return rc;
                     if (c == ';') goto case State.ChunkExtensions;
                     goto case State.ChunkSizeAlmostDone;
                 }
                 if (c == LF)
                 {
-                    _pos = p;
-                    if ((rc = cb.OnChunkExtensionNameComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionNameLfCheck, Callback.ChunkExtensionName);
+                    if (InvokePausable(ref cb, Callback.ChunkExtensionName, p, State.ChunkExtensionNameLfCheck, out rc)) return rc;
                     goto case State.ChunkExtensionNameLfCheck;
                 }
                 return Fail(HpeCode.Strict, "Invalid character in chunk extensions name", p + 1);
@@ -222,16 +216,14 @@ public sealed partial class HttpParser
                 if (c == ';' || c == CR)
                 {
                     p++;
-                    _pos = p;
                     State next = c == ';' ? State.ChunkExtensions : State.ChunkSizeAlmostDone;
-                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, next, Callback.ChunkExtensionValue);
+                    if (InvokePausable(ref cb, Callback.ChunkExtensionValue, p, next, out rc)) return rc;
                     if (c == ';') goto case State.ChunkExtensions;
                     goto case State.ChunkSizeAlmostDone;
                 }
                 if (c == LF)
                 {
-                    _pos = p;
-                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionValueLfCheck, Callback.ChunkExtensionValue);
+                    if (InvokePausable(ref cb, Callback.ChunkExtensionValue, p, State.ChunkExtensionValueLfCheck, out rc)) return rc;
                     goto case State.ChunkExtensionValueLfCheck;
                 }
                 return Fail(HpeCode.Strict, "Invalid character in chunk extensions value", p + 1);
@@ -252,8 +244,7 @@ public sealed partial class HttpParser
                 {
                     p++;
                     if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                    _pos = p;
-                    if ((rc = cb.OnChunkExtensionValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkExtensionQuotedValueDone, Callback.ChunkExtensionValue);
+                    if (InvokePausable(ref cb, Callback.ChunkExtensionValue, p, State.ChunkExtensionQuotedValueDone, out rc)) return rc;
                     goto case State.ChunkExtensionQuotedValueDone;
                 }
                 if (c == '\\')
@@ -323,14 +314,12 @@ public sealed partial class HttpParser
 
             case State.ChunkComplete:
                 _headerBytes = 0;
-                _pos = p;
-                if ((rc = cb.OnChunkComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ChunkSizeStart, Callback.ChunkComplete);
+                if (InvokePausable(ref cb, Callback.ChunkComplete, p, State.ChunkSizeStart, out rc)) return rc;
                 goto case State.ChunkSizeStart;
 
             // ---------------------------------------------------------------- message end
             case State.MessageDone:
-                _pos = p;
-                if ((rc = cb.OnMessageComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.UpgradeAfterDone, Callback.MessageComplete);
+                if (InvokePausable(ref cb, Callback.MessageComplete, p, State.UpgradeAfterDone, out rc)) return rc;
                 goto case State.UpgradeAfterDone;
 
             case State.UpgradeAfterDone:

@@ -115,8 +115,7 @@ public sealed partial class HttpParser
             HeaderFieldEnd:
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
                 p++;
-                _pos = p;
-                if ((rc = cb.OnHeaderFieldComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeaderFieldCompleteCheck, Callback.HeaderFieldComplete);
+                if (InvokePausable(ref cb, Callback.HeaderFieldComplete, p, State.HeaderFieldCompleteCheck, out rc)) return rc;
                 goto case State.HeaderFieldCompleteCheck;
 
             case State.HeaderFieldCompleteCheck:
@@ -433,8 +432,7 @@ public sealed partial class HttpParser
                 }
                 SetHeaderFlags();
             HeaderValueComplete:
-                _pos = p;
-                if ((rc = cb.OnHeaderValueComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeaderFieldStart, Callback.HeaderValueComplete);
+                if (InvokePausable(ref cb, Callback.HeaderValueComplete, p, State.HeaderFieldStart, out rc)) return rc;
                 goto case State.HeaderFieldStart;
 
             case State.HeadersAlmostDone:
@@ -451,8 +449,7 @@ public sealed partial class HttpParser
                 if ((_flags & ParserFlags.Trailing) != 0)
                 {
                     _headerBytes = 0;
-                    _pos = p;
-                    if ((rc = cb.OnChunkComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.MessageDone, Callback.ChunkComplete);
+                    if (InvokePausable(ref cb, Callback.ChunkComplete, p, State.MessageDone, out rc)) return rc;
                     pos = p;
                     return NextSection(State.MessageDone);
                 }

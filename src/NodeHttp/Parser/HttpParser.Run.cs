@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NodeHttp;
 
 public sealed partial class HttpParser
@@ -33,5 +35,38 @@ public sealed partial class HttpParser
     {
         _state = next;
         return SectionEnd;
+    }
+
+    // llhttp's invokePausable: a notification callback at p. On Ok the section goes on (false); otherwise it
+    // stops there (true, with the code in `rc`): a pause resumes at `next`, anything else is the callback's error.
+    // `which` is a constant at every call, so the switch folds to the one call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool InvokePausable<TCallbacks>(ref TCallbacks cb, Callback which, int p, State next, out HpeCode rc)
+        where TCallbacks : struct, IHttpParserCallbacks
+    {
+        _pos = p;
+        rc = which switch
+        {
+            Callback.MessageBegin => cb.OnMessageBegin(),
+            Callback.Reset => cb.OnReset(),
+            Callback.MethodComplete => cb.OnMethodComplete(),
+            Callback.UrlComplete => cb.OnUrlComplete(),
+            Callback.ProtocolComplete => cb.OnProtocolComplete(),
+            Callback.VersionComplete => cb.OnVersionComplete(),
+            Callback.StatusComplete => cb.OnStatusComplete(),
+            Callback.HeaderFieldComplete => cb.OnHeaderFieldComplete(),
+            Callback.HeaderValueComplete => cb.OnHeaderValueComplete(),
+            Callback.ChunkHeader => cb.OnChunkHeader(),
+            Callback.ChunkExtensionName => cb.OnChunkExtensionNameComplete(),
+            Callback.ChunkExtensionValue => cb.OnChunkExtensionValueComplete(),
+            Callback.ChunkComplete => cb.OnChunkComplete(),
+            _ => cb.OnMessageComplete(),
+        };
+        if (rc == HpeCode.Ok)
+        {
+            return false;
+        }
+        rc = CallbackStop(rc, p, next, which);
+        return true;
     }
 }

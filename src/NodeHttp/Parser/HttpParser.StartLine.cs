@@ -28,15 +28,13 @@ public sealed partial class HttpParser
                 }
                 if (_initialMessageCompleted)
                 {
-                    _pos = p;
-                    if ((rc = cb.OnReset()) != HpeCode.Ok) return CallbackStop(rc, p, State.AfterStart, Callback.Reset);
+                    if (InvokePausable(ref cb, Callback.Reset, p, State.AfterStart, out rc)) return rc;
                 }
                 goto case State.AfterStart;
 
             case State.AfterStart:
                 _finish = FinishUnsafe;
-                _pos = p;
-                if ((rc = cb.OnMessageBegin()) != HpeCode.Ok) return CallbackStop(rc, p, State.SwitchType, Callback.MessageBegin);
+                if (InvokePausable(ref cb, Callback.MessageBegin, p, State.SwitchType, out rc)) return rc;
                 goto case State.SwitchType;
 
             case State.SwitchType:
@@ -63,8 +61,7 @@ public sealed partial class HttpParser
                     _method = HttpMethodId.Head;
                     _type = HttpParserType.Request;
                     if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                    _pos = p;
-                    if ((rc = cb.OnMethodComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqFirstSpaceBeforeUrl, Callback.MethodComplete);
+                    if (InvokePausable(ref cb, Callback.MethodComplete, p, State.ReqFirstSpaceBeforeUrl, out rc)) return rc;
                     goto case State.ReqFirstSpaceBeforeUrl;
                 }
                 if (m == 1)
@@ -103,8 +100,7 @@ public sealed partial class HttpParser
             MethodFound:
                 _method = (HttpMethodId)m;
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                _pos = p;
-                if ((rc = cb.OnMethodComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqFirstSpaceBeforeUrl, Callback.MethodComplete);
+                if (InvokePausable(ref cb, Callback.MethodComplete, p, State.ReqFirstSpaceBeforeUrl, out rc)) return rc;
                 goto case State.ReqFirstSpaceBeforeUrl;
 
             case State.ReqFirstSpaceBeforeUrl:
@@ -338,8 +334,7 @@ public sealed partial class HttpParser
                 c = data[p];
                 if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
                 if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlOnly) goto UrlOnlyNext;
-                _pos = p;
-                if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqHttpStart, Callback.UrlComplete);
+                if (InvokePausable(ref cb, Callback.UrlComplete, p, State.ReqHttpStart, out rc)) return rc;
                 goto case State.ReqHttpStart;
 
             case State.UrlSkipLfToHttp09:
@@ -368,8 +363,7 @@ public sealed partial class HttpParser
                 if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlOnly) goto UrlOnlyNext;
                 _major = 0;
                 _minor = 9;
-                _pos = p;
-                if ((rc = cb.OnUrlComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeadersStart, Callback.UrlComplete);
+                if (InvokePausable(ref cb, Callback.UrlComplete, p, State.HeadersStart, out rc)) return rc;
                 goto HeadersStart;
 
             UrlOnlyNext:
@@ -399,8 +393,7 @@ public sealed partial class HttpParser
                     1 => (RtspMethodsMask, "Invalid method for RTSP/x.x request"),
                     _ => (IceMethodsMask, "Expected SOURCE method for ICE/x.x request"),
                 };
-                _pos = p;
-                if ((rc = cb.OnProtocolComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqProtocolCheck, Callback.ProtocolComplete);
+                if (InvokePausable(ref cb, Callback.ProtocolComplete, p, State.ReqProtocolCheck, out rc)) return rc;
                 goto case State.ReqProtocolCheck;
 
             case State.ReqProtocolCheck:
@@ -463,13 +456,12 @@ public sealed partial class HttpParser
                     return Fail(HpeCode.InvalidVersion, "Invalid HTTP version", p);
                 }
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                _pos = p;
                 if (_state == State.ReqHttpMinor)
                 {
-                    if ((rc = cb.OnVersionComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ReqVersionDone, Callback.VersionComplete);
+                    if (InvokePausable(ref cb, Callback.VersionComplete, p, State.ReqVersionDone, out rc)) return rc;
                     goto case State.ReqVersionDone;
                 }
-                if ((rc = cb.OnVersionComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ResAfterVersion, Callback.VersionComplete);
+                if (InvokePausable(ref cb, Callback.VersionComplete, p, State.ResAfterVersion, out rc)) return rc;
                 goto case State.ResAfterVersion;
             }
 
@@ -524,8 +516,7 @@ public sealed partial class HttpParser
                 if (m == -2) return Suspend(State.ResAfterStart);
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
                 if (m < 0) return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);
-                _pos = p;
-                if ((rc = cb.OnProtocolComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.ResAfterProtocol, Callback.ProtocolComplete);
+                if (InvokePausable(ref cb, Callback.ProtocolComplete, p, State.ResAfterProtocol, out rc)) return rc;
                 goto case State.ResAfterProtocol;
 
             case State.ResAfterProtocol:
@@ -611,8 +602,7 @@ public sealed partial class HttpParser
                 return Fail(HpeCode.Strict, "Expected LF after CR", p);
 
             StatusComplete:
-                _pos = p;
-                if ((rc = cb.OnStatusComplete()) != HpeCode.Ok) return CallbackStop(rc, p, State.HeadersStart, Callback.StatusComplete);
+                if (InvokePausable(ref cb, Callback.StatusComplete, p, State.HeadersStart, out rc)) return rc;
                 goto HeadersStart;
 
             default:
