@@ -117,30 +117,19 @@ public sealed partial class HttpParser
                 if (p == len) return Suspend(State.ChunkSizeOtherwise);
                 c = data[p];
                 p++;
-                if (c == ' ' || c == '\t')
+                if (IsSpaceOrTab(c))
                 {
                     if (IsLenient(LenientFlags.SpacesAfterChunkSize)) goto case State.ChunkSizeOtherwise;
                     return Fail(HpeCode.InvalidChunkSize, "Invalid character in chunk size", p);
                 }
-                if (c == CR) goto case State.ChunkSizeAlmostDone;
-                if (c == LF)
-                {
-                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ChunkSizeAlmostDone;
-                    return Fail(HpeCode.CrExpected, "Missing expected CR after chunk size", p);
-                }
+                if (IsCrOrLenientLf(c)) goto case State.ChunkSizeAlmostDone;
+                if (c == LF) return Fail(HpeCode.CrExpected, "Missing expected CR after chunk size", p);
                 if (c == ';') goto case State.ChunkExtensions;
                 return Fail(HpeCode.InvalidChunkSize, "Invalid character in chunk size", p - 1);
 
             case State.ChunkSizeAlmostDone:
                 if (p == len) return Suspend(State.ChunkSizeAlmostDone);
-                if (data[p] == LF)
-                {
-                    p++;
-                }
-                else if (!IsLenient(LenientFlags.OptionalLfAfterCr))
-                {
-                    return Fail(HpeCode.Strict, "Expected LF after chunk size", p);
-                }
+                if (!LfAfterCr(data, ref p, LenientFlags.OptionalLfAfterCr)) return Fail(HpeCode.Strict, "Expected LF after chunk size", p);
                 _headerBytes = 0;
                 _chunkExtensionBytes = 0;
                 if (InvokePausable(ref cb, Callback.ChunkHeader, p, State.ToChunk, out rc)) return rc;

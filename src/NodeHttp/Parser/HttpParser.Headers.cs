@@ -141,7 +141,7 @@ public sealed partial class HttpParser
                 {
                     if (p == len) return Suspend(State.HeaderValueDiscardWs);
                     c = data[p];
-                    if (c != ' ' && c != '\t') break;
+                    if (!IsSpaceOrTab(c)) break;
                     p++;
                 }
                 if (c == CR)
@@ -160,18 +160,13 @@ public sealed partial class HttpParser
 
             case State.HeaderValueDiscardWsAlmostDone:
                 if (p == len) return Suspend(State.HeaderValueDiscardWsAlmostDone);
-                if (data[p] == LF)
-                {
-                    p++;
-                    goto case State.HeaderValueDiscardLws;
-                }
-                if (IsLenient(LenientFlags.Headers)) goto case State.HeaderValueDiscardLws;
-                return Fail(HpeCode.Strict, "Expected LF after CR", p);
+                if (!LfAfterCr(data, ref p, LenientFlags.Headers)) return Fail(HpeCode.Strict, "Expected LF after CR", p);
+                goto case State.HeaderValueDiscardLws;
 
             case State.HeaderValueDiscardLws:
                 if (p == len) return Suspend(State.HeaderValueDiscardLws);
                 c = data[p];
-                if (c == ' ' || c == '\t')
+                if (IsSpaceOrTab(c))
                 {
                     p++;
                     if (IsLenient(LenientFlags.Headers)) goto case State.HeaderValueDiscardWs;
@@ -319,7 +314,7 @@ public sealed partial class HttpParser
                 {
                     if (p == len) return Suspend(State.HeaderValueTeTokenOws);
                     c = data[p];
-                    if (c != ' ' && c != '\t') break;
+                    if (!IsSpaceOrTab(c)) break;
                     p++;
                 }
                 _index = 0;
@@ -345,7 +340,7 @@ public sealed partial class HttpParser
                 {
                     if (p == len) return Suspend(State.HeaderValueContentLengthWs);
                     c = data[p];
-                    if (c != ' ' && c != '\t') break;
+                    if (!IsSpaceOrTab(c)) break;
                     p++;
                 }
                 if (c == CR || c == LF)
@@ -363,7 +358,7 @@ public sealed partial class HttpParser
                     {
                         if (p == len) return Suspend(State.HeaderValueConnection);
                         c = data[p];
-                        if (c != ' ' && c != '\t') break;
+                        if (!IsSpaceOrTab(c)) break;
                         p++;
                     }
                 }
@@ -383,7 +378,7 @@ public sealed partial class HttpParser
                 {
                     if (p == len) return Suspend(State.HeaderValueConnectionWs);
                     c = data[p];
-                    if (c != ' ' && c != '\t') break;
+                    if (!IsSpaceOrTab(c)) break;
                     p++;
                 }
                 if (c == ',')
@@ -422,7 +417,7 @@ public sealed partial class HttpParser
             case State.HeaderValueLws:
                 if (p == len) return Suspend(State.HeaderValueLws);
                 c = data[p];
-                if (c == ' ' || c == '\t')
+                if (IsSpaceOrTab(c))
                 {
                     if (!IsLenient(LenientFlags.Headers)) return Fail(HpeCode.InvalidHeaderToken, "Unexpected whitespace after header value", p);
                     // obs-fold: the folded line is another piece of the same value.
@@ -437,13 +432,8 @@ public sealed partial class HttpParser
 
             case State.HeadersAlmostDone:
                 if (p == len) return Suspend(State.HeadersAlmostDone);
-                if (data[p] == LF)
-                {
-                    p++;
-                    goto CheckTrailing;
-                }
-                if (IsLenient(LenientFlags.OptionalLfAfterCr)) goto CheckTrailing;
-                return Fail(HpeCode.Strict, "Expected LF after headers", p);
+                if (!LfAfterCr(data, ref p, LenientFlags.OptionalLfAfterCr)) return Fail(HpeCode.Strict, "Expected LF after headers", p);
+                goto CheckTrailing;
 
             CheckTrailing:
                 if ((_flags & ParserFlags.Trailing) != 0)

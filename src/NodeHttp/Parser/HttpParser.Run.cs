@@ -69,4 +69,26 @@ public sealed partial class HttpParser
         rc = CallbackStop(rc, p, next, which);
         return true;
     }
+
+    // "CR, or LF when lenient": the byte that ends a line where llhttp takes both to the same node. A CR still
+    // wants its LF; a bare LF passes only under OptionalCrBeforeLf.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsCrOrLenientLf(byte c) => c == CR || (c == LF && IsLenient(LenientFlags.OptionalCrBeforeLf));
+
+    // After a CR: the LF that completes the line, consumed, or none where `lenient` allows it (OptionalLfAfterCr;
+    // Headers after an empty value). False means the line is broken here.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool LfAfterCr(ReadOnlySpan<byte> data, ref int p, LenientFlags lenient)
+    {
+        if (data[p] == LF)
+        {
+            p++;
+            return true;
+        }
+        return IsLenient(lenient);
+    }
+
+    // Optional whitespace (RFC 9110 OWS) around header values and their tokens.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsSpaceOrTab(byte c) => c == ' ' || c == '\t';
 }

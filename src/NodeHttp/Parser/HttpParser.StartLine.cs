@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static NodeHttp.HttpParserTables;
 
 namespace NodeHttp;
@@ -142,7 +143,7 @@ public sealed partial class HttpParser
                     if (default(TCallbacks) is IHttpUrlPartCallbacks) StartUrlPart(HttpUrlPart.Schema, p);
                     goto case State.UrlSchema;
                 }
-                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (IsUrlEnd(c) || IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 return Fail(HpeCode.InvalidUrl, "Unexpected start char in url", p);
 
             case State.UrlSchema:
@@ -163,7 +164,7 @@ public sealed partial class HttpParser
                     _index = 0;
                     goto case State.UrlSchemaDelim;
                 }
-                if (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (IsUrlEnd(c) || IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 return Fail(HpeCode.InvalidUrl, "Unexpected char in url schema", p);
 
             case State.UrlSchemaDelim:
@@ -183,10 +184,7 @@ public sealed partial class HttpParser
                         }
                         continue;
                     }
-                    if (_index == 0 && (c == ' ' || c == CR || c == LF || c == '\t' || c == '\f'))
-                    {
-                        return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
-                    }
+                    if (_index == 0 && (IsUrlEnd(c) || IsTabOrFormFeed(c))) return InvalidUrlCharacters(p);
                     _index = 0;
                     return Fail(HpeCode.InvalidUrl, "Unexpected char in url schema", p);
                 }
@@ -237,8 +235,8 @@ public sealed partial class HttpParser
                     }
                     goto case State.UrlQuery;
                 }
-                if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (IsUrlEnd(c)) goto UrlEnd;
+                if (IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 return Fail(HpeCode.InvalidUrl, "Unexpected char in url server", p);
             }
 
@@ -252,7 +250,7 @@ public sealed partial class HttpParser
                 }
                 p += m;
                 c = data[p];
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 // Any other byte ends the path part, even one llhttp then rejects.
                 if (default(TCallbacks) is IHttpUrlPartCallbacks)
                 {
@@ -270,7 +268,7 @@ public sealed partial class HttpParser
                     if (default(TCallbacks) is IHttpUrlPartCallbacks) StartUrlPart(HttpUrlPart.Fragment, p);
                     goto case State.UrlFragment;
                 }
-                if (c == ' ' || c == CR || c == LF) goto UrlEnd;
+                if (IsUrlEnd(c)) goto UrlEnd;
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url path", p);
 
             case State.UrlQuery:
@@ -291,8 +289,8 @@ public sealed partial class HttpParser
                     p++;
                     goto case State.UrlFragment;
                 }
-                if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (IsUrlEnd(c)) goto UrlEnd;
+                if (IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url query", p);
 
             case State.UrlFragment:
@@ -303,8 +301,8 @@ public sealed partial class HttpParser
                     if ((Class[c] & UrlChar) == 0 && c != '?' && c != '#') break;
                     p++;
                 }
-                if (c == ' ' || c == CR || c == LF) goto UrlEnd;
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (IsUrlEnd(c)) goto UrlEnd;
+                if (IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 return Fail(HpeCode.InvalidUrl, "Invalid char in url fragment start", p);
 
             UrlEnd:
@@ -332,7 +330,7 @@ public sealed partial class HttpParser
             case State.UrlToHttp:
                 if (p == len) return Suspend(State.UrlToHttp);
                 c = data[p];
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlOnly) goto UrlOnlyNext;
                 if (InvokePausable(ref cb, Callback.UrlComplete, p, State.ReqHttpStart, out rc)) return rc;
                 goto case State.ReqHttpStart;
@@ -359,7 +357,7 @@ public sealed partial class HttpParser
             case State.UrlToHttp09:
                 if (p == len) return Suspend(State.UrlToHttp09);
                 c = data[p];
-                if (c == '\t' || c == '\f') return Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
+                if (IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlOnly) goto UrlOnlyNext;
                 _major = 0;
                 _minor = 9;
@@ -476,28 +474,18 @@ public sealed partial class HttpParser
             case State.ReqHttpComplete:
                 if (p == len) return Suspend(State.ReqHttpComplete);
                 c = data[p];
-                if (c == CR)
+                if (IsCrOrLenientLf(c))
                 {
                     p++;
                     goto case State.ReqHttpCompleteCrlf;
                 }
-                if (c == LF)
-                {
-                    p++;
-                    if (IsLenient(LenientFlags.OptionalCrBeforeLf)) goto case State.ReqHttpCompleteCrlf;
-                    return Fail(HpeCode.InvalidVersion, "Expected CRLF after version", p);
-                }
-                return Fail(HpeCode.InvalidVersion, "Expected CRLF after version", p);
+                // A refused LF is matched before the error, as in llhttp.
+                return Fail(HpeCode.InvalidVersion, "Expected CRLF after version", c == LF ? p + 1 : p);
 
             case State.ReqHttpCompleteCrlf:
                 if (p == len) return Suspend(State.ReqHttpCompleteCrlf);
-                if (data[p] == LF)
-                {
-                    p++;
-                    goto HeadersStart;
-                }
-                if (IsLenient(LenientFlags.OptionalLfAfterCr)) goto HeadersStart;
-                return Fail(HpeCode.Strict, "Expected CRLF after version", p);
+                if (!LfAfterCr(data, ref p, LenientFlags.OptionalLfAfterCr)) return Fail(HpeCode.Strict, "Expected CRLF after version", p);
+                goto HeadersStart;
 
             case State.ReqPriUpgrade:
                 m = TrieStep(data, ref p, H2Preface, false);
@@ -593,13 +581,8 @@ public sealed partial class HttpParser
 
             case State.ResLineAlmostDone:
                 if (p == len) return Suspend(State.ResLineAlmostDone);
-                if (data[p] == LF)
-                {
-                    p++;
-                    goto StatusComplete;
-                }
-                if (IsLenient(LenientFlags.OptionalLfAfterCr)) goto StatusComplete;
-                return Fail(HpeCode.Strict, "Expected LF after CR", p);
+                if (!LfAfterCr(data, ref p, LenientFlags.OptionalLfAfterCr)) return Fail(HpeCode.Strict, "Expected LF after CR", p);
+                goto StatusComplete;
 
             StatusComplete:
                 if (InvokePausable(ref cb, Callback.StatusComplete, p, State.HeadersStart, out rc)) return rc;
@@ -615,4 +598,15 @@ public sealed partial class HttpParser
         pos = p;
         return NextSection(State.HeadersStart);
     }
+
+    // The bytes that end a request target: a space before the protocol, or CR or LF (HTTP/0.9).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsUrlEnd(byte c) => c == ' ' || c == CR || c == LF;
+
+    // TAB and FF, which every url node refuses.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsTabOrFormFeed(byte c) => c == '\t' || c == '\f';
+
+    // llhttp matches the refused byte before failing, so the error is one byte on.
+    private HpeCode InvalidUrlCharacters(int p) => Fail(HpeCode.InvalidUrl, "Invalid characters in url", p + 1);
 }
