@@ -6,6 +6,8 @@ public sealed partial class HttpParser
 {
     // One value per llhttp node that can be resumed at: a node that waits for input, or the node a pausing
     // callback continues with. Nodes llhttp passes through without input are folded into their neighbours.
+    // Each section's states are one range, which is how Run finds the section: the start line before
+    // HeadersStart, the headers up to HeadersDone, the body and message end from there on.
     private enum State : byte
     {
         Start,
@@ -249,7 +251,7 @@ public sealed partial class HttpParser
         _spanStart = p;
     }
 
-    // Target parts (llhttp's separate URL spans). Run calls these only under `default(TCallbacks) is
+    // Target parts (llhttp's separate URL spans). RunStartLine calls these only under `default(TCallbacks) is
     // IHttpUrlPartCallbacks`, a constant per instantiation, so the request hot path has no trace of them.
     private void StartUrlPart(HttpUrlPart part, int p)
     {
