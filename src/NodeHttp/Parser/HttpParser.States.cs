@@ -316,6 +316,7 @@ public sealed partial class HttpParser
 
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int HexValue(byte c)
     {
         if ((uint)(c - '0') <= 9)
@@ -326,6 +327,7 @@ public sealed partial class HttpParser
         return l <= 5 ? (int)l + 10 : -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool MulAdd(ref ulong field, ulong b, int digit)
     {
         if (field > ulong.MaxValue / b)
