@@ -17,6 +17,7 @@ public sealed partial class HttpParser
 
         switch (_state)
         {
+            // ---------------------------------------------------------------- body framing
             case State.HeadersDone:
             {
                 // llhttp__after_headers_complete (RFC 9112 section 6.3).

@@ -430,6 +430,7 @@ public sealed partial class HttpParser
                 if (InvokePausable(ref cb, Callback.HeaderValueComplete, p, State.HeaderFieldStart, out rc)) return rc;
                 goto case State.HeaderFieldStart;
 
+            // ---------------------------------------------------------------- end of the head
             case State.HeadersAlmostDone:
                 if (p == len) return Suspend(State.HeadersAlmostDone);
                 if (!LfAfterCr(data, ref p, LenientFlags.OptionalLfAfterCr)) return Fail(HpeCode.Strict, "Expected LF after headers", p);
