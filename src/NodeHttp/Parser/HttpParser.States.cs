@@ -1,9 +1,13 @@
+using System.Runtime.CompilerServices;
+
 namespace NodeHttp;
 
 public sealed partial class HttpParser
 {
     // One value per llhttp node that can be resumed at: a node that waits for input, or the node a pausing
     // callback continues with. Nodes llhttp passes through without input are folded into their neighbours.
+    // Each section's states are one range, which is how Run finds the section: the start line before
+    // HeadersStart, the headers up to HeadersDone, the body and message end from there on.
     private enum State : byte
     {
         Start,
@@ -247,7 +251,7 @@ public sealed partial class HttpParser
         _spanStart = p;
     }
 
-    // Target parts (llhttp's separate URL spans). Run calls these only under `default(TCallbacks) is
+    // Target parts (llhttp's separate URL spans). RunStartLine calls these only under `default(TCallbacks) is
     // IHttpUrlPartCallbacks`, a constant per instantiation, so the request hot path has no trace of them.
     private void StartUrlPart(HttpUrlPart part, int p)
     {
@@ -267,9 +271,20 @@ public sealed partial class HttpParser
     private bool IsLenient(LenientFlags flag) => (_lenient & flag) != 0;
 
     // One byte of a walk through `table` (llparse's select/match). Returns the matched entry (p past it), -1 on a
-    // mismatch (p at the mismatching byte), -2 when the input ran out first.
+    // mismatch (p at the mismatching byte), -2 when the input ran out first. The walk gets a copy of p: a local
+    // whose address goes to a call lives in memory, and p is the hottest local of every section.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TrieStep(ReadOnlySpan<byte> data, ref int p, byte[][] table, bool toLower)
     {
+        int q = p;
+        int m = TrieWalk(data, ref q, table, toLower);
+        p = q;
+        return m;
+    }
+
+    private int TrieWalk(ReadOnlySpan<byte> data, ref int pos, byte[][] table, bool toLower)
+    {
+        int p = pos;
         while (p < data.Length)
         {
             byte c = data[p];
@@ -282,6 +297,7 @@ public sealed partial class HttpParser
             {
                 int e = _index > 0 ? HttpParserTables.Exact(table, _trieCand, _index) : -1;
                 _index = 0;
+                pos = p;
                 return e;
             }
             _trieCand = j;
@@ -290,14 +306,17 @@ public sealed partial class HttpParser
             if (table[j].Length == _index && !HttpParserTables.HasLonger(table, j, _index))
             {
                 _index = 0;
+                pos = p;
                 return j;
             }
         }
+        pos = p;
         return -2;
     }
 
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int HexValue(byte c)
     {
         if ((uint)(c - '0') <= 9)
@@ -308,6 +327,7 @@ public sealed partial class HttpParser
         return l <= 5 ? (int)l + 10 : -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool MulAdd(ref ulong field, ulong b, int digit)
     {
         if (field > ulong.MaxValue / b)

@@ -28,7 +28,8 @@ public sealed partial class HttpParser
     private LenientFlags _lenient;
     private int _maxHeaderSize;
 
-    // Parse position. _state is authoritative only between calls: inside Execute transitions jump directly.
+    // Parse position. _state is authoritative between calls and where one section of Run hands over to the next;
+    // within a section transitions jump directly.
     private State _state;
     private SpanKind _span;
     private int _spanStart;
