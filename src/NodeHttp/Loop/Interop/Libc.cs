@@ -33,6 +33,8 @@ internal static unsafe partial class Libc
     internal const int ENOMEM = 12;
     internal const int ENFILE = 23;
     internal const int EMFILE = 24;
+    internal const int EPROTO = 71;
+    internal const int ECONNABORTED = 103;
     internal const int ENOBUFS = 105;
 
     [LibraryImport("libc", SetLastError = true)]
