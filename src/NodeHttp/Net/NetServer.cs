@@ -51,6 +51,15 @@ public class NetServer : EventEmitter
     private const int FirstAcceptRetryMs = 5;
     private const int MaxAcceptRetryMs = 1000;
 
+    // Descriptors at the top of the process's limit that accepted connections leave free (see AdmitFd); a quarter of
+    // the limit when that is smaller.
+    private const int FdHeadroom = 32;
+
+    // Accepted descriptors numbered at or above this are closed at once; int.MaxValue when the limit is unknown or
+    // unlimited, -1 until read. One per process, as the limit is; read again whenever it trips, so a limit raised
+    // later (setrlimit) is seen.
+    private static int fdCeiling = -1;
+
     private AcceptWatcher? acceptWatcher;
 
     private readonly NetServerOptions? options;
@@ -321,6 +330,11 @@ public class NetServer : EventEmitter
                 });
                 return;
             }
+            if (!AdmitFd(fd))
+            {
+                Libc.close(fd);
+                continue;
+            }
             var handle = new SafeSocketHandle(fd, ownsHandle: true);
             OsSocket accepted;
             try
@@ -442,6 +456,40 @@ public class NetServer : EventEmitter
         }
     }
 
+    /// <summary>
+    /// Whether an accepted descriptor may be kept: false when it lies within the last <see cref="FdHeadroom"/>
+    /// descriptors of the process's limit (<c>RLIMIT_NOFILE</c>), which stay free for the runtime, and the connection
+    /// is then closed as one accepted at the limit would be. A .NET process needs descriptors at moments no server
+    /// controls (a pipe to start each thread, as the thread pool adds workers; two for each assembly it loads) and
+    /// ends when it gets none, so a burst of connections must not take the last of them. Linux hands out the lowest
+    /// free number, so while connections are held only below the ceiling the numbers above it stay free.
+    /// </summary>
+    private static bool AdmitFd(nint fd)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return true;
+        }
+        int ceiling = Volatile.Read(ref fdCeiling);
+        if (ceiling < 0 || fd >= ceiling)
+        {
+            ceiling = ReadFdCeiling();
+            Volatile.Write(ref fdCeiling, ceiling);
+        }
+        return fd < ceiling;
+    }
+
+    private static unsafe int ReadFdCeiling()
+    {
+        ulong* limit = stackalloc ulong[2];
+        if (Libc.getrlimit(Libc.RLIMIT_NOFILE, limit) != 0 || limit[0] >= int.MaxValue)
+        {
+            return int.MaxValue;
+        }
+        int soft = (int)limit[0];
+        return soft - Math.Min(FdHeadroom, soft / 4);
+    }
+
     private void ReserveSpareFd()
     {
         if (spareFd is not null || OperatingSystem.IsWindows())
@@ -527,7 +575,14 @@ public class NetServer : EventEmitter
         if (error == SocketError.Success && accepted is not null)
         {
             acceptRetryDelay = 0;
-            Accepted(accepted);
+            if (AdmitFd(accepted.SafeHandle.DangerousGetHandle()))
+            {
+                Accepted(accepted);
+            }
+            else
+            {
+                accepted.Dispose();
+            }
             return true;
         }
         accepted?.Dispose();
