@@ -22,7 +22,9 @@ namespace NodeHttp;
 /// it, accepts every pending connection and closes it at once, then takes the spare back, so clients are turned
 /// away instead of left waiting and the connections already open go on being served. No <c>'error'</c> is emitted
 /// for that; any accept error caused by a lack of resources (descriptors, buffers, memory) is retried after a short
-/// delay, without <c>'error'</c> either. <see cref="MaxConnections"/> caps connections below the system's limit.
+/// delay, without <c>'error'</c> either. On Linux the last 32 descriptors of the process's limit are left to the
+/// runtime, which needs some of its own to start threads and load assemblies: a connection accepted into them is
+/// closed at once as well. <see cref="MaxConnections"/> caps connections below that.
 /// </para>
 /// </remarks>
 public class NetServer : EventEmitter
@@ -714,8 +716,14 @@ public class NetServer : EventEmitter
             }
             listenSocket.Dispose();
             listenSocket = null;
-            acceptRetryTimer?.Close();
-            acceptRetryTimer = null;
+            if (acceptRetryTimer is not null)
+            {
+                // No accept is in flight while a retry waits, so nothing will complete to release the args.
+                acceptRetryTimer.Close();
+                acceptRetryTimer = null;
+                acceptArgs?.Dispose();
+                acceptArgs = null;
+            }
             spareFd?.Dispose();
             spareFd = null;
             if (unixPath is not null)
