@@ -11,6 +11,11 @@
 //   (ulimit -n 128; exec dotnet examples/HelloServer/bin/Release/net10.0/HelloServer.dll 8080) &
 //   node scripts/fd-exhaustion.js --port 8080 --connections 400
 //
+// Outcomes per connection: served (a response came), closed (the server ended it without a response), reset (it
+// was closed with the request unread: RST), waiting (nothing within --timeout ms: left in the accept queue), or
+// error:CODE (the connection itself failed, e.g. ECONNREFUSED when nothing listens any more). This client needs a
+// descriptor per connection too: raise its own `ulimit -n` above --connections.
+//
 // Exit status: 0 when the server answered the fresh request with a 2xx status, 1 otherwise.
 'use strict';
 const net = require('net');
