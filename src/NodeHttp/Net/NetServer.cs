@@ -484,9 +484,16 @@ public class NetServer : EventEmitter
     private static unsafe int ReadFdCeiling()
     {
         ulong* limit = stackalloc ulong[2];
-        if (Libc.getrlimit(Libc.RLIMIT_NOFILE, limit) != 0 || limit[0] >= int.MaxValue)
+        try
         {
-            return int.MaxValue;
+            if (Libc.getrlimit(Libc.RLIMIT_NOFILE, limit) != 0 || limit[0] >= int.MaxValue)
+            {
+                return int.MaxValue;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return int.MaxValue; // a C library this process cannot bind by that name (the portable backend needs none)
         }
         int soft = (int)limit[0];
         return soft - Math.Min(FdHeadroom, soft / 4);
