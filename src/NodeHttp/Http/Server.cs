@@ -4,7 +4,7 @@ namespace NodeHttp;
 /// Node's <c>http.Server</c>: accepts connections and emits <c>'request'</c> with an <see cref="IncomingMessage"/>
 /// and a <see cref="ServerResponse"/> for each request. Events <c>request</c>, <c>connection</c>, <c>close</c>,
 /// <c>listening</c>, <c>error</c>, <c>checkContinue</c>, <c>checkExpectation</c>, <c>clientError</c>,
-/// <c>connect</c>, <c>upgrade</c>, <c>timeout</c>, <c>dropRequest</c>. Created by <see cref="Http.CreateServer(Action{IncomingMessage, ServerResponse}?)"/>.
+/// <c>connect</c>, <c>upgrade</c>, <c>timeout</c>, <c>dropRequest</c>, <c>drop</c>. Created by <see cref="Http.CreateServer(Action{IncomingMessage, ServerResponse}?)"/>.
 /// </summary>
 /// <remarks>
 /// The server belongs to the loop that created it. With <see cref="ServerOptions.Loops"/>, each accepted connection
@@ -57,10 +57,23 @@ public sealed class Server : EventEmitter
         net.On(NetEvents.Listening, OnListening);
         net.On<Exception>(NetEvents.Error, e => Emit<Exception>(HttpEvents.Error, e));
         net.On(NetEvents.Close, () => Emit(HttpEvents.Close));
+        net.On<DropEvent?>(NetEvents.Drop, d => Emit<DropEvent?>(NetEvents.Drop, d));
     }
 
     /// <summary>Node's <c>server.listening</c>.</summary>
     public bool Listening => net.Listening;
+
+    /// <summary>
+    /// Node's <c>server.maxConnections</c> (inherited from <c>net.Server</c>): once this many connections are open,
+    /// each new one is closed as soon as it is accepted and <c>'drop'</c> is emitted with a <see cref="DropEvent"/>
+    /// (null for a Unix socket server) instead of <c>'connection'</c>. Null, or 0 as in Node 20, means no limit. Keeps a
+    /// server below the process's file descriptor limit (<c>ulimit -n</c>); see <see cref="NetServer.MaxConnections"/>.
+    /// </summary>
+    public int? MaxConnections
+    {
+        get => net.MaxConnections;
+        set => net.MaxConnections = value;
+    }
 
     /// <summary>
     /// Node's <c>server.maxHeadersCount</c> (2000; 0 for no limit): only the first this many request headers make

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using OsSocket = System.Net.Sockets.Socket;
 
 namespace NodeHttp;
@@ -15,6 +16,16 @@ namespace NodeHttp;
 /// loop's epoll backend the listening fd is registered with it and the loop accepts itself; otherwise a
 /// completed asynchronous accept is queued to the loop, which then takes every further pending connection
 /// without waiting.
+/// <para>
+/// Running out of file descriptors does not stop the server, as in Node: while listening it holds one spare
+/// descriptor (libuv's <c>emfile_fd</c>), and when an accept fails with <c>EMFILE</c> or <c>ENFILE</c> it releases
+/// it, accepts every pending connection and closes it at once, then takes the spare back, so clients are turned
+/// away instead of left waiting and the connections already open go on being served. No <c>'error'</c> is emitted
+/// for that; any accept error caused by a lack of resources (descriptors, buffers, memory) is retried after a short
+/// delay, without <c>'error'</c> either. On Linux the last 32 descriptors of the process's limit are left to the
+/// runtime, which needs some of its own to start threads and load assemblies: a connection accepted into them is
+/// closed at once as well. <see cref="MaxConnections"/> caps connections below that.
+/// </para>
 /// </remarks>
 public class NetServer : EventEmitter
 {
@@ -30,6 +41,27 @@ public class NetServer : EventEmitter
 
     private static readonly Action<object?> ContinueAccepting = static s => ((NetServer)s!).AcceptReady();
 
+    private static readonly Action<object?> RetryAccepting = static s =>
+    {
+        var server = (NetServer)s!;
+        server.acceptRetryTimer = null;
+        server.ResumeAccepting();
+    };
+
+    // The first and the longest wait before accepting again after an accept failed for lack of resources (doubling
+    // in between, as Go's net/http server backs off on temporary accept errors).
+    private const int FirstAcceptRetryMs = 5;
+    private const int MaxAcceptRetryMs = 1000;
+
+    // Descriptors at the top of the process's limit that accepted connections leave free (see AdmitFd); a quarter of
+    // the limit when that is smaller.
+    private const int FdHeadroom = 32;
+
+    // Accepted descriptors numbered at or above this are closed at once; int.MaxValue when the limit is unknown or
+    // unlimited, -1 until read. One per process, as the limit is; read again whenever it trips, so a limit raised
+    // later (setrlimit) is seen.
+    private static int fdCeiling = -1;
+
     private AcceptWatcher? acceptWatcher;
 
     private readonly NetServerOptions? options;
@@ -39,6 +71,15 @@ public class NetServer : EventEmitter
     private bool listenCalled;
     private LoopHandleRef loopRef;
     private int connections;
+
+    // Held while listening and given up for a moment when the process is out of descriptors, so that pending
+    // connections can be accepted and closed (libuv's uv__emfile_trick). Null when it could not be opened.
+    private SafeFileHandle? spareFd;
+
+    // Set while accepting waits to be retried after a failure; closed when the server closes. Unref'd: the
+    // listening server holds the loop alive already.
+    private LoopTimer? acceptRetryTimer;
+    private int acceptRetryDelay;
 
     /// <summary>Node's <c>new net.Server([options][, connectionListener])</c>.</summary>
     /// <param name="options">Options for accepted sockets; null for Node's defaults.</param>
@@ -65,7 +106,12 @@ public class NetServer : EventEmitter
     /// <summary>Node's <c>server.listening</c>.</summary>
     public bool Listening => listenSocket is not null;
 
-    /// <summary>Node's <c>server.maxConnections</c>: beyond this many open connections new ones are closed (<c>'drop'</c>). Null: no limit.</summary>
+    /// <summary>
+    /// Node's <c>server.maxConnections</c>: once this many connections are open, each new one is closed as soon as it
+    /// is accepted and <c>'drop'</c> is emitted with a <see cref="DropEvent"/> (null for a Unix socket server) instead of
+    /// <c>'connection'</c>. Null, or 0 as in Node 20, means no limit. Lets a server stay below the process's file
+    /// descriptor limit (<c>ulimit -n</c>).
+    /// </summary>
     public int? MaxConnections { get; set; }
 
     /// <summary>Open connections accepted by this server (Node's <c>server._connections</c>).</summary>
@@ -228,6 +274,7 @@ public class NetServer : EventEmitter
     private void StartListening(OsSocket os)
     {
         listenSocket = os;
+        ReserveSpareFd();
         AcquireRef();
         Loop.NextTick(static s => ((NetServer)s!).Emit(NetEvents.Listening), this);
         if (Loop.Epoll is { } epoll)
@@ -254,7 +301,7 @@ public class NetServer : EventEmitter
     {
         for (int i = 0; i < MaxAcceptsPerTurn; i++)
         {
-            if (acceptWatcher is not { IsRegistered: true } watcher || listenSocket is null)
+            if (acceptWatcher is not { IsRegistered: true } watcher || listenSocket is null || acceptRetryTimer is not null)
             {
                 return;
             }
@@ -264,24 +311,31 @@ public class NetServer : EventEmitter
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == Libc.EAGAIN)
                 {
+                    acceptRetryDelay = 0;
                     return;
                 }
-                if (errno is Libc.EINTR or 103 /* ECONNABORTED */ or 71 /* EPROTO */)
+                if (errno is Libc.EINTR or Libc.ECONNABORTED or Libc.EPROTO)
                 {
                     continue; // that connection went away before it was taken (libuv skips it as well)
                 }
-                // Out of fds or memory: Node reports the accept error. The connections stay queued and are taken at
-                // the next edge.
-                string code = errno switch
+                if (errno is Libc.EMFILE or Libc.ENFILE && DropPendingAtFdLimit(watcher.PollFd))
+                {
+                    return;
+                }
+                AcceptFailed(errno switch
                 {
                     Libc.EMFILE => "EMFILE",
                     Libc.ENFILE => "ENFILE",
                     Libc.ENOBUFS => "ENOBUFS",
                     Libc.ENOMEM => "ENOMEM",
                     _ => "EIO",
-                };
-                Emit<Exception>(NetEvents.Error, SystemErrors.Create(code, "accept"));
+                });
                 return;
+            }
+            if (!AdmitFd(fd))
+            {
+                Libc.close(fd);
+                continue;
             }
             var handle = new SafeSocketHandle(fd, ownsHandle: true);
             OsSocket accepted;
@@ -299,6 +353,171 @@ public class NetServer : EventEmitter
         Loop.Post(ContinueAccepting, this);
     }
 
+    /// <summary>
+    /// Out of descriptors (epoll backend): gives up the spare, accepts and closes every pending connection until
+    /// EAGAIN, takes the spare back (libuv's <c>uv__emfile_trick</c>). False when there was no spare or the
+    /// queue could not be emptied.
+    /// </summary>
+    private bool DropPendingAtFdLimit(int listenFd)
+    {
+        if (spareFd is null)
+        {
+            return false;
+        }
+        spareFd.Dispose();
+        spareFd = null;
+        int errno;
+        while (true)
+        {
+            int fd = Libc.accept4(listenFd, 0, 0, Libc.SOCK_CLOEXEC);
+            if (fd >= 0)
+            {
+                Libc.close(fd);
+                continue;
+            }
+            errno = Marshal.GetLastPInvokeError();
+            if (errno is not (Libc.EINTR or Libc.ECONNABORTED or Libc.EPROTO))
+            {
+                break;
+            }
+        }
+        ReserveSpareFd();
+        return errno == Libc.EAGAIN;
+    }
+
+    /// <summary>
+    /// Out of descriptors (portable backend): as <see cref="DropPendingAtFdLimit(int)"/>, taking connections while
+    /// <see cref="OsSocket.AcceptAsync(SocketAsyncEventArgs)"/> completes at once. True when it stopped at an accept
+    /// left pending (its completion arrives as usual); false when the queue could not be emptied.
+    /// </summary>
+    private bool DropPendingAtFdLimit(OsSocket os, SocketAsyncEventArgs args)
+    {
+        if (spareFd is null)
+        {
+            return false;
+        }
+        spareFd.Dispose();
+        spareFd = null;
+        bool pending = false;
+        while (true)
+        {
+            args.AcceptSocket = null;
+            try
+            {
+                pending = os.AcceptAsync(args);
+            }
+            catch (SocketException)
+            {
+                break;
+            }
+            if (pending)
+            {
+                break;
+            }
+            args.AcceptSocket?.Dispose();
+            args.AcceptSocket = null;
+            if (args.SocketError is not (SocketError.Success or SocketError.ConnectionAborted or SocketError.ConnectionReset))
+            {
+                break;
+            }
+        }
+        ReserveSpareFd();
+        return pending;
+    }
+
+    /// <summary>
+    /// Accepting failed with <paramref name="code"/> and stopped: it is tried again after a growing delay (or as soon
+    /// as one of this server's connections closes). A lack of descriptors, buffers or memory passes, so it is not
+    /// reported; anything else is Node's <c>'error'</c>.
+    /// </summary>
+    private void AcceptFailed(string code)
+    {
+        acceptRetryDelay = acceptRetryDelay == 0 ? FirstAcceptRetryMs : Math.Min(acceptRetryDelay * 2, MaxAcceptRetryMs);
+        acceptRetryTimer = Loop.SetTimeout(RetryAccepting, this, acceptRetryDelay);
+        acceptRetryTimer.Unref();
+        if (code is not ("EMFILE" or "ENFILE" or "ENOBUFS" or "ENOMEM"))
+        {
+            Emit<Exception>(NetEvents.Error, SystemErrors.Create(code, "accept"));
+        }
+    }
+
+    private void ResumeAccepting()
+    {
+        if (listenSocket is null)
+        {
+            return;
+        }
+        ReserveSpareFd();
+        if (acceptWatcher is not null)
+        {
+            AcceptReady();
+        }
+        else
+        {
+            AcceptLoop();
+        }
+    }
+
+    /// <summary>
+    /// Whether an accepted descriptor may be kept: false when it lies within the last <see cref="FdHeadroom"/>
+    /// descriptors of the process's limit (<c>RLIMIT_NOFILE</c>), which stay free for the runtime, and the connection
+    /// is then closed as one accepted at the limit would be. A .NET process needs descriptors at moments no server
+    /// controls (a pipe to start each thread, as the thread pool adds workers; two for each assembly it loads) and
+    /// ends when it gets none, so a burst of connections must not take the last of them. Linux hands out the lowest
+    /// free number, so while connections are held only below the ceiling the numbers above it stay free.
+    /// </summary>
+    private static bool AdmitFd(nint fd)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return true;
+        }
+        int ceiling = Volatile.Read(ref fdCeiling);
+        if (ceiling < 0 || fd >= ceiling)
+        {
+            ceiling = ReadFdCeiling();
+            Volatile.Write(ref fdCeiling, ceiling);
+        }
+        return fd < ceiling;
+    }
+
+    private static unsafe int ReadFdCeiling()
+    {
+        ulong* limit = stackalloc ulong[2];
+        try
+        {
+            if (Libc.getrlimit(Libc.RLIMIT_NOFILE, limit) != 0 || limit[0] >= int.MaxValue)
+            {
+                return int.MaxValue;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return int.MaxValue; // a C library this process cannot bind by that name (the portable backend needs none)
+        }
+        int soft = (int)limit[0];
+        return soft - Math.Min(FdHeadroom, soft / 4);
+    }
+
+    private void ReserveSpareFd()
+    {
+        if (spareFd is not null || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        try
+        {
+            spareFd = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+        catch (IOException)
+        {
+            // Out of descriptors already, or no /dev/null: tried again when accepting next fails or resumes.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Registers a listening socket with the loop's epoll on the server's behalf (NetServer is public and stays free of internal base types).</summary>
     private sealed class AcceptWatcher : IoWatcher
     {
@@ -311,7 +530,7 @@ public class NetServer : EventEmitter
 
     private void AcceptLoop()
     {
-        while (listenSocket is { } os && acceptArgs is { } args)
+        while (listenSocket is { } os && acceptArgs is { } args && acceptRetryTimer is null)
         {
             args.AcceptSocket = null;
             bool pending;
@@ -325,14 +544,13 @@ public class NetServer : EventEmitter
             }
             catch (SocketException ex)
             {
-                Emit<Exception>(NetEvents.Error, SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "accept"));
+                AcceptFailed(SystemErrors.CodeOf(ex.SocketErrorCode));
                 return;
             }
-            if (pending)
+            if (pending || !HandleAccepted(args))
             {
                 return;
             }
-            HandleAccepted(args);
         }
     }
 
@@ -351,33 +569,53 @@ public class NetServer : EventEmitter
             server.acceptArgs = null;
             return;
         }
-        server.HandleAccepted(args);
-        server.AcceptLoop();
+        if (server.HandleAccepted(args))
+        {
+            server.AcceptLoop();
+        }
     }
 
-    private void HandleAccepted(SocketAsyncEventArgs args)
+    /// <summary>Takes a completed accept; false when no further accept is to be started now (one is pending, or accepting resumes later).</summary>
+    private bool HandleAccepted(SocketAsyncEventArgs args)
     {
         OsSocket? accepted = args.AcceptSocket;
         args.AcceptSocket = null;
-        if (args.SocketError != SocketError.Success || accepted is null)
+        SocketError error = args.SocketError;
+        if (error == SocketError.Success && accepted is not null)
         {
-            accepted?.Dispose();
-            if (args.SocketError is not (SocketError.OperationAborted or SocketError.ConnectionAborted or SocketError.ConnectionReset) && listenSocket is not null)
+            acceptRetryDelay = 0;
+            if (AdmitFd(accepted.SafeHandle.DangerousGetHandle()))
             {
-                Emit<Exception>(NetEvents.Error, SystemErrors.Create(SystemErrors.CodeOf(args.SocketError), "accept"));
+                Accepted(accepted);
             }
-            return;
+            else
+            {
+                accepted.Dispose();
+            }
+            return true;
         }
-        Accepted(accepted);
+        accepted?.Dispose();
+        if (listenSocket is not { } os)
+        {
+            return false;
+        }
+        if (error is SocketError.OperationAborted or SocketError.ConnectionAborted or SocketError.ConnectionReset)
+        {
+            return true;
+        }
+        if (error == SocketError.TooManyOpenSockets && DropPendingAtFdLimit(os, args))
+        {
+            return false;
+        }
+        AcceptFailed(SystemErrors.CodeOf(error));
+        return false;
     }
 
     private void Accepted(OsSocket accepted)
     {
-        if (MaxConnections is int max && connections >= max)
+        if (MaxConnections is int max && max != 0 && connections >= max)
         {
-            // Node 20: the connection is closed and 'drop' is emitted.
-            accepted.Dispose();
-            Emit(NetEvents.Drop);
+            Drop(accepted);
             return;
         }
         connections++;
@@ -400,6 +638,32 @@ public class NetServer : EventEmitter
         }, (this, accepted));
     }
 
+    // Node's onconnection past maxConnections (Node 20: a zero limit is no limit): 'drop' with the addresses, then
+    // the handle is closed.
+    private void Drop(OsSocket accepted)
+    {
+        try
+        {
+            DropEvent? data = null;
+            try
+            {
+                if (accepted.LocalEndPoint is IPEndPoint local)
+                {
+                    data = new DropEvent(local, accepted.RemoteEndPoint as IPEndPoint);
+                }
+            }
+            catch (SocketException)
+            {
+                // The peer is gone already; Node passes what getsockname/getpeername could tell.
+            }
+            Emit<DropEvent?>(NetEvents.Drop, data);
+        }
+        finally
+        {
+            accepted.Dispose();
+        }
+    }
+
     /// <summary>A connection of this server closed (from its socket's loop).</summary>
     internal void OnConnectionClosed(Socket socket)
     {
@@ -407,6 +671,13 @@ public class NetServer : EventEmitter
         {
             var server = (NetServer)s!;
             server.connections--;
+            if (server.acceptRetryTimer is { } retry)
+            {
+                // A descriptor was just given back: accepting that waited for one goes on now.
+                retry.Close();
+                server.acceptRetryTimer = null;
+                server.ResumeAccepting();
+            }
             server.EmitCloseIfDrained();
         }, this);
     }
@@ -452,6 +723,16 @@ public class NetServer : EventEmitter
             }
             listenSocket.Dispose();
             listenSocket = null;
+            if (acceptRetryTimer is not null)
+            {
+                // No accept is in flight while a retry waits, so nothing will complete to release the args.
+                acceptRetryTimer.Close();
+                acceptRetryTimer = null;
+                acceptArgs?.Dispose();
+                acceptArgs = null;
+            }
+            spareFd?.Dispose();
+            spareFd = null;
             if (unixPath is not null)
             {
                 // libuv unlinks the socket file when a pipe server closes.

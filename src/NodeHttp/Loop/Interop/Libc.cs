@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace NodeHttp;
 
 /// <summary>
-/// The few Linux system calls the epoll backend makes itself (<see cref="EpollPoller"/>, the accept path).
+/// The few Linux system calls the epoll backend makes itself (<see cref="EpollPoller"/>, the accept path), and the
+/// descriptor limit a server keeps clear of.
 /// Everything else on a socket still goes through <see cref="System.Net.Sockets.Socket"/>'s synchronous,
 /// non-blocking calls, which are direct system calls without any of .NET's asynchronous machinery.
 /// </summary>
@@ -24,6 +25,8 @@ internal static unsafe partial class Libc
     internal const int EFD_CLOEXEC = 0x80000;
     internal const int EFD_NONBLOCK = 0x800;
 
+    internal const int RLIMIT_NOFILE = 7;
+
     internal const int SOCK_CLOEXEC = 0x80000;
     internal const int SOCK_NONBLOCK = 0x800;
 
@@ -33,6 +36,8 @@ internal static unsafe partial class Libc
     internal const int ENOMEM = 12;
     internal const int ENFILE = 23;
     internal const int EMFILE = 24;
+    internal const int EPROTO = 71;
+    internal const int ECONNABORTED = 103;
     internal const int ENOBUFS = 105;
 
     [LibraryImport("libc", SetLastError = true)]
@@ -56,6 +61,10 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int close(int fd);
+
+    /// <summary><paramref name="rlim"/> points at a <c>struct rlimit</c>: two 64-bit values, the soft then the hard limit.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int getrlimit(int resource, ulong* rlim);
 
     /// <summary>Accepts one connection as a non-blocking, close-on-exec fd; the peer address is read later if needed.</summary>
     [LibraryImport("libc", SetLastError = true)]
