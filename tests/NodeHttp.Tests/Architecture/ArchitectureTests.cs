@@ -103,7 +103,7 @@ public class ArchitectureTests
         }
         violations = [.. violations.Distinct(StringComparer.Ordinal)];
         Assert.True(violations.Count == 0,
-            $"{violations.Count} references from a layer to one it may not use (docs/internals.md):\n"
+            $"{violations.Count} use(s) of a layer that the using layer may not use (docs/internals.md):\n"
             + string.Join('\n', violations));
     }
 

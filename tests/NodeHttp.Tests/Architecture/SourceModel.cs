@@ -12,17 +12,15 @@ namespace NodeHttp.Tests;
 internal sealed record SourceFile(string RelativePath, string LayerFolder, SyntaxTree Tree);
 
 /// <summary>
-/// One use, in a source file, of a type or member declared in src/NodeHttp: where it is, which top-level type it is
-/// in, what it names (the definition, generic and extension forms undone) and the top-level type that declares it.
+/// One use, in a source file, of a type or member declared in src/NodeHttp: where it is, what it names (the
+/// definition, generic and extension forms undone) and the layer folder of the top-level type that declares it.
 /// <see cref="InDocComment"/> marks a <c>cref</c> or name in an XML doc comment (a build dependency too: a cref
 /// to a missing symbol is a warning, and warnings are errors).
 /// </summary>
 internal sealed record SourceReference(
     SourceFile File,
     int Line,
-    INamedTypeSymbol? UserType,
     ISymbol Target,
-    INamedTypeSymbol TargetType,
     string TargetLayerFolder,
     bool InDocComment);
 
@@ -287,7 +285,7 @@ internal sealed class SourceModel
             {
                 return;
             }
-            output.Add(new SourceReference(file, line, UserTypeOf(node), target, owner, layer, node.IsPartOfStructuredTrivia()));
+            output.Add(new SourceReference(file, line, target, layer, node.IsPartOfStructuredTrivia()));
         }
 
         private string? LayerOf(INamedTypeSymbol type)
@@ -303,13 +301,6 @@ internal sealed class SourceModel
                 }
             }
             return first;
-        }
-
-        private INamedTypeSymbol? UserTypeOf(SyntaxNode node)
-        {
-            SyntaxNode? declaration = node.Ancestors(ascendOutOfTrivia: true)
-                .LastOrDefault(a => a is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax);
-            return declaration is null ? null : model.GetDeclaredSymbol(declaration) as INamedTypeSymbol;
         }
     }
 
