@@ -24,10 +24,12 @@ internal static class Layers
     /// <summary>Every layer, lowest first. <see cref="Layer.Required"/> is false for layers whose folder may not exist yet.</summary>
     public static readonly IReadOnlyList<Layer> All =
     [
-        new(Root, Required: true, MayUse: []),
+        // The errors and the bytes are the base together: an error carries the bytes it was raised on (Node's
+        // err.rawPacket is a Buffer) and the encodings raise Node's errors; neither uses anything above.
+        new(Root, Required: true, MayUse: ["Buffers"]),
         new("Loop", Required: true, MayUse: [Root]),
         new("Events", Required: true, MayUse: [Root, "Loop"]),
-        new("Buffers", Required: true, MayUse: [Root, "Loop", "Events"]),
+        new("Buffers", Required: true, MayUse: [Root]),
         new("Streams", Required: true, MayUse: belowStreams),
         new("Net", Required: true, MayUse: [.. belowStreams, "Streams"]),
         // llhttp's counterpart stands alone: it reads spans and reports through a struct callbacks type, so
