@@ -4,7 +4,7 @@ namespace NodeHttp;
 /// Node's <c>stream.Duplex</c>: a <see cref="Readable"/> that is also writable, with the same writable state machine as
 /// <see cref="Writable"/> and Node's <c>allowHalfOpen</c> rule. Sockets are duplexes.
 /// </summary>
-public class Duplex : Readable, IWritable
+public class Duplex : Readable, IWritable, IWriteEntry
 {
     private readonly WritableState ws;
     private readonly DuplexOptions? options;
@@ -161,19 +161,7 @@ public class Duplex : Readable, IWritable
     public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        byte[]? encoded = EncodedText.TryEncode(chunk, encoding, out int length);
-        if (encoded is null)
-        {
-            return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
-        }
-        try
-        {
-            return WriteSpanImpl(encoded.AsSpan(0, length), callback);
-        }
-        finally
-        {
-            EncodedText.Return(encoded);
-        }
+        return EncodedText.Write(this, chunk, encoding, callback);
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
@@ -206,20 +194,7 @@ public class Duplex : Readable, IWritable
     public Duplex End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        byte[]? encoded = EncodedText.TryEncode(data, encoding, out int length);
-        if (encoded is null)
-        {
-            EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
-            return this;
-        }
-        try
-        {
-            EndSpanImpl(encoded.AsSpan(0, length), StreamCallbacks.FromAction(callback));
-        }
-        finally
-        {
-            EncodedText.Return(encoded);
-        }
+        EncodedText.End(this, data, encoding, StreamCallbacks.FromAction(callback));
         return this;
     }
 
@@ -295,6 +270,14 @@ public class Duplex : Readable, IWritable
 
     /// <summary>A read-write <see cref="System.IO.Stream"/> over both sides; disposing ends the writable side.</summary>
     public new Stream AsStream() => new NodeStreamAdapter(this, this, Loop);
+
+    bool IWriteEntry.WriteChunk(NodeBuffer chunk, Action<Exception?>? callback) => WriteImpl(chunk, callback);
+
+    bool IWriteEntry.WriteBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => WriteSpanImpl(chunk, callback);
+
+    void IWriteEntry.EndChunk(NodeBuffer? chunk, Action<Exception?>? callback) => EndImpl(chunk, callback);
+
+    void IWriteEntry.EndBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => EndSpanImpl(chunk, callback);
 
     IWritable IWritable.End() => End();
 

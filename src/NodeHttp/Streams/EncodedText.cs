@@ -36,4 +36,41 @@ internal static class EncodedText
 
     /// <summary>Gives back an array from <see cref="TryEncode"/>.</summary>
     internal static void Return(byte[] buffer) => scratch = buffer;
+
+    /// <summary><c>write(text, encoding, cb)</c> on a stream's entry points: a span when the text fits the scratch, else a chunk.</summary>
+    internal static bool Write(IWriteEntry stream, string text, string encoding, Action<Exception?>? callback)
+    {
+        byte[]? encoded = TryEncode(text, encoding, out int length);
+        if (encoded is null)
+        {
+            return stream.WriteChunk(NodeBuffer.From(text, encoding), callback);
+        }
+        try
+        {
+            return stream.WriteBytes(encoded.AsSpan(0, length), callback);
+        }
+        finally
+        {
+            Return(encoded);
+        }
+    }
+
+    /// <summary><c>end(text, encoding, cb)</c> on a stream's entry points (see <see cref="Write"/>).</summary>
+    internal static void End(IWriteEntry stream, string text, string encoding, Action<Exception?>? callback)
+    {
+        byte[]? encoded = TryEncode(text, encoding, out int length);
+        if (encoded is null)
+        {
+            stream.EndChunk(NodeBuffer.From(text, encoding), callback);
+            return;
+        }
+        try
+        {
+            stream.EndBytes(encoded.AsSpan(0, length), callback);
+        }
+        finally
+        {
+            Return(encoded);
+        }
+    }
 }

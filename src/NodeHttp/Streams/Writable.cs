@@ -6,7 +6,7 @@ namespace NodeHttp;
 /// <c>Destroy</c> (Node 20's state machine, shared with <see cref="Duplex"/>). A stream belongs to the loop that
 /// created it; call its members on that loop. Sinks override <see cref="WriteCore(NodeBuffer, Action{Exception?})"/> (Node's <c>_write</c>).
 /// </summary>
-public partial class Writable : EventEmitter, IWritable, IStreamHost
+public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntry
 {
     private readonly WritableState ws;
     private readonly WritableOptions? options;
@@ -109,19 +109,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        byte[]? encoded = EncodedText.TryEncode(chunk, encoding, out int length);
-        if (encoded is null)
-        {
-            return WriteImpl(NodeBuffer.From(chunk, encoding), callback);
-        }
-        try
-        {
-            return WriteSpanImpl(encoded.AsSpan(0, length), callback);
-        }
-        finally
-        {
-            EncodedText.Return(encoded);
-        }
+        return EncodedText.Write(this, chunk, encoding, callback);
     }
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
@@ -154,20 +142,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     public Writable End(string data, string encoding = "utf8", Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        byte[]? encoded = EncodedText.TryEncode(data, encoding, out int length);
-        if (encoded is null)
-        {
-            EndImpl(NodeBuffer.From(data, encoding), StreamCallbacks.FromAction(callback));
-            return this;
-        }
-        try
-        {
-            EndSpanImpl(encoded.AsSpan(0, length), StreamCallbacks.FromAction(callback));
-        }
-        finally
-        {
-            EncodedText.Return(encoded);
-        }
+        EncodedText.End(this, data, encoding, StreamCallbacks.FromAction(callback));
         return this;
     }
 
@@ -273,6 +248,14 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     /// <summary>A <see cref="System.IO.Stream"/> over this writable (write-only): <c>WriteAsync</c> waits for <c>'drain'</c>,
     /// disposing ends the stream. Usable from any thread.</summary>
     public Stream AsStream() => new NodeStreamAdapter(null, this, Loop);
+
+    bool IWriteEntry.WriteChunk(NodeBuffer chunk, Action<Exception?>? callback) => WriteImpl(chunk, callback);
+
+    bool IWriteEntry.WriteBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => WriteSpanImpl(chunk, callback);
+
+    void IWriteEntry.EndChunk(NodeBuffer? chunk, Action<Exception?>? callback) => EndImpl(chunk, callback);
+
+    void IWriteEntry.EndBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => EndSpanImpl(chunk, callback);
 
     IWritable IWritable.End() => End();
 
