@@ -46,21 +46,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // The message being parsed (Node's parser.incoming); null between messages.
     private IncomingMessage? incoming;
     private IncomingMessage? upgradeRequest;
-    private bool inTrailers;
-    // Lines seen so far of the head or of the trailers being parsed.
-    private int headerCount;
 
-    // Seen while parsing, so the common request needs no header map for Node's Host and Expect checks.
+    // The request's target and header lines while they are parsed; reused for every request.
+    private readonly HeaderCollector collector = new();
+
+    // Found in the head, so the common request needs no header map for Node's Host and Expect checks.
     private bool sawHost;
     private bool sawExpect;
-
-    // The request's header lines (name, value, …) while its head is parsed; reused for every request.
-    private string[] rawHeaderLines = new string[16];
-    private int rawHeaderCount;
-
-    private SpanAccumulator field;
-    private SpanAccumulator value;
-    private SpanAccumulator url;
 
     // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody.
     private bool bodyPaused;
@@ -153,7 +145,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             socket.Cork();
             loop.NextTick(UncorkAfterReadCallback, this);
         }
-        var callbacks = new Callbacks(this);
+        var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         while (true)
         {
             HpeCode rc = parser.Execute(data, ref callbacks);
@@ -418,7 +410,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
         // What responses wrote so far leaves before anything is aborted (Node's writes reach the kernel at once).
         UncorkFully();
-        var callbacks = new Callbacks(this);
+        var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         HpeCode rc = parser.Finish(ref callbacks);
         if (rc != HpeCode.Ok)
         {
@@ -632,61 +624,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private HpeCode MessageBegin()
     {
         incoming = new IncomingMessage(socket, this) { JoinDuplicateHeaders = server.JoinDuplicateHeaders };
-        inTrailers = false;
-        headerCount = 0;
-        Array.Clear(rawHeaderLines, 0, rawHeaderCount);
-        rawHeaderCount = 0;
-        sawHost = false;
-        sawExpect = false;
+        // Node's server sets parser.maxHeaderPairs = maxHeadersCount << 1 (see HeaderLineLimit).
+        collector.MaxEntries = HeaderLineLimit.EntriesFor(server.MaxHeadersCount);
         drained = 0;
         // A new request started: the connection is no longer idle (Node's resetSocketTimeout).
         keepAliveTimeoutSet = false;
-        field.Clear();
-        value.Clear();
-        url.Clear();
         messageStart = loop.Now;
         headersCompleted = false;
-        return HpeCode.Ok;
-    }
-
-    private HpeCode HeaderValueComplete()
-    {
-        IncomingMessage? req = incoming;
-        if (req is not null)
-        {
-            // Node's server sets parser.maxHeaderPairs = maxHeadersCount << 1: raw lines are kept batch by batch
-            // (see HeaderLineLimit), and of the head only the first maxHeadersCount make up Headers, which is
-            // where Node looks for Host and Expect.
-            int max = server.MaxHeadersCount;
-            int line = headerCount++;
-            if (HeaderLineLimit.KeepsLine(line, HeaderLineLimit.EntriesFor(max)))
-            {
-                ReadOnlySpan<byte> nameBytes = field.Span;
-                if (!inTrailers && (max <= 0 || line < max))
-                {
-                    sawHost |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "host"u8);
-                    sawExpect |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "expect"u8);
-                }
-                string name = HeaderStringCache.Get(nameBytes);
-                string text = HeaderStringCache.Get(value.Span);
-                if (inTrailers)
-                {
-                    req.AddRawTrailer(name, text);
-                }
-                else
-                {
-                    // Gathered here and handed to the request as one exact-size array when the head is complete.
-                    if (rawHeaderCount + 2 > rawHeaderLines.Length)
-                    {
-                        Array.Resize(ref rawHeaderLines, rawHeaderLines.Length * 2);
-                    }
-                    rawHeaderLines[rawHeaderCount++] = name;
-                    rawHeaderLines[rawHeaderCount++] = text;
-                }
-            }
-        }
-        field.Clear();
-        value.Clear();
         return HpeCode.Ok;
     }
 
@@ -698,22 +642,27 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             return HeadersCompleteAction.Error;
         }
         headersCompleted = true;
-        inTrailers = true;
-        headerCount = 0;
-        req.SetRawHeaders(rawHeaderCount == 0 ? [] : rawHeaderLines.AsSpan(0, rawHeaderCount).ToArray());
-        long maxEntries = HeaderLineLimit.EntriesFor(server.MaxHeadersCount);
-        if (maxEntries > 0 && maxEntries < rawHeaderCount)
-        {
-            // Node's parserOnHeadersComplete: only the first maxHeaderPairs entries make up req.headers.
-            req.LimitHeaders((int)maxEntries);
-        }
-        Array.Clear(rawHeaderLines, 0, rawHeaderCount);
-        rawHeaderCount = 0;
+        collector.CompleteHead(req);
+        // Node looks for Host and Expect in req.headers, made of the first maxHeadersCount lines.
+        FindHostAndExpect(req.RawHeaders, HeaderLineLimit.EntriesFor(server.MaxHeadersCount));
         req.SetVersion(p.HttpMajor, p.HttpMinor);
         req.Method = HttpParser.MethodName(p.Method);
-        req.Url = HeaderStringCache.Get(url.Span);
+        req.Url = collector.TakeStartText();
         req.Upgrade = p.Upgrade;
         return OnIncoming(req, p.ShouldKeepAlive);
+    }
+
+    private void FindHostAndExpect(IReadOnlyList<string> raw, long maxEntries)
+    {
+        sawHost = false;
+        sawExpect = false;
+        int n = maxEntries > 0 && maxEntries < raw.Count ? (int)maxEntries : raw.Count;
+        for (int i = 0; i + 1 < n; i += 2)
+        {
+            string name = raw[i];
+            sawHost |= name.Equals("host", StringComparison.OrdinalIgnoreCase);
+            sawExpect |= name.Equals("expect", StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     private HpeCode Body(ReadOnlySpan<byte> data)
@@ -747,82 +696,28 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         incoming = null;
         messageStart = 0;
         headersCompleted = false;
-        if (req is not null && !req.Destroyed)
+        if (req is not null)
         {
-            req.Complete = true;
-            req.Push(null);
+            collector.CompleteTrailers(req);
+            if (!req.Destroyed)
+            {
+                req.Complete = true;
+                req.Push(null);
+            }
         }
         // The body is over; whatever follows is the next message, read regardless of the last body's consumer.
         bodyPaused = false;
         return HpeCode.Ok;
     }
 
-    /// <summary>The parser's callbacks, a struct so the parser calls them directly.</summary>
-    private readonly struct Callbacks : IHttpParserCallbacks
+    /// <summary>The request events of the parser's callbacks (<see cref="CollectingCallbacks{TEvents}"/>).</summary>
+    private readonly struct Events(ServerConnection c) : IMessageEvents
     {
-        private readonly ServerConnection c;
-
-        public Callbacks(ServerConnection connection) => c = connection;
-
         public HpeCode OnMessageBegin() => c.MessageBegin();
-
-        public HpeCode OnReset() => HpeCode.Ok;
-
-        public HpeCode OnMethod(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnMethodComplete() => HpeCode.Ok;
-
-        public HpeCode OnUrl(ReadOnlySpan<byte> data)
-        {
-            c.url.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnUrlComplete() => HpeCode.Ok;
-
-        public HpeCode OnProtocol(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnProtocolComplete() => HpeCode.Ok;
-
-        public HpeCode OnVersion(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnVersionComplete() => HpeCode.Ok;
-
-        public HpeCode OnStatus(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnStatusComplete() => HpeCode.Ok;
-
-        public HpeCode OnHeaderField(ReadOnlySpan<byte> data)
-        {
-            c.field.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnHeaderFieldComplete() => HpeCode.Ok;
-
-        public HpeCode OnHeaderValue(ReadOnlySpan<byte> data)
-        {
-            c.value.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnHeaderValueComplete() => c.HeaderValueComplete();
 
         public HeadersCompleteAction OnHeadersComplete(HttpParser parser) => c.HeadersComplete(parser);
 
         public HpeCode OnBody(ReadOnlySpan<byte> data) => c.Body(data);
-
-        public HpeCode OnChunkHeader() => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionName(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionNameComplete() => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionValue(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionValueComplete() => HpeCode.Ok;
-
-        public HpeCode OnChunkComplete() => HpeCode.Ok;
 
         public HpeCode OnMessageComplete() => c.MessageComplete();
     }
