@@ -34,7 +34,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private readonly EventLoop loop;
     private readonly HttpParser parser;
 
+    // The request's target and header lines while they are parsed; reused for every request.
+    private readonly HeaderCollector collector = new();
+
     // Responses not finished yet, in request order; [0] is the one writing (Node's socket._httpMessage + state.outgoing).
+    // A response is listed from its request's head until its 'finish' (ResOnFinish) or the socket's 'close'
+    // (CloseResponses); only [0] and the run of finished ones behind it have the socket.
     private readonly List<ServerResponse> outgoing = new(4);
 
     private readonly Action onSocketEnd;
@@ -43,30 +48,43 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private readonly Action onSocketTimeout;
     private readonly Action<Exception> onSocketError;
 
-    // The message being parsed (Node's parser.incoming); null between messages.
-    private IncomingMessage? incoming;
-    private IncomingMessage? upgradeRequest;
+    // Where the connection is (see ConnectionPhase). Upgraded and Closed are final; in Upgraded the socket's
+    // listeners are off and nothing here touches the socket again.
+    private ConnectionPhase phase;
 
-    // The request's target and header lines while they are parsed; reused for every request.
-    private readonly HeaderCollector collector = new();
+    // When the request being read started (its first byte; for New, the accept): what headersTimeout and
+    // requestTimeout measure. Meaningful in New, ReadingHead, ReadingBody and Draining.
+    private long messageStart;
+
+    // The message being parsed (Node's parser.incoming): set in ReadingHead, ReadingBody and Draining (and in
+    // TimedOut while the late request is still read); null once it completed, or was aborted with the socket.
+    private IncomingMessage? incoming;
+
+    // The request whose head asked for a protocol switch someone takes, from its head until the parser stops there.
+    private IncomingMessage? upgradeRequest;
 
     // Found in the head, so the common request needs no header map for Node's Host and Expect checks.
     private bool sawHost;
     private bool sawExpect;
 
-    // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody.
+    // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody. Cleared when the
+    // message completes (what follows is the next request).
     private bool bodyPaused;
-    private bool errorHandled;
-    private bool detached;
-    private bool keepAliveTimeoutSet;
-    private bool readCorked;
-    private long drained;
-    private LoopTimer? keepAliveTimer;
-    private int requestsCount;
 
-    // Node's ConnectionsList bookkeeping: when the current message started (0: none in progress), and whether its head is complete.
-    private long messageStart;
-    private bool headersCompleted;
+    // Node's socketOnError removes itself: the first error is reported, later ones are not.
+    private bool errorHandled;
+
+    private bool readCorked;
+
+    // Bytes of the current body thrown away since nobody reads it (bounded by DrainLimit).
+    private long drained;
+
+    // Made the first time the connection goes Idle (or Draining), refreshed each time after; its expiry acts only
+    // if the connection is still there, so leaving those phases needs no timer call.
+    private LoopTimer? keepAliveTimer;
+
+    // Requests counted against server.MaxRequestsPerSocket (HTTP/1.1 ones, when a limit is set).
+    private int requestsCount;
 
     internal ServerConnection(Server server, Socket socket)
     {
@@ -82,6 +100,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         onSocketCloseResponses = SocketOnCloseResponses;
         onSocketTimeout = SocketOnTimeout;
         onSocketError = SocketOnError;
+        phase = ConnectionPhase.New;
         messageStart = loop.Now;
         socket.On(StreamEvents.End, onSocketEnd);
         socket.On(HttpEvents.Close, onSocketClose);
@@ -101,7 +120,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         // listeners: a socket 'close' listener added there runs before the response's 'close'. One listener per
         // connection, added here, keeps that order without one per response.
         socket.On(HttpEvents.Close, onSocketCloseResponses);
-        if (!socket.Destroyed && !detached)
+        if (!socket.Destroyed && phase != ConnectionPhase.Upgraded)
         {
             socket.ResumeReading();
         }
@@ -111,19 +130,20 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     internal Socket Socket => socket;
 
     /// <summary>Nothing is being received or answered: safe to close (Node's idle connection).</summary>
-    internal bool IsIdle => outgoing.Count == 0 && incoming is null && !detached;
+    internal bool IsIdle => outgoing.Count == 0 && incoming is null && phase != ConnectionPhase.Upgraded;
 
     /// <summary>Node's <c>checkConnections</c> for this connection: a head or a whole request taking too long is a 408.</summary>
     internal void CheckTimeouts(long now, int headersTimeout, int requestTimeout)
     {
-        if (detached || messageStart == 0 || socket.Destroyed)
+        if (phase is not (ConnectionPhase.New or ConnectionPhase.ReadingHead or ConnectionPhase.ReadingBody or ConnectionPhase.Draining) || socket.Destroyed)
         {
             return;
         }
         long elapsed = now - messageStart;
-        if ((!headersCompleted && headersTimeout > 0 && elapsed > headersTimeout) || (requestTimeout > 0 && elapsed > requestTimeout))
+        bool readingHead = phase is ConnectionPhase.New or ConnectionPhase.ReadingHead;
+        if ((readingHead && headersTimeout > 0 && elapsed > headersTimeout) || (requestTimeout > 0 && elapsed > requestTimeout))
         {
-            messageStart = 0;
+            phase = ConnectionPhase.TimedOut;
             SocketOnError(ErrorCodes.Create("ERR_HTTP_REQUEST_TIMEOUT"));
         }
     }
@@ -131,7 +151,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <inheritdoc/>
     public bool OnSocketData(ReadOnlySpan<byte> data)
     {
-        if (detached)
+        if (phase == ConnectionPhase.Upgraded)
         {
             return true;
         }
@@ -168,7 +188,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 data = data[offset..];
                 continue;
             }
-            if (socket.Destroyed || detached)
+            if (socket.Destroyed || phase == ConnectionPhase.Upgraded)
             {
                 return false;
             }
@@ -180,7 +200,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <inheritdoc/>
     public void ResumeBody(IncomingMessage message)
     {
-        if (bodyPaused && !detached && !socket.Destroyed)
+        if (bodyPaused && phase != ConnectionPhase.Upgraded && !socket.Destroyed)
         {
             bodyPaused = false;
             socket.ResumeReading();
@@ -239,8 +259,38 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 return HeadersCompleteAction.SkipBodyUpgrade;
             }
         }
+        Admission admission = Admit(req, keepAlive, out ServerResponse res);
+        Dispatch(admission, req, res);
+        return HeadersCompleteAction.Continue;
+    }
 
-        var res = new ServerResponse(req, this)
+    /// <summary>What parserOnIncoming does with an admitted request.</summary>
+    private enum Admission
+    {
+        /// <summary>Already answered (no Host, or an expectation nobody can meet): no event.</summary>
+        Answered,
+
+        /// <summary>Over <c>maxRequestsPerSocket</c>: <c>'dropRequest'</c>, then a 503.</summary>
+        Drop,
+
+        /// <summary><c>Expect: 100-continue</c> with a <c>'checkContinue'</c> listener.</summary>
+        CheckContinue,
+
+        /// <summary><c>Expect: 100-continue</c> and no listener for it: <c>100 Continue</c>, then <c>'request'</c>.</summary>
+        ContinueThenRequest,
+
+        /// <summary>Another expectation, with a <c>'checkExpectation'</c> listener.</summary>
+        CheckExpectation,
+
+        /// <summary>A plain request: <c>'request'</c>.</summary>
+        Request,
+    }
+
+    // The checks of parserOnIncoming before any event: makes the response, queues it (with the socket when it may
+    // write at once), counts the request against maxRequestsPerSocket and decides what is emitted.
+    private Admission Admit(IncomingMessage req, bool keepAlive, out ServerResponse res)
+    {
+        res = new ServerResponse(req, this)
         {
             KeepAliveTimeout = server.KeepAliveTimeout,
             MaxRequestsPerSocket = server.MaxRequestsPerSocket,
@@ -257,61 +307,71 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
         // resOnFinish: ServerResponse calls OnResponseFinish just before its 'finish' listeners.
 
-        bool handled = false;
-        if (req.HttpVersionMajor == 1 && req.HttpVersionMinor == 1)
+        if (req.HttpVersionMajor != 1 || req.HttpVersionMinor != 1)
         {
-            // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
-            if (server.RequireHostHeader && !sawHost)
+            return Admission.Request;
+        }
+        // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
+        if (server.RequireHostHeader && !sawHost)
+        {
+            res.WriteHead(400, [new("Connection", "close")]);
+            res.End();
+            return Admission.Answered;
+        }
+        bool limitSet = server.MaxRequestsPerSocket > 0;
+        if (limitSet)
+        {
+            requestsCount++;
+            res.MaxRequestsOnConnectionReached = server.MaxRequestsPerSocket <= requestsCount;
+            if (server.MaxRequestsPerSocket < requestsCount)
             {
-                res.WriteHead(400, [new("Connection", "close")]);
-                res.End();
-                return HeadersCompleteAction.Continue;
+                return Admission.Drop;
             }
-            bool limitSet = server.MaxRequestsPerSocket > 0;
-            if (limitSet)
-            {
-                requestsCount++;
-                res.MaxRequestsOnConnectionReached = server.MaxRequestsPerSocket <= requestsCount;
-            }
-            if (limitSet && server.MaxRequestsPerSocket < requestsCount)
-            {
-                handled = true;
+        }
+        if (!sawExpect || !req.Headers.TryGetValue("expect", out var expect))
+        {
+            return Admission.Request;
+        }
+        if (IsContinueExpectation(expect.ToString()))
+        {
+            res.ExpectContinue = true;
+            return server.ListenerCount(HttpEvents.CheckContinue) > 0 ? Admission.CheckContinue : Admission.ContinueThenRequest;
+        }
+        if (server.ListenerCount(HttpEvents.CheckExpectation) > 0)
+        {
+            return Admission.CheckExpectation;
+        }
+        res.WriteHead(417);
+        res.End();
+        return Admission.Answered;
+    }
+
+    // The events of parserOnIncoming for an admitted request.
+    private void Dispatch(Admission admission, IncomingMessage req, ServerResponse res)
+    {
+        switch (admission)
+        {
+            case Admission.Drop:
                 server.Emit<IncomingMessage, Socket>(HttpEvents.DropRequest, req, socket);
                 res.WriteHead(503);
                 res.End();
-            }
-            else if (sawExpect && req.Headers.TryGetValue("expect", out var expect))
-            {
-                handled = true;
-                if (IsContinueExpectation(expect.ToString()))
-                {
-                    res.ExpectContinue = true;
-                    if (server.ListenerCount(HttpEvents.CheckContinue) > 0)
-                    {
-                        EmitGuarded(HttpEvents.CheckContinue, req, res);
-                    }
-                    else
-                    {
-                        res.WriteContinue();
-                        EmitGuarded(HttpEvents.Request, req, res);
-                    }
-                }
-                else if (server.ListenerCount(HttpEvents.CheckExpectation) > 0)
-                {
-                    EmitGuarded(HttpEvents.CheckExpectation, req, res);
-                }
-                else
-                {
-                    res.WriteHead(417);
-                    res.End();
-                }
-            }
+                break;
+            case Admission.CheckContinue:
+                EmitGuarded(HttpEvents.CheckContinue, req, res);
+                break;
+            case Admission.ContinueThenRequest:
+                res.WriteContinue();
+                EmitGuarded(HttpEvents.Request, req, res);
+                break;
+            case Admission.CheckExpectation:
+                EmitGuarded(HttpEvents.CheckExpectation, req, res);
+                break;
+            case Admission.Request:
+                EmitGuarded(HttpEvents.Request, req, res);
+                break;
+            default:
+                break;
         }
-        if (!handled)
-        {
-            EmitGuarded(HttpEvents.Request, req, res);
-        }
-        return HeadersCompleteAction.Continue;
     }
 
     private void EmitGuarded(string eventName, IncomingMessage req, ServerResponse res)
@@ -369,20 +429,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             }
             if (outgoing.Count == 0)
             {
-                if (server.KeepAliveTimeout > 0 && !socket.Destroyed)
+                if (phase is ConnectionPhase.Answering or ConnectionPhase.ReadingBody)
                 {
-                    // Node sets socket.setTimeout(keepAliveTimeout) here and back at the next request; one timer per
-                    // connection, refreshed, does the same without a new timer per request.
-                    keepAliveTimeoutSet = true;
-                    if (keepAliveTimer is null)
-                    {
-                        keepAliveTimer = loop.SetTimeout(KeepAliveExpiredCallback, this, server.KeepAliveTimeout);
-                        keepAliveTimer.Unref();
-                    }
-                    else
-                    {
-                        keepAliveTimer.Refresh();
-                    }
+                    phase = phase == ConnectionPhase.Answering ? ConnectionPhase.Idle : ConnectionPhase.Draining;
+                    StartKeepAliveTimer();
                 }
             }
             else if (!outgoing[0].Attached)
@@ -392,11 +442,29 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
+    // Node sets socket.setTimeout(keepAliveTimeout) when the last response finishes and takes it back at the next
+    // request; one timer per connection, refreshed, does the same without a new timer per request.
+    private void StartKeepAliveTimer()
+    {
+        if (server.KeepAliveTimeout <= 0 || socket.Destroyed)
+        {
+            return;
+        }
+        if (keepAliveTimer is null)
+        {
+            keepAliveTimer = loop.SetTimeout(KeepAliveExpiredCallback, this, server.KeepAliveTimeout);
+            keepAliveTimer.Unref();
+        }
+        else
+        {
+            keepAliveTimer.Refresh();
+        }
+    }
+
     private void KeepAliveExpired()
     {
-        if (keepAliveTimeoutSet && !detached && !socket.Destroyed)
+        if (phase is ConnectionPhase.Idle or ConnectionPhase.Draining && !socket.Destroyed)
         {
-            keepAliveTimeoutSet = false;
             SocketOnTimeout();
         }
     }
@@ -404,7 +472,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnEnd: the client half-closed.
     private void SocketOnEnd()
     {
-        if (detached)
+        if (phase == ConnectionPhase.Upgraded)
         {
             return;
         }
@@ -441,10 +509,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         keepAliveTimer?.Close();
         keepAliveTimer = null;
         server.RemoveConnection(this);
-        if (detached)
+        if (phase == ConnectionPhase.Upgraded)
         {
             return;
         }
+        phase = ConnectionPhase.Closed;
         AbortRequests();
     }
 
@@ -452,7 +521,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // the server's 'connection' event.
     private void SocketOnCloseResponses()
     {
-        if (!detached)
+        if (phase != ConnectionPhase.Upgraded)
         {
             CloseResponses();
         }
@@ -498,7 +567,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <summary>Whether <paramref name="res"/>, destroyed with this connection's socket (or queued, to destroy the socket
     /// it will be given), closes when the socket's 'close' reaches SocketOnCloseResponses.</summary>
     internal bool ClosesWithSocket(ServerResponse res) =>
-        !detached && (socket.Destroyed || res.Socket is null) && outgoing.Contains(res);
+        phase != ConnectionPhase.Upgraded && (socket.Destroyed || res.Socket is null) && outgoing.Contains(res);
 
     private static NodeHttpException ConnectionReset() =>
         new("ECONNRESET", "aborted") { Kind = ErrorKind.Error };
@@ -506,7 +575,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnTimeout: the request, the response and the server may each take the timeout; else the socket goes.
     private void SocketOnTimeout()
     {
-        if (detached)
+        if (phase == ConnectionPhase.Upgraded)
         {
             return;
         }
@@ -524,7 +593,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnError: parse errors, timeouts and socket errors go to 'clientError', else the default answer.
     private void SocketOnError(Exception error)
     {
-        if (errorHandled || detached)
+        if (errorHandled || phase == ConnectionPhase.Upgraded)
         {
             return;
         }
@@ -599,7 +668,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // After 'upgrade'/'connect' the socket is the user's: the HTTP layer lets go of it.
     private void Detach()
     {
-        detached = true;
+        phase = ConnectionPhase.Upgraded;
         incoming = null;
         if (readCorked)
         {
@@ -615,7 +684,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         socket.RemoveListener(HttpEvents.Close, onSocketCloseResponses);
         socket.RemoveListener(HttpEvents.Timeout, onSocketTimeout);
         socket.RemoveListener(HttpEvents.Error, onSocketError);
-        keepAliveTimeoutSet = false;
         keepAliveTimer?.Close();
         keepAliveTimer = null;
         server.RemoveConnection(this);
@@ -627,10 +695,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         // Node's server sets parser.maxHeaderPairs = maxHeadersCount << 1 (see HeaderLineLimit).
         collector.MaxEntries = HeaderLineLimit.EntriesFor(server.MaxHeadersCount);
         drained = 0;
-        // A new request started: the connection is no longer idle (Node's resetSocketTimeout).
-        keepAliveTimeoutSet = false;
+        // A new request started: the connection is no longer idle, its keep-alive timer stops counting (Node's
+        // resetSocketTimeout).
+        phase = ConnectionPhase.ReadingHead;
         messageStart = loop.Now;
-        headersCompleted = false;
         return HpeCode.Ok;
     }
 
@@ -641,7 +709,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return HeadersCompleteAction.Error;
         }
-        headersCompleted = true;
+        phase = ConnectionPhase.ReadingBody;
         collector.CompleteHead(req);
         // Node looks for Host and Expect in req.headers, made of the first maxHeadersCount lines.
         FindHostAndExpect(req.RawHeaders, HeaderLineLimit.EntriesFor(server.MaxHeadersCount));
@@ -694,8 +762,14 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         IncomingMessage? req = incoming;
         incoming = null;
-        messageStart = 0;
-        headersCompleted = false;
+        if (phase is ConnectionPhase.ReadingHead or ConnectionPhase.ReadingBody)
+        {
+            phase = outgoing.Count > 0 ? ConnectionPhase.Answering : ConnectionPhase.Idle;
+        }
+        else if (phase == ConnectionPhase.Draining)
+        {
+            phase = ConnectionPhase.Idle;
+        }
         if (req is not null)
         {
             collector.CompleteTrailers(req);
