@@ -91,6 +91,9 @@ public class IncomingMessage : Readable
     /// <summary>Whether <see cref="Headers"/> joins duplicates of single-value headers (the server's <c>joinDuplicateHeaders</c>).</summary>
     internal bool JoinDuplicateHeaders { get; set; }
 
+    /// <summary>On a server: the sequence number of this request's response in its connection's <see cref="ResponseQueue"/>.</summary>
+    internal int ResponseSequence { get; set; }
+
     /// <summary>Node's <c>message.setTimeout(msecs, callback)</c>: the socket's idle timeout.</summary>
     public IncomingMessage SetTimeout(int ms, Action? callback = null)
     {

@@ -37,10 +37,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // The request's target and header lines while they are parsed; reused for every request.
     private readonly HeaderCollector collector = new();
 
-    // Responses not finished yet, in request order; [0] is the one writing (Node's socket._httpMessage + state.outgoing).
-    // A response is listed from its request's head until its 'finish' (ResOnFinish) or the socket's 'close'
-    // (CloseResponses); only [0] and the run of finished ones behind it have the socket.
-    private readonly List<ServerResponse> outgoing = new(4);
+    // Responses not finished yet, in request order; [0] is the one writing (Node's socket._httpMessage +
+    // state.outgoing). A response is listed from its request's head until its 'finish' (ResOnFinish) or the
+    // socket's 'close' (CloseResponses); only [0] and the run of finished ones behind it have the socket.
+    private readonly ResponseQueue outgoing = new();
 
     private readonly Action onSocketEnd;
     private readonly Action onSocketClose;
@@ -297,8 +297,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             UniqueHeaders = server.UniqueHeadersSet,
         };
         res.ShouldKeepAlive = keepAlive;
-        outgoing.Add(res);
-        if (outgoing.Count == 1 || CanFollow(outgoing[^2]))
+        outgoing.Enqueue(res);
+        if (outgoing.Count == 1 || CanFollow(outgoing[outgoing.Count - 2]))
         {
             // Also when the response before it already wrote its last bytes (a pipelined request answered in the
             // same turn): this one writes behind them at once, as OnResponseFinalIssued would let it, instead of
@@ -410,8 +410,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         while (outgoing.Count > 0 && outgoing[0].WritableFinished)
         {
-            ServerResponse res = outgoing[0];
-            outgoing.RemoveAt(0);
+            ServerResponse res = outgoing.Dequeue();
             IncomingMessage req = res.Req;
             if (!req.ReadableEnded)
             {
@@ -532,9 +531,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         IncomingMessage? parsing = incoming;
         incoming = null;
         bool parsingAnswered = false;
-        foreach (ServerResponse res in outgoing)
+        for (int i = 0; i < outgoing.Count; i++)
         {
-            parsingAnswered |= res.Req == parsing;
+            parsingAnswered |= outgoing[i].Req == parsing;
         }
         if (parsing is not null && !parsing.Destroyed && !parsingAnswered)
         {
@@ -555,9 +554,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         while (outgoing.Count > 0)
         {
-            ServerResponse res = outgoing[0];
-            outgoing.RemoveAt(0);
-            res.OnSocketClose();
+            outgoing.Dequeue().OnSocketClose();
         }
     }
 
