@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace NodeHttp;
 
 /// <summary>
@@ -27,13 +25,8 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
     private readonly Action<bool> onClose;
     private readonly Action onDrain;
     private readonly Action onTimeout;
-    private SpanAccumulator field;
-    private SpanAccumulator value;
-    private SpanAccumulator status;
+    private readonly HeaderCollector collector = new() { MaxEntries = DefaultMaxHeaderPairs };
     private IncomingMessage? incoming;
-    private bool inTrailers;
-    private int maxHeaderPairs = DefaultMaxHeaderPairs;
-    private int sectionLines;
     private bool pauseRequested;
     private bool hadError;
 
@@ -89,12 +82,9 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         parser.MaxHeaderSize = req.MaxHeaderSize > 0 ? req.MaxHeaderSize : HttpParser.DefaultMaxHeaderSize;
         // Node's tickOnSocket: parser.maxHeaderPairs = req.maxHeadersCount << 1 when it is a number (the shift
         // wraps in 32 bits as JavaScript's does); read here, before 'socket', so a later change has no effect.
-        maxHeaderPairs = req.MaxHeadersCount is int count ? count << 1 : DefaultMaxHeaderPairs;
+        collector.MaxEntries = req.MaxHeadersCount is int count ? count << 1 : DefaultMaxHeaderPairs;
+        collector.BeginMessage();
         incoming = null;
-        inTrailers = false;
-        sectionLines = 0;
-        field.Clear();
-        value.Clear();
         pauseRequested = false;
         hadError = false;
         Parsing = true;
@@ -138,7 +128,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         {
             socket.DataSink = null;
         }
-        ReturnBuffers();
+        collector.Release();
     }
 
     /// <inheritdoc/>
@@ -173,7 +163,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
             }
             return false;
         }
-        var callbacks = new Callbacks(this);
+        var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         HpeCode rc = parser.Execute(data, ref callbacks);
         if (rc is not (HpeCode.Ok or HpeCode.PausedUpgrade or HpeCode.Paused))
         {
@@ -263,7 +253,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
             req.OnSocketClose(hadError);
         }
         FinishParser();
-        ReturnBuffers();
+        collector.Release();
     }
 
     private void OnDrain()
@@ -289,16 +279,9 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         {
             return;
         }
-        var callbacks = new Callbacks(this);
+        var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         parser.Finish(ref callbacks);
         StopParsing();
-    }
-
-    private void ReturnBuffers()
-    {
-        field.Release();
-        value.Release();
-        status.Release();
     }
 
     private static bool IsInformational(int status) => status is >= 100 and < 200 and not 101;
@@ -308,42 +291,8 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
     private HpeCode MessageBegin()
     {
         incoming = null;
-        inTrailers = false;
-        sectionLines = 0;
-        field.Clear();
-        value.Clear();
         return HpeCode.Ok;
     }
-
-    private HpeCode HeaderValueComplete()
-    {
-        if (KeepsLine(sectionLines++))
-        {
-            // A server sends the same names and mostly the same values on every response of a connection: the
-            // strings are reused from the cache instead of made anew for each header.
-            string name = HeaderStringCache.Get(field.Span);
-            // Node trims trailing whitespace of values (llhttp leaves it in).
-            string val = HeaderStringCache.Get(value.Span.TrimEnd(" \t"u8));
-            if (inTrailers)
-            {
-                trailerPairs ??= new List<(string, string)>(2);
-                trailerPairs.Add((name, val));
-            }
-            else
-            {
-                headerPairs.Add((name, val));
-            }
-        }
-        field.Clear();
-        value.Clear();
-        return HpeCode.Ok;
-    }
-
-    /// <summary>Whether the <paramref name="line"/>th line (from 0) of the head or of the trailers is kept.</summary>
-    private bool KeepsLine(int line) => HeaderLineLimit.KeepsLine(line, maxHeaderPairs);
-
-    private readonly List<(string Name, string Value)> headerPairs = new(16);
-    private List<(string Name, string Value)>? trailerPairs;
 
     private HeadersCompleteAction HeadersComplete()
     {
@@ -351,25 +300,13 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         var res = new IncomingMessage(socket, this)
         {
             StatusCode = parser.StatusCode,
-            StatusMessage = statusMessage,
+            StatusMessage = collector.TakeStartText(),
             Upgrade = parser.Upgrade,
             JoinDuplicateHeaders = req.JoinDuplicateHeaders,
         };
-        statusMessage = string.Empty;
         res.SetVersion(parser.HttpMajor, parser.HttpMinor);
-        foreach (var (name, val) in headerPairs)
-        {
-            res.AddRawHeader(name, val);
-        }
-        headerPairs.Clear();
-        if (maxHeaderPairs > 0)
-        {
-            // Node's parserOnHeadersComplete: n = min(headers.length, maxHeaderPairs) entries make up res.headers.
-            res.LimitHeaders(maxHeaderPairs);
-        }
+        collector.CompleteHead(res);
         incoming = res;
-        inTrailers = true;
-        sectionLines = 0;
         int skip = req.OnIncoming(res, parser.ShouldKeepAlive);
         return skip switch
         {
@@ -377,15 +314,6 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
             2 => HeadersCompleteAction.SkipBodyUpgrade,
             _ => HeadersCompleteAction.Continue,
         };
-    }
-
-    private string statusMessage = string.Empty;
-
-    private HpeCode StatusComplete()
-    {
-        statusMessage = HeaderStringCache.Get(status.Span);
-        status.Clear();
-        return HpeCode.Ok;
     }
 
     private HpeCode Body(ReadOnlySpan<byte> data)
@@ -410,14 +338,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
             return HpeCode.Ok;
         }
         res.Complete = true;
-        if (trailerPairs is { Count: > 0 })
-        {
-            foreach (var (name, val) in trailerPairs)
-            {
-                res.AddRawTrailer(name, val);
-            }
-            trailerPairs.Clear();
-        }
+        collector.CompleteTrailers(res);
         if (IsInformational(res.StatusCode ?? 0))
         {
             // The final response follows on the same parser.
@@ -433,68 +354,14 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         return res.Upgrade ? HpeCode.Ok : HpeCode.Paused;
     }
 
-    /// <summary>The parser callbacks, a struct so the parser calls them directly.</summary>
-    private readonly struct Callbacks(ClientParser owner) : IHttpParserCallbacks
+    /// <summary>The response events of the parser's callbacks (<see cref="CollectingCallbacks{TEvents}"/>).</summary>
+    private readonly struct Events(ClientParser owner) : IMessageEvents
     {
         public HpeCode OnMessageBegin() => owner.MessageBegin();
-
-        public HpeCode OnReset() => HpeCode.Ok;
-
-        public HpeCode OnMethod(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnMethodComplete() => HpeCode.Ok;
-
-        public HpeCode OnUrl(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnUrlComplete() => HpeCode.Ok;
-
-        public HpeCode OnProtocol(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnProtocolComplete() => HpeCode.Ok;
-
-        public HpeCode OnVersion(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnVersionComplete() => HpeCode.Ok;
-
-        public HpeCode OnStatus(ReadOnlySpan<byte> data)
-        {
-            owner.status.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnStatusComplete() => owner.StatusComplete();
-
-        public HpeCode OnHeaderField(ReadOnlySpan<byte> data)
-        {
-            owner.field.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnHeaderFieldComplete() => HpeCode.Ok;
-
-        public HpeCode OnHeaderValue(ReadOnlySpan<byte> data)
-        {
-            owner.value.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnHeaderValueComplete() => owner.HeaderValueComplete();
 
         public HeadersCompleteAction OnHeadersComplete(HttpParser parser) => owner.HeadersComplete();
 
         public HpeCode OnBody(ReadOnlySpan<byte> data) => owner.Body(data);
-
-        public HpeCode OnChunkHeader() => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionName(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionNameComplete() => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionValue(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionValueComplete() => HpeCode.Ok;
-
-        public HpeCode OnChunkComplete() => HpeCode.Ok;
 
         public HpeCode OnMessageComplete() => owner.MessageComplete();
     }

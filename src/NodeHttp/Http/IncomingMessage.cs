@@ -12,9 +12,9 @@ public class IncomingMessage : Readable
     private static readonly string[] NoRawHeaders = [];
 
     private readonly IIncomingMessageSource? source;
-    // A List while the client's parser adds lines one by one; an exact-size array when the server hands them over whole.
-    private IReadOnlyList<string>? rawHeaders;
-    private List<string>? rawTrailers;
+    // Exact-size arrays handed over whole by the connection's HeaderCollector; null: none came.
+    private string[]? rawHeaders;
+    private string[]? rawTrailers;
     private HeaderMap? headers;
     private HeaderMap? headersDistinct;
     private HeaderMap? trailers;
@@ -61,8 +61,9 @@ public class IncomingMessage : Readable
     public HeaderMap HeadersDistinct => headersDistinct ??= BuildHeaders(rawHeaders, headersCount, distinct: true);
 
     /// <summary>
-    /// Node's <c>message.rawHeaders</c>: name, value, name, value… exactly as received (on a response, up to where
-    /// Node stops collecting them; see <see cref="ClientRequest.MaxHeadersCount"/>).
+    /// Node's <c>message.rawHeaders</c>: name, value, name, value… as received, each value without its surrounding
+    /// whitespace; up to where Node stops collecting them under a header count limit (see
+    /// <see cref="Server.MaxHeadersCount"/>, <see cref="ClientRequest.MaxHeadersCount"/>).
     /// </summary>
     public IReadOnlyList<string> RawHeaders => rawHeaders ?? NoRawHeaders;
 
@@ -73,7 +74,7 @@ public class IncomingMessage : Readable
     public HeaderMap TrailersDistinct => trailersDistinct ??= BuildHeaders(rawTrailers, int.MaxValue, distinct: true);
 
     /// <summary>Node's <c>message.rawTrailers</c>: name, value… as received, filled in at <c>'end'</c>.</summary>
-    public IReadOnlyList<string> RawTrailers => (IReadOnlyList<string>?)rawTrailers ?? NoRawHeaders;
+    public IReadOnlyList<string> RawTrailers => rawTrailers ?? NoRawHeaders;
 
     /// <summary>Node's <c>message.complete</c>: the whole message was received and parsed.</summary>
     public bool Complete { get; internal set; }
@@ -89,6 +90,9 @@ public class IncomingMessage : Readable
 
     /// <summary>Whether <see cref="Headers"/> joins duplicates of single-value headers (the server's <c>joinDuplicateHeaders</c>).</summary>
     internal bool JoinDuplicateHeaders { get; set; }
+
+    /// <summary>On a server: the sequence number of this request's response in its connection's <see cref="ResponseQueue"/>.</summary>
+    internal int ResponseSequence { get; set; }
 
     /// <summary>Node's <c>message.setTimeout(msecs, callback)</c>: the socket's idle timeout.</summary>
     public IncomingMessage SetTimeout(int ms, Action? callback = null)
@@ -112,25 +116,6 @@ public class IncomingMessage : Readable
         }
     }
 
-    /// <summary>Adds one received header line (name, value) as the parser delivers it.</summary>
-    internal void AddRawHeader(string name, string value)
-    {
-        // Most messages carry a handful of headers; the list grows for the rest.
-        if (rawHeaders is not List<string> list)
-        {
-            list = new List<string>(Math.Max(8, (rawHeaders?.Count ?? 0) + 2));
-            if (rawHeaders is not null)
-            {
-                list.AddRange(rawHeaders);
-            }
-            rawHeaders = list;
-        }
-        list.Add(name);
-        list.Add(value);
-        headers = null;
-        headersDistinct = null;
-    }
-
     /// <summary>Sets every received header line at once (name, value, …), in an array the message now owns.</summary>
     internal void SetRawHeaders(string[] lines)
     {
@@ -150,12 +135,10 @@ public class IncomingMessage : Readable
         headersDistinct = null;
     }
 
-    /// <summary>Adds one received trailer line.</summary>
-    internal void AddRawTrailer(string name, string value)
+    /// <summary>Sets every received trailer line at once (name, value, …), in an array the message now owns.</summary>
+    internal void SetRawTrailers(string[] lines)
     {
-        rawTrailers ??= new List<string>(4);
-        rawTrailers.Add(name);
-        rawTrailers.Add(value);
+        rawTrailers = lines.Length == 0 ? null : lines;
         trailers = null;
         trailersDistinct = null;
     }
@@ -231,9 +214,9 @@ public class IncomingMessage : Readable
     /// <summary>Node's <c>_dumped</c>: the rest of the body is discarded as it arrives.</summary>
     internal bool Dumped { get; private set; }
 
-    private HeaderMap BuildHeaders(IReadOnlyList<string>? raw, int limit, bool distinct)
+    private HeaderMap BuildHeaders(string[]? raw, int limit, bool distinct)
     {
-        int n = Math.Min(raw?.Count ?? 0, limit);
+        int n = Math.Min(raw?.Length ?? 0, limit);
         var map = new HeaderMap(n / 2);
         for (int i = 0; i + 1 < n; i += 2)
         {

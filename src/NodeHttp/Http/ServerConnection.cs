@@ -24,8 +24,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private readonly EventLoop loop;
     private readonly HttpParser parser;
 
-    // Responses not finished yet, in request order; [0] is the one writing (Node's socket._httpMessage + state.outgoing).
-    private readonly List<ServerResponse> outgoing = new(4);
+    // The request's target and header lines while they are parsed; reused for every request.
+    private readonly HeaderCollector collector = new();
+
+    // Responses not finished yet, in request order; [0] is the one writing (Node's socket._httpMessage +
+    // state.outgoing). A response is listed from its request's head until its 'finish' (ResOnFinish) or the
+    // socket's 'close' (CloseResponses); only [0] and the run of finished ones behind it have the socket.
+    private readonly ResponseQueue outgoing = new();
 
     private readonly Action onSocketEnd;
     private readonly Action onSocketClose;
@@ -34,43 +39,49 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private readonly Action<Exception> onSocketError;
     private readonly Action onSocketDrain;
 
-    // The message being parsed (Node's parser.incoming); null between messages.
-    private IncomingMessage? incoming;
-    private IncomingMessage? upgradeRequest;
-    private bool inTrailers;
-    // Lines seen so far of the head or of the trailers being parsed.
-    private int headerCount;
+    // Where the connection is (see ConnectionPhase). Upgraded and Closed are final; in Upgraded the socket's
+    // listeners are off and nothing here touches the socket again.
+    private ConnectionPhase phase;
 
-    // Seen while parsing, so the common request needs no header map for Node's Host and Expect checks.
+    // When the request being read started (its first byte; for New, the accept): what headersTimeout and
+    // requestTimeout measure. Meaningful in New, ReadingHead, ReadingBody and Draining.
+    private long messageStart;
+
+    // The message being parsed (Node's parser.incoming): set in ReadingHead, ReadingBody and Draining (and in
+    // TimedOut while the late request is still read); null once it completed, or was aborted with the socket.
+    private IncomingMessage? incoming;
+
+    // The request whose head asked for a protocol switch someone takes, from its head until the parser stops there.
+    private IncomingMessage? upgradeRequest;
+
+    // Found in the head, so the common request needs no header map for Node's Host and Expect checks.
     private bool sawHost;
     private bool sawExpect;
 
-    // The request's header lines (name, value, …) while its head is parsed; reused for every request.
-    private string[] rawHeaderLines = new string[16];
-    private int rawHeaderCount;
-
-    private SpanAccumulator field;
-    private SpanAccumulator value;
-    private SpanAccumulator url;
-
-    // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody.
+    // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody. Cleared when the
+    // message completes (what follows is the next request).
     private bool bodyPaused;
+
     // Node's state.outgoingData: bytes that responses queued behind an unfinished one hold while they wait for the socket.
     private long outgoingData;
+
     // Back-pressure the other way (Node's socket._paused): the peer does not take the answers (the socket's buffer is
     // past its highWaterMark, or too much waits in queued responses), so no more requests are read until it drains —
     // a client pipelining requests without reading the responses cannot grow the server.
     private bool outputPaused;
-    private bool errorHandled;
-    private bool detached;
-    private bool keepAliveTimeoutSet;
-    private long drained;
-    private LoopTimer? keepAliveTimer;
-    private int requestsCount;
 
-    // Node's ConnectionsList bookkeeping: when the current message started (0: none in progress), and whether its head is complete.
-    private long messageStart;
-    private bool headersCompleted;
+    // Node's socketOnError removes itself: the first error is reported, later ones are not.
+    private bool errorHandled;
+
+    // Bytes of the current body thrown away since nobody reads it (bounded by DrainLimit).
+    private long drained;
+
+    // Made the first time the connection goes Idle (or Draining), refreshed each time after; its expiry acts only
+    // if the connection is still there, so leaving those phases needs no timer call.
+    private LoopTimer? keepAliveTimer;
+
+    // Requests counted against server.MaxRequestsPerSocket (HTTP/1.1 ones, when a limit is set).
+    private int requestsCount;
 
     internal ServerConnection(Server server, Socket socket)
     {
@@ -87,6 +98,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         onSocketTimeout = SocketOnTimeout;
         onSocketError = SocketOnError;
         onSocketDrain = SocketOnDrain;
+        phase = ConnectionPhase.New;
         messageStart = loop.Now;
         socket.On(StreamEvents.End, onSocketEnd);
         socket.On(HttpEvents.Close, onSocketClose);
@@ -107,7 +119,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         // listeners: a socket 'close' listener added there runs before the response's 'close'. One listener per
         // connection, added here, keeps that order without one per response.
         socket.On(HttpEvents.Close, onSocketCloseResponses);
-        if (!socket.Destroyed && !detached)
+        if (!socket.Destroyed && phase != ConnectionPhase.Upgraded)
         {
             socket.ResumeReading();
         }
@@ -117,19 +129,20 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     internal Socket Socket => socket;
 
     /// <summary>Nothing is being received or answered: safe to close (Node's idle connection).</summary>
-    internal bool IsIdle => outgoing.Count == 0 && incoming is null && !detached;
+    internal bool IsIdle => outgoing.Count == 0 && incoming is null && phase != ConnectionPhase.Upgraded;
 
     /// <summary>Node's <c>checkConnections</c> for this connection: a head or a whole request taking too long is a 408.</summary>
     internal void CheckTimeouts(long now, int headersTimeout, int requestTimeout)
     {
-        if (detached || messageStart == 0 || socket.Destroyed)
+        if (phase is not (ConnectionPhase.New or ConnectionPhase.ReadingHead or ConnectionPhase.ReadingBody or ConnectionPhase.Draining) || socket.Destroyed)
         {
             return;
         }
         long elapsed = now - messageStart;
-        if ((!headersCompleted && headersTimeout > 0 && elapsed > headersTimeout) || (requestTimeout > 0 && elapsed > requestTimeout))
+        bool readingHead = phase is ConnectionPhase.New or ConnectionPhase.ReadingHead;
+        if ((readingHead && headersTimeout > 0 && elapsed > headersTimeout) || (requestTimeout > 0 && elapsed > requestTimeout))
         {
-            messageStart = 0;
+            phase = ConnectionPhase.TimedOut;
             SocketOnError(ErrorCodes.Create("ERR_HTTP_REQUEST_TIMEOUT"));
         }
     }
@@ -137,11 +150,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <inheritdoc/>
     public bool OnSocketData(ReadOnlySpan<byte> data)
     {
-        if (detached)
+        if (phase == ConnectionPhase.Upgraded)
         {
             return true;
         }
-        var callbacks = new Callbacks(this);
+        var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         while (true)
         {
             HpeCode rc = parser.Execute(data, ref callbacks);
@@ -166,7 +179,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 data = data[offset..];
                 continue;
             }
-            if (socket.Destroyed || detached)
+            if (socket.Destroyed || phase == ConnectionPhase.Upgraded)
             {
                 return false;
             }
@@ -178,7 +191,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <inheritdoc/>
     public void ResumeBody(IncomingMessage message)
     {
-        if (bodyPaused && !detached && !socket.Destroyed)
+        if (bodyPaused && phase != ConnectionPhase.Upgraded && !socket.Destroyed)
         {
             bodyPaused = false;
             if (!outputPaused)
@@ -215,7 +228,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             return;
         }
         outputPaused = false;
-        if (!bodyPaused && !detached && !socket.Destroyed)
+        if (!bodyPaused && phase != ConnectionPhase.Upgraded && !socket.Destroyed)
         {
             socket.ResumeReading();
         }
@@ -273,16 +286,46 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 return HeadersCompleteAction.SkipBodyUpgrade;
             }
         }
+        Admission admission = Admit(req, keepAlive, out ServerResponse res);
+        Dispatch(admission, req, res);
+        return HeadersCompleteAction.Continue;
+    }
 
-        var res = new ServerResponse(req, this)
+    /// <summary>What parserOnIncoming does with an admitted request.</summary>
+    private enum Admission
+    {
+        /// <summary>Already answered (no Host, or an expectation nobody can meet): no event.</summary>
+        Answered,
+
+        /// <summary>Over <c>maxRequestsPerSocket</c>: <c>'dropRequest'</c>, then a 503.</summary>
+        Drop,
+
+        /// <summary><c>Expect: 100-continue</c> with a <c>'checkContinue'</c> listener.</summary>
+        CheckContinue,
+
+        /// <summary><c>Expect: 100-continue</c> and no listener for it: <c>100 Continue</c>, then <c>'request'</c>.</summary>
+        ContinueThenRequest,
+
+        /// <summary>Another expectation, with a <c>'checkExpectation'</c> listener.</summary>
+        CheckExpectation,
+
+        /// <summary>A plain request: <c>'request'</c>.</summary>
+        Request,
+    }
+
+    // The checks of parserOnIncoming before any event: makes the response, queues it (with the socket when it may
+    // write at once), counts the request against maxRequestsPerSocket and decides what is emitted.
+    private Admission Admit(IncomingMessage req, bool keepAlive, out ServerResponse res)
+    {
+        res = new ServerResponse(req, this)
         {
             KeepAliveTimeout = server.KeepAliveTimeout,
             MaxRequestsPerSocket = server.MaxRequestsPerSocket,
             UniqueHeaders = server.UniqueHeadersSet,
         };
         res.ShouldKeepAlive = keepAlive;
-        outgoing.Add(res);
-        if (outgoing.Count == 1 || CanFollow(outgoing[^2]))
+        outgoing.Enqueue(res);
+        if (outgoing.Count == 1 || CanFollow(outgoing[outgoing.Count - 2]))
         {
             // Also when the response before it already wrote its last bytes (a pipelined request answered in the
             // same turn): this one writes behind them at once, as OnResponseFinalIssued would let it, instead of
@@ -291,61 +334,71 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
         // resOnFinish: ServerResponse calls OnResponseFinish just before its 'finish' listeners.
 
-        bool handled = false;
-        if (req.HttpVersionMajor == 1 && req.HttpVersionMinor == 1)
+        if (req.HttpVersionMajor != 1 || req.HttpVersionMinor != 1)
         {
-            // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
-            if (server.RequireHostHeader && !sawHost)
+            return Admission.Request;
+        }
+        // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400.
+        if (server.RequireHostHeader && !sawHost)
+        {
+            res.WriteHead(400, [new("Connection", "close")]);
+            res.End();
+            return Admission.Answered;
+        }
+        bool limitSet = server.MaxRequestsPerSocket > 0;
+        if (limitSet)
+        {
+            requestsCount++;
+            res.MaxRequestsOnConnectionReached = server.MaxRequestsPerSocket <= requestsCount;
+            if (server.MaxRequestsPerSocket < requestsCount)
             {
-                res.WriteHead(400, [new("Connection", "close")]);
-                res.End();
-                return HeadersCompleteAction.Continue;
+                return Admission.Drop;
             }
-            bool limitSet = server.MaxRequestsPerSocket > 0;
-            if (limitSet)
-            {
-                requestsCount++;
-                res.MaxRequestsOnConnectionReached = server.MaxRequestsPerSocket <= requestsCount;
-            }
-            if (limitSet && server.MaxRequestsPerSocket < requestsCount)
-            {
-                handled = true;
+        }
+        if (!sawExpect || !req.Headers.TryGetValue("expect", out var expect))
+        {
+            return Admission.Request;
+        }
+        if (IsContinueExpectation(expect.ToString()))
+        {
+            res.ExpectContinue = true;
+            return server.ListenerCount(HttpEvents.CheckContinue) > 0 ? Admission.CheckContinue : Admission.ContinueThenRequest;
+        }
+        if (server.ListenerCount(HttpEvents.CheckExpectation) > 0)
+        {
+            return Admission.CheckExpectation;
+        }
+        res.WriteHead(417);
+        res.End();
+        return Admission.Answered;
+    }
+
+    // The events of parserOnIncoming for an admitted request.
+    private void Dispatch(Admission admission, IncomingMessage req, ServerResponse res)
+    {
+        switch (admission)
+        {
+            case Admission.Drop:
                 server.Emit<IncomingMessage, Socket>(HttpEvents.DropRequest, req, socket);
                 res.WriteHead(503);
                 res.End();
-            }
-            else if (sawExpect && req.Headers.TryGetValue("expect", out var expect))
-            {
-                handled = true;
-                if (IsContinueExpectation(expect.ToString()))
-                {
-                    res.ExpectContinue = true;
-                    if (server.ListenerCount(HttpEvents.CheckContinue) > 0)
-                    {
-                        EmitGuarded(HttpEvents.CheckContinue, req, res);
-                    }
-                    else
-                    {
-                        res.WriteContinue();
-                        EmitGuarded(HttpEvents.Request, req, res);
-                    }
-                }
-                else if (server.ListenerCount(HttpEvents.CheckExpectation) > 0)
-                {
-                    EmitGuarded(HttpEvents.CheckExpectation, req, res);
-                }
-                else
-                {
-                    res.WriteHead(417);
-                    res.End();
-                }
-            }
+                break;
+            case Admission.CheckContinue:
+                EmitGuarded(HttpEvents.CheckContinue, req, res);
+                break;
+            case Admission.ContinueThenRequest:
+                res.WriteContinue();
+                EmitGuarded(HttpEvents.Request, req, res);
+                break;
+            case Admission.CheckExpectation:
+                EmitGuarded(HttpEvents.CheckExpectation, req, res);
+                break;
+            case Admission.Request:
+                EmitGuarded(HttpEvents.Request, req, res);
+                break;
+            default:
+                break;
         }
-        if (!handled)
-        {
-            EmitGuarded(HttpEvents.Request, req, res);
-        }
-        return HeadersCompleteAction.Continue;
     }
 
     private void EmitGuarded(string eventName, IncomingMessage req, ServerResponse res)
@@ -384,8 +437,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         while (outgoing.Count > 0 && outgoing[0].WritableFinished)
         {
-            ServerResponse res = outgoing[0];
-            outgoing.RemoveAt(0);
+            ServerResponse res = outgoing.Dequeue();
             IncomingMessage req = res.Req;
             if (!req.ReadableEnded)
             {
@@ -403,20 +455,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             }
             if (outgoing.Count == 0)
             {
-                if (server.KeepAliveTimeout > 0 && !socket.Destroyed)
+                if (phase is ConnectionPhase.Answering or ConnectionPhase.ReadingBody)
                 {
-                    // Node sets socket.setTimeout(keepAliveTimeout) here and back at the next request; one timer per
-                    // connection, refreshed, does the same without a new timer per request.
-                    keepAliveTimeoutSet = true;
-                    if (keepAliveTimer is null)
-                    {
-                        keepAliveTimer = loop.SetTimeout(KeepAliveExpiredCallback, this, server.KeepAliveTimeout);
-                        keepAliveTimer.Unref();
-                    }
-                    else
-                    {
-                        keepAliveTimer.Refresh();
-                    }
+                    phase = phase == ConnectionPhase.Answering ? ConnectionPhase.Idle : ConnectionPhase.Draining;
+                    StartKeepAliveTimer();
                 }
             }
             else if (!outgoing[0].Attached)
@@ -426,11 +468,29 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
+    // Node sets socket.setTimeout(keepAliveTimeout) when the last response finishes and takes it back at the next
+    // request; one timer per connection, refreshed, does the same without a new timer per request.
+    private void StartKeepAliveTimer()
+    {
+        if (server.KeepAliveTimeout <= 0 || socket.Destroyed)
+        {
+            return;
+        }
+        if (keepAliveTimer is null)
+        {
+            keepAliveTimer = loop.SetTimeout(KeepAliveExpiredCallback, this, server.KeepAliveTimeout);
+            keepAliveTimer.Unref();
+        }
+        else
+        {
+            keepAliveTimer.Refresh();
+        }
+    }
+
     private void KeepAliveExpired()
     {
-        if (keepAliveTimeoutSet && !detached && !socket.Destroyed)
+        if (phase is ConnectionPhase.Idle or ConnectionPhase.Draining && !socket.Destroyed)
         {
-            keepAliveTimeoutSet = false;
             SocketOnTimeout();
         }
     }
@@ -438,11 +498,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnEnd: the client half-closed.
     private void SocketOnEnd()
     {
-        if (detached)
+        if (phase == ConnectionPhase.Upgraded)
         {
             return;
         }
-        var callbacks = new Callbacks(this);
+        var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         HpeCode rc = parser.Finish(ref callbacks);
         if (rc != HpeCode.Ok)
         {
@@ -473,10 +533,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         keepAliveTimer?.Close();
         keepAliveTimer = null;
         server.RemoveConnection(this);
-        if (detached)
+        if (phase == ConnectionPhase.Upgraded)
         {
             return;
         }
+        phase = ConnectionPhase.Closed;
         AbortRequests();
     }
 
@@ -484,7 +545,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // the server's 'connection' event.
     private void SocketOnCloseResponses()
     {
-        if (!detached)
+        if (phase != ConnectionPhase.Upgraded)
         {
             CloseResponses();
         }
@@ -495,9 +556,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         IncomingMessage? parsing = incoming;
         incoming = null;
         bool parsingAnswered = false;
-        foreach (ServerResponse res in outgoing)
+        for (int i = 0; i < outgoing.Count; i++)
         {
-            parsingAnswered |= res.Req == parsing;
+            parsingAnswered |= outgoing[i].Req == parsing;
         }
         if (parsing is not null && !parsing.Destroyed && !parsingAnswered)
         {
@@ -518,9 +579,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         while (outgoing.Count > 0)
         {
-            ServerResponse res = outgoing[0];
-            outgoing.RemoveAt(0);
-            res.OnSocketClose();
+            outgoing.Dequeue().OnSocketClose();
         }
     }
 
@@ -530,7 +589,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <summary>Whether <paramref name="res"/>, destroyed with this connection's socket (or queued, to destroy the socket
     /// it will be given), closes when the socket's 'close' reaches SocketOnCloseResponses.</summary>
     internal bool ClosesWithSocket(ServerResponse res) =>
-        !detached && (socket.Destroyed || res.Socket is null) && outgoing.Contains(res);
+        phase != ConnectionPhase.Upgraded && (socket.Destroyed || res.Socket is null) && outgoing.Contains(res);
 
     private static NodeHttpException ConnectionReset() =>
         new("ECONNRESET", "aborted") { Kind = ErrorKind.Error };
@@ -538,7 +597,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnTimeout: the request, the response and the server may each take the timeout; else the socket goes.
     private void SocketOnTimeout()
     {
-        if (detached)
+        if (phase == ConnectionPhase.Upgraded)
         {
             return;
         }
@@ -556,7 +615,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnError: parse errors, timeouts and socket errors go to 'clientError', else the default answer.
     private void SocketOnError(Exception error)
     {
-        if (errorHandled || detached)
+        if (errorHandled || phase == ConnectionPhase.Upgraded)
         {
             return;
         }
@@ -619,7 +678,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // After 'upgrade'/'connect' the socket is the user's: the HTTP layer lets go of it.
     private void Detach()
     {
-        detached = true;
+        phase = ConnectionPhase.Upgraded;
         incoming = null;
         socket.DataSink = null;
         // Node resets the stream to its fresh state (neither flowing nor explicitly paused), so a 'data' listener
@@ -631,7 +690,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         socket.RemoveListener(HttpEvents.Timeout, onSocketTimeout);
         socket.RemoveListener(HttpEvents.Error, onSocketError);
         socket.RemoveListener(StreamEvents.Drain, onSocketDrain);
-        keepAliveTimeoutSet = false;
         keepAliveTimer?.Close();
         keepAliveTimer = null;
         server.RemoveConnection(this);
@@ -640,61 +698,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private HpeCode MessageBegin()
     {
         incoming = new IncomingMessage(socket, this) { JoinDuplicateHeaders = server.JoinDuplicateHeaders };
-        inTrailers = false;
-        headerCount = 0;
-        Array.Clear(rawHeaderLines, 0, rawHeaderCount);
-        rawHeaderCount = 0;
-        sawHost = false;
-        sawExpect = false;
+        // Node's server sets parser.maxHeaderPairs = maxHeadersCount << 1 (see HeaderLineLimit).
+        collector.MaxEntries = HeaderLineLimit.EntriesFor(server.MaxHeadersCount);
         drained = 0;
-        // A new request started: the connection is no longer idle (Node's resetSocketTimeout).
-        keepAliveTimeoutSet = false;
-        field.Clear();
-        value.Clear();
-        url.Clear();
+        // A new request started: the connection is no longer idle, its keep-alive timer stops counting (Node's
+        // resetSocketTimeout).
+        phase = ConnectionPhase.ReadingHead;
         messageStart = loop.Now;
-        headersCompleted = false;
-        return HpeCode.Ok;
-    }
-
-    private HpeCode HeaderValueComplete()
-    {
-        IncomingMessage? req = incoming;
-        if (req is not null)
-        {
-            // Node's server sets parser.maxHeaderPairs = maxHeadersCount << 1: raw lines are kept batch by batch
-            // (see HeaderLineLimit), and of the head only the first maxHeadersCount make up Headers, which is
-            // where Node looks for Host and Expect.
-            int max = server.MaxHeadersCount;
-            int line = headerCount++;
-            if (HeaderLineLimit.KeepsLine(line, HeaderLineLimit.EntriesFor(max)))
-            {
-                ReadOnlySpan<byte> nameBytes = field.Span;
-                if (!inTrailers && (max <= 0 || line < max))
-                {
-                    sawHost |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "host"u8);
-                    sawExpect |= System.Text.Ascii.EqualsIgnoreCase(nameBytes, "expect"u8);
-                }
-                string name = HeaderStringCache.Get(nameBytes);
-                string text = HeaderStringCache.Get(value.Span);
-                if (inTrailers)
-                {
-                    req.AddRawTrailer(name, text);
-                }
-                else
-                {
-                    // Gathered here and handed to the request as one exact-size array when the head is complete.
-                    if (rawHeaderCount + 2 > rawHeaderLines.Length)
-                    {
-                        Array.Resize(ref rawHeaderLines, rawHeaderLines.Length * 2);
-                    }
-                    rawHeaderLines[rawHeaderCount++] = name;
-                    rawHeaderLines[rawHeaderCount++] = text;
-                }
-            }
-        }
-        field.Clear();
-        value.Clear();
         return HpeCode.Ok;
     }
 
@@ -705,23 +715,28 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return HeadersCompleteAction.Error;
         }
-        headersCompleted = true;
-        inTrailers = true;
-        headerCount = 0;
-        req.SetRawHeaders(rawHeaderCount == 0 ? [] : rawHeaderLines.AsSpan(0, rawHeaderCount).ToArray());
-        long maxEntries = HeaderLineLimit.EntriesFor(server.MaxHeadersCount);
-        if (maxEntries > 0 && maxEntries < rawHeaderCount)
-        {
-            // Node's parserOnHeadersComplete: only the first maxHeaderPairs entries make up req.headers.
-            req.LimitHeaders((int)maxEntries);
-        }
-        Array.Clear(rawHeaderLines, 0, rawHeaderCount);
-        rawHeaderCount = 0;
+        phase = ConnectionPhase.ReadingBody;
+        collector.CompleteHead(req);
+        // Node looks for Host and Expect in req.headers, made of the first maxHeadersCount lines.
+        FindHostAndExpect(req.RawHeaders, HeaderLineLimit.EntriesFor(server.MaxHeadersCount));
         req.SetVersion(p.HttpMajor, p.HttpMinor);
         req.Method = HttpParser.MethodName(p.Method);
-        req.Url = HeaderStringCache.Get(url.Span);
+        req.Url = collector.TakeStartText();
         req.Upgrade = p.Upgrade;
         return OnIncoming(req, p.ShouldKeepAlive);
+    }
+
+    private void FindHostAndExpect(IReadOnlyList<string> raw, long maxEntries)
+    {
+        sawHost = false;
+        sawExpect = false;
+        int n = maxEntries > 0 && maxEntries < raw.Count ? (int)maxEntries : raw.Count;
+        for (int i = 0; i + 1 < n; i += 2)
+        {
+            string name = raw[i];
+            sawHost |= name.Equals("host", StringComparison.OrdinalIgnoreCase);
+            sawExpect |= name.Equals("expect", StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     private HpeCode Body(ReadOnlySpan<byte> data)
@@ -753,84 +768,36 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         IncomingMessage? req = incoming;
         incoming = null;
-        messageStart = 0;
-        headersCompleted = false;
-        if (req is not null && !req.Destroyed)
+        if (phase is ConnectionPhase.ReadingHead or ConnectionPhase.ReadingBody)
         {
-            req.Complete = true;
-            req.Push(null);
+            phase = outgoing.Count > 0 ? ConnectionPhase.Answering : ConnectionPhase.Idle;
+        }
+        else if (phase == ConnectionPhase.Draining)
+        {
+            phase = ConnectionPhase.Idle;
+        }
+        if (req is not null)
+        {
+            collector.CompleteTrailers(req);
+            if (!req.Destroyed)
+            {
+                req.Complete = true;
+                req.Push(null);
+            }
         }
         // The body is over; whatever follows is the next message, read regardless of the last body's consumer.
         bodyPaused = false;
         return HpeCode.Ok;
     }
 
-    /// <summary>The parser's callbacks, a struct so the parser calls them directly.</summary>
-    private readonly struct Callbacks : IHttpParserCallbacks
+    /// <summary>The request events of the parser's callbacks (<see cref="CollectingCallbacks{TEvents}"/>).</summary>
+    private readonly struct Events(ServerConnection c) : IMessageEvents
     {
-        private readonly ServerConnection c;
-
-        public Callbacks(ServerConnection connection) => c = connection;
-
         public HpeCode OnMessageBegin() => c.MessageBegin();
-
-        public HpeCode OnReset() => HpeCode.Ok;
-
-        public HpeCode OnMethod(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnMethodComplete() => HpeCode.Ok;
-
-        public HpeCode OnUrl(ReadOnlySpan<byte> data)
-        {
-            c.url.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnUrlComplete() => HpeCode.Ok;
-
-        public HpeCode OnProtocol(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnProtocolComplete() => HpeCode.Ok;
-
-        public HpeCode OnVersion(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnVersionComplete() => HpeCode.Ok;
-
-        public HpeCode OnStatus(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnStatusComplete() => HpeCode.Ok;
-
-        public HpeCode OnHeaderField(ReadOnlySpan<byte> data)
-        {
-            c.field.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnHeaderFieldComplete() => HpeCode.Ok;
-
-        public HpeCode OnHeaderValue(ReadOnlySpan<byte> data)
-        {
-            c.value.Append(data);
-            return HpeCode.Ok;
-        }
-
-        public HpeCode OnHeaderValueComplete() => c.HeaderValueComplete();
 
         public HeadersCompleteAction OnHeadersComplete(HttpParser parser) => c.HeadersComplete(parser);
 
         public HpeCode OnBody(ReadOnlySpan<byte> data) => c.Body(data);
-
-        public HpeCode OnChunkHeader() => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionName(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionNameComplete() => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionValue(ReadOnlySpan<byte> data) => HpeCode.Ok;
-
-        public HpeCode OnChunkExtensionValueComplete() => HpeCode.Ok;
-
-        public HpeCode OnChunkComplete() => HpeCode.Ok;
 
         public HpeCode OnMessageComplete() => c.MessageComplete();
     }
