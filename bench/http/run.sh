@@ -131,9 +131,11 @@ run_wrk() { # $1 = connections, rest = extra wrk args; prints "req/s p99ms error
 }
 
 # Time to first response: from just before the process is spawned until a GET / on a new connection is answered
-# with 200 and the hello body. The client retries a refused connect every 0.5 ms; prints milliseconds.
+# with 200 and the hello body. The client retries a refused connect every 0.5 ms. Prints milliseconds of wall-clock
+# time, then the CPU time the server's threads ran until then (schedstat): on a busy machine the wall time grows with
+# the wait for a core, the CPU time does not.
 cat > "$workdir/first_response.py" <<'PY'
-import socket, subprocess, sys, time
+import glob, socket, subprocess, sys, time
 port, argv = int(sys.argv[1]), sys.argv[2:]
 request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
 start = time.perf_counter()
@@ -152,7 +154,14 @@ try:
                         break
                     data += chunk
             if data.startswith(b"HTTP/1.1 200") and b"Hello, World!" in data:
-                print("%.1f" % ((time.perf_counter() - start) * 1000))
+                wall = (time.perf_counter() - start) * 1000
+                cpu = 0
+                for stat in glob.glob("/proc/%d/task/*/schedstat" % proc.pid):
+                    try:
+                        cpu += int(open(stat).read().split()[0])
+                    except (OSError, ValueError, IndexError):
+                        pass
+                print("%.1f %.1f" % (wall, cpu / 1e6))
                 sys.exit(0)
         except OSError:
             pass
@@ -163,23 +172,26 @@ finally:
     proc.wait()
 PY
 
-first_response() { # $1 = name: median (min-max) of STARTS fresh starts, in ms
+first_response() { # $1 = name: "wall-median wall-min wall-max cpu-median" over STARTS fresh starts, in ms
   local name="$1" port cmd times=()
   for _ in $(seq 1 "$STARTS"); do
     port="$(free_port)"
     server_cmd "$name" "$port"
     times+=("$("${cli_pin[@]}" python3 "$workdir/first_response.py" "$port" "${cmd[@]}")") || { echo "$name: no first response" >&2; exit 1; }
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "%.0f %.0f %.0f\n", v[int((NR + 1) / 2)], v[1], v[NR] }'
+  printf '%s\n' "${times[@]}" | awk '{ w[NR] = $1; c[NR] = $2 }
+    function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+                                      return a[int((n + 1) / 2)] }
+    END { m = median(w, NR); printf "%.0f %.0f %.0f %.0f\n", m, w[1], w[NR], median(c, NR) }'
 }
 
-declare -A rps p99 errs mbps rss died ttfr ttfr_range
+declare -A rps p99 errs mbps rss died ttfr ttfr_range ttfr_cpu
 scenarios=("hello c16" "hello c64" "hello c256" "pipelined c64x16" "echo 1KiB c64")
 
 for name in $SERVERS; do
-  read -r ttfr["$name"] lo hi <<< "$(first_response "$name")"
+  read -r ttfr["$name"] lo hi ttfr_cpu["$name"] <<< "$(first_response "$name")"
   ttfr_range["$name"]="$lo-$hi"
-  echo "== $name: first response ${ttfr[$name]} ms after start (median of $STARTS, $lo-$hi)" >&2
+  echo "== $name: first response ${ttfr[$name]} ms after start (median of $STARTS, $lo-$hi), ${ttfr_cpu[$name]} ms CPU" >&2
   port="$(free_port)"
   echo "== $name on 127.0.0.1:$port" >&2
   start_server "$name" "$port"
@@ -258,11 +270,17 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
   has NodeHttp && has node && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[Kestrel]:-}") |"
   echo "$line"
+  line="| CPU time until the first response (ms, median) |"
+  for n in $SERVERS; do line+=" ${ttfr_cpu[$n]:--} | |"; done
+  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${ttfr_cpu[NodeHttp-AOT]:-}" "${ttfr_cpu[NodeHttp]:-}") |"
+  has NodeHttp && has node && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[node]:-}") |"
+  has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[Kestrel]:-}") |"
+  echo "$line"
   echo
   for n in $SERVERS; do
     [ -n "${died[$n]:-}" ] && echo "**$n exited during '${died[$n]}'** (its later rows are empty; see the run's stderr)." && echo
   done
-  echo "p99 of the pipelined row is per batch of 16 requests (wrk times each write). Ratios are NodeHttp divided by the other server, AOT/JIT the NativeAOT build divided by the JIT build (for RSS and time to first response, lower is better). Peak RSS is over the whole sequence above, warm-up included; time to first response is from spawning a fresh process until a GET / on a new connection is answered (median of $STARTS starts, min-max in the p99 column)."
+  echo "p99 of the pipelined row is per batch of 16 requests (wrk times each write). Ratios are NodeHttp divided by the other server, AOT/JIT the NativeAOT build divided by the JIT build (for RSS and time to first response, lower is better). Peak RSS is over the whole sequence above, warm-up included; time to first response is from spawning a fresh process until a GET / on a new connection is answered (median of $STARTS starts, min-max in the p99 column), and the CPU time row is what the server's threads ran until then (on a busy machine the wall time includes the wait for a core)."
 } > "$workdir/table.md"
 
 mkdir -p "$(dirname "$OUT")"
