@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Side-by-side HTTP benchmark: NodeHttp (one event loop), Node's http module and a minimal Kestrel app, measured with
-# wrk in one run. Scenarios: hello-world keep-alive at 16/64/256 connections, pipelined (64 connections x 16 requests
-# per write), 1 KiB POST echo, and a 1 GiB chunked stream to curl; then each server's peak RSS (VmHWM).
+# Side-by-side HTTP benchmark: NodeHttp (one event loop; the JIT build and the NativeAOT build of the same server),
+# Node's http module and a minimal Kestrel app, measured with wrk in one run. First each server's time to first
+# response (process start until a GET / is answered, STARTS fresh processes); then, on one process per server,
+# hello-world keep-alive at 16/64/256 connections, pipelined (64 connections x 16 requests per write), 1 KiB POST
+# echo, and a 1 GiB chunked stream to curl; then that process's peak RSS (VmHWM) over the whole sequence.
 #
 # Usage: bench/http/run.sh
 #   DURATION=10   seconds per wrk point          WARMUP=10  seconds of hello c64 before measuring each server
 #   PIN=1         server on core 0, wrk/curl on core 1 (wrk -t1); PIN=0: nothing pinned, wrk -t2
-#   SERVERS="NodeHttp node Kestrel"               OUT=bench/results/http-<date>.md
+#   STARTS=5      fresh starts timed per server for the time to first response
+#   SERVERS="NodeHttp NodeHttp-AOT node Kestrel"  OUT=bench/results/http-<date>.md
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-10}"
 PIN="${PIN:-1}"
-SERVERS="${SERVERS:-NodeHttp node Kestrel}"
+STARTS="${STARTS:-5}"
+SERVERS="${SERVERS:-NodeHttp NodeHttp-AOT node Kestrel}"
 stamp="$(date +%Y-%m-%d-%H%M)"
 OUT="${OUT:-$root/bench/results/http-$stamp.md}"
 STREAM_BYTES=1073741824
@@ -42,6 +46,14 @@ for project in NodeHttpBenchServer KestrelBenchServer; do
   dotnet build "$here/$project/$project.csproj" -c Release -o "$bin/$project" -v q -nologo > "$bin.build.log" 2>&1 \
     || { cat "$bin.build.log" >&2; exit 1; }
 done
+if [[ " $SERVERS " == *" NodeHttp-AOT "* ]]; then
+  # The same server compiled ahead of time (needs clang or gcc and zlib1g-dev); its own artifacts folder keeps the
+  # JIT build's obj/ as it is.
+  rid="linux-$(uname -m | sed 's/^x86_64$/x64/; s/^aarch64$/arm64/')"
+  dotnet publish "$here/NodeHttpBenchServer/NodeHttpBenchServer.csproj" -c Release -r "$rid" -p:PublishAot=true \
+    --artifacts-path "$bin/aot-artifacts" -o "$bin/NodeHttpBenchServer-aot" -v q -nologo > "$bin.build.log" 2>&1 \
+    || { cat "$bin.build.log" >&2; exit 1; }
+fi
 rm -f "$bin.build.log"
 
 # ---- process handling -------------------------------------------------------------------------------------------
@@ -56,14 +68,21 @@ trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-start_server() { # $1 = name, $2 = port
-  local name="$1" port="$2" log="$workdir/$1.log"
-  case "$name" in
-    NodeHttp) "${srv_pin[@]}" "$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port" > "$log" 2>&1 & ;;
-    node)     "${srv_pin[@]}" node "$here/node-server.js" "$port" > "$log" 2>&1 & ;;
-    Kestrel)  "${srv_pin[@]}" "$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$port" > "$log" 2>&1 & ;;
-    *) echo "unknown server $name" >&2; exit 1 ;;
+server_cmd() { # $1 = name, $2 = port: sets cmd to the server's command line, pinned as the placement says
+  case "$1" in
+    NodeHttp)     cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$2") ;;
+    NodeHttp-AOT) cmd=("$bin/NodeHttpBenchServer-aot/NodeHttpBenchServer" "$2") ;;
+    node)         cmd=(node "$here/node-server.js" "$2") ;;
+    Kestrel)      cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$2") ;;
+    *) echo "unknown server $1" >&2; exit 1 ;;
   esac
+  cmd=("${srv_pin[@]}" "${cmd[@]}")
+}
+
+start_server() { # $1 = name, $2 = port
+  local name="$1" port="$2" log="$workdir/$1.log" cmd
+  server_cmd "$name" "$port"
+  "${cmd[@]}" > "$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 300); do
     if ! kill -0 "$server_pid" 2>/dev/null; then
@@ -111,10 +130,68 @@ run_wrk() { # $1 = connections, rest = extra wrk args; prints "req/s p99ms error
   parse_wrk < "$workdir/wrk.out"
 }
 
-declare -A rps p99 errs mbps rss died
+# Time to first response: from just before the process is spawned until a GET / on a new connection is answered
+# with 200 and the hello body. The client retries a refused connect every 0.5 ms. Prints milliseconds of wall-clock
+# time, then the CPU time the server's threads ran until then (schedstat): on a busy machine the wall time grows with
+# the wait for a core, the CPU time does not.
+cat > "$workdir/first_response.py" <<'PY'
+import glob, socket, subprocess, sys, time
+port, argv = int(sys.argv[1]), sys.argv[2:]
+request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+start = time.perf_counter()
+proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    while time.perf_counter() - start < 30:
+        if proc.poll() is not None:
+            sys.exit("the server exited during start-up")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(request)
+                data = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            if data.startswith(b"HTTP/1.1 200") and b"Hello, World!" in data:
+                wall = (time.perf_counter() - start) * 1000
+                cpu = 0
+                for stat in glob.glob("/proc/%d/task/*/schedstat" % proc.pid):
+                    try:
+                        cpu += int(open(stat).read().split()[0])
+                    except (OSError, ValueError, IndexError):
+                        pass
+                print("%.1f %.1f" % (wall, cpu / 1e6))
+                sys.exit(0)
+        except OSError:
+            pass
+        time.sleep(0.0005)
+    sys.exit("no answer within 30 s")
+finally:
+    proc.terminate()
+    proc.wait()
+PY
+
+first_response() { # $1 = name: "wall-median wall-min wall-max cpu-median" over STARTS fresh starts, in ms
+  local name="$1" port cmd times=()
+  for _ in $(seq 1 "$STARTS"); do
+    port="$(free_port)"
+    server_cmd "$name" "$port"
+    times+=("$("${cli_pin[@]}" python3 "$workdir/first_response.py" "$port" "${cmd[@]}")") || { echo "$name: no first response" >&2; exit 1; }
+  done
+  printf '%s\n' "${times[@]}" | awk '{ w[NR] = $1; c[NR] = $2 }
+    function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+                                      return a[int((n + 1) / 2)] }
+    END { m = median(w, NR); printf "%.0f %.0f %.0f %.0f\n", m, w[1], w[NR], median(c, NR) }'
+}
+
+declare -A rps p99 errs mbps rss died ttfr ttfr_range ttfr_cpu
 scenarios=("hello c16" "hello c64" "hello c256" "pipelined c64x16" "echo 1KiB c64")
 
 for name in $SERVERS; do
+  read -r ttfr["$name"] lo hi ttfr_cpu["$name"] <<< "$(first_response "$name")"
+  ttfr_range["$name"]="$lo-$hi"
+  echo "== $name: first response ${ttfr[$name]} ms after start (median of $STARTS, $lo-$hi), ${ttfr_cpu[$name]} ms CPU" >&2
   port="$(free_port)"
   echo "== $name on 127.0.0.1:$port" >&2
   start_server "$name" "$port"
@@ -156,10 +233,11 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
   echo
   echo "Placement: $placement. wrk -d${DURATION}s --latency, ${WARMUP}s hello c64 warm-up per server."
   echo "Versions: $(dotnet --version | sed 's/^/.NET SDK /'), node $(node --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
-  echo "Command: DURATION=$DURATION PIN=$PIN bench/http/run.sh"
+  echo "Command: DURATION=$DURATION PIN=$PIN STARTS=$STARTS SERVERS=\"$SERVERS\" bench/http/run.sh"
   echo
   header="| scenario |"; sep="|---|"
   for n in $SERVERS; do header+=" $n req/s | $n p99 ms |"; sep+="---:|---:|"; done
+  has NodeHttp && has NodeHttp-AOT && { header+=" AOT/JIT |"; sep+="---:|"; }
   has NodeHttp && has node && { header+=" NodeHttp/Node |"; sep+="---:|"; }
   has NodeHttp && has Kestrel && { header+=" NodeHttp/Kestrel |"; sep+="---:|"; }
   echo "$header"; echo "$sep"
@@ -169,25 +247,40 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
       e="${errs[$n|$s]:-0}"; note=""; [ "$e" != 0 ] && note=" ($e errors)"
       line+=" $(fmt_k "${rps[$n|$s]:-}")$note | ${p99[$n|$s]:--} |"
     done
+    has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${rps[NodeHttp-AOT|$s]:-}" "${rps[NodeHttp|$s]:-}") |"
     has NodeHttp && has node && line+=" $(ratio "${rps[NodeHttp|$s]:-}" "${rps[node|$s]:-}") |"
     has NodeHttp && has Kestrel && line+=" $(ratio "${rps[NodeHttp|$s]:-}" "${rps[Kestrel|$s]:-}") |"
     echo "$line"
   done
   line="| stream 1GiB chunked (MB/s) |"
   for n in $SERVERS; do line+=" ${mbps[$n]:--} | |"; done
+  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${mbps[NodeHttp-AOT]:-}" "${mbps[NodeHttp]:-}") |"
   has NodeHttp && has node && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[Kestrel]:-}") |"
   echo "$line"
   line="| peak RSS (MiB, VmHWM) |"
   for n in $SERVERS; do line+=" ${rss[$n]:--} | |"; done
+  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${rss[NodeHttp-AOT]:-}" "${rss[NodeHttp]:-}") |"
   has NodeHttp && has node && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[Kestrel]:-}") |"
+  echo "$line"
+  line="| time to first response (ms, median of $STARTS) |"
+  for n in $SERVERS; do line+=" ${ttfr[$n]:--} | ${ttfr_range[$n]:-} |"; done
+  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${ttfr[NodeHttp-AOT]:-}" "${ttfr[NodeHttp]:-}") |"
+  has NodeHttp && has node && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[node]:-}") |"
+  has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[Kestrel]:-}") |"
+  echo "$line"
+  line="| CPU time until the first response (ms, median) |"
+  for n in $SERVERS; do line+=" ${ttfr_cpu[$n]:--} | |"; done
+  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${ttfr_cpu[NodeHttp-AOT]:-}" "${ttfr_cpu[NodeHttp]:-}") |"
+  has NodeHttp && has node && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[node]:-}") |"
+  has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[Kestrel]:-}") |"
   echo "$line"
   echo
   for n in $SERVERS; do
     [ -n "${died[$n]:-}" ] && echo "**$n exited during '${died[$n]}'** (its later rows are empty; see the run's stderr)." && echo
   done
-  echo "p99 of the pipelined row is per batch of 16 requests (wrk times each write). Ratios are NodeHttp divided by the other server (for RSS, lower is better)."
+  echo "p99 of the pipelined row is per batch of 16 requests (wrk times each write). Ratios are NodeHttp divided by the other server, AOT/JIT the NativeAOT build divided by the JIT build (for RSS and time to first response, lower is better). Peak RSS is over the whole sequence above, warm-up included; time to first response is from spawning a fresh process until a GET / on a new connection is answered (median of $STARTS starts, min-max in the p99 column), and the CPU time row is what the server's threads ran until then (on a busy machine the wall time includes the wait for a core)."
 } > "$workdir/table.md"
 
 mkdir -p "$(dirname "$OUT")"
