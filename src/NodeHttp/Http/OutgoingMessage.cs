@@ -643,17 +643,13 @@ public class OutgoingMessage : Writable
         }
         if (socket is not null && Attached && socket.IsWritable)
         {
-            if (callback is not null && early && TakesAtOnce(socket, bytes.Length))
-            {
-                Put(socket, bytes, owned, null);
-                callback(null);
-            }
-            else if (callback is null)
+            if (callback is null || (early && TakesAtOnce(socket, bytes.Length)))
             {
                 if (!bytes.IsEmpty)
                 {
                     Put(socket, bytes, owned, null);
                 }
+                callback?.Invoke(null);
             }
             else
             {

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# User-space instructions per keep-alive hello request, counted by valgrind's callgrind: a count, not a time, so it
+# repeats for the same binary and inputs whatever else the machine is doing. Each server runs under callgrind twice,
+# answering N1 and then N2 sequential keep-alive requests (ab -k -c1); the difference of the two totals divided by
+# N2 - N1 leaves out start-up, JIT warm-up and shutdown. .NET servers run with DOTNET_TieredCompilation=0 so the JIT
+# compiles each method once, fully optimised, instead of at a tier that the count would catch halfway.
+#
+#   bench/callgrind/run.sh                          # NodeHttp, node, Kestrel
+#   SERVERS="NodeHttp" BASE=/tmp/base bench/callgrind/run.sh
+#       BASE: a folder with another build of NodeHttpBenchServer (e.g. the previous commit's:
+#       git worktree add /tmp/wt REV && dotnet build /tmp/wt/bench/http/NodeHttpBenchServer -c Release -o /tmp/base),
+#       measured as "NodeHttp@base" in the same run.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+N1="${N1:-10000}"
+N2="${N2:-30000}"
+SERVERS="${SERVERS:-NodeHttp node Kestrel}"
+BASE="${BASE:-}"
+
+for tool in valgrind ab curl python3 dotnet node; do
+  command -v "$tool" > /dev/null || {
+    case "$tool" in
+      ab) pkg=apache2-utils ;; *) pkg="$tool" ;;
+    esac
+    echo "installing $pkg" >&2
+    apt-get install -y -qq "$pkg" > /dev/null 2>&1 || sudo -n apt-get install -y -qq "$pkg" > /dev/null
+  }
+done
+
+bin="$root/bench/http/bin"
+for project in NodeHttpBenchServer KestrelBenchServer; do
+  dotnet build "$root/bench/http/$project/$project.csproj" -c Release -o "$bin/$project" -v q -nologo > /dev/null
+done
+
+workdir="$(mktemp -d)"
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Total instructions (Ir) of one run of server $1 answering $2 requests.
+count() {
+  local name="$1" requests="$2" port out
+  port="$(free_port)"
+  out="$workdir/$name-$requests.out"
+  local -a cmd
+  case "$name" in
+    NodeHttp) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port") ;;
+    NodeHttp@base) cmd=("$BASE/NodeHttpBenchServer" "$port") ;;
+    node) cmd=(node "$root/bench/http/node-server.js" "$port") ;;
+    Kestrel) cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$port") ;;
+    *) echo "unknown server $name" >&2; exit 1 ;;
+  esac
+  DOTNET_TieredCompilation=0 valgrind --tool=callgrind --callgrind-out-file="$out" "${cmd[@]}" > "$workdir/$name.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 1200); do
+    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && break
+    kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail "$workdir/$name.log" >&2; exit 1; }
+    sleep 0.25
+  done
+  ab -q -k -c1 -n "$requests" "http://127.0.0.1:$port/" > "$workdir/ab.out" 2>&1
+  grep -q "Failed requests: *0" "$workdir/ab.out" || { cat "$workdir/ab.out" >&2; exit 1; }
+  kill -TERM "$pid"
+  wait "$pid" 2>/dev/null || true
+  pid=""
+  # The last "summary:" or "totals:" line of the profile carries the total Ir.
+  awk '/^(summary|totals):/ { total = $2 } END { print total }' "$out"*
+}
+
+list="$SERVERS"
+[ -n "$BASE" ] && list="$list NodeHttp@base"
+printf '| server | Ir at %d | Ir at %d | instructions per request |\n|---|---:|---:|---:|\n' "$N1" "$N2"
+for name in $list; do
+  a="$(count "$name" "$N1")"
+  b="$(count "$name" "$N2")"
+  per="$(awk -v a="$a" -v b="$b" -v n1="$N1" -v n2="$N2" 'BEGIN { printf "%.0f", (b - a) / (n2 - n1) }')"
+  printf '| %s | %s | %s | %s |\n' "$name" "$a" "$b" "$per"
+done
