@@ -40,11 +40,21 @@ public partial class EventEmitter
     private EventSlot[]? slots;
     private int slotCount;
 
-    // How many events the first slot array holds: a subclass that always carries more sets it in its constructor.
-    private protected int initialEventSlots = 2;
+    // How many events the first slot array holds (most emitters get listeners for one or two events).
+    private readonly int initialEventSlots = DefaultEventCapacity;
+
+    private const int DefaultEventCapacity = 2;
 
     // -1 = not set: follow DefaultMaxListeners, as Node's undefined _maxListeners does.
     private int maxListeners = -1;
+
+    /// <summary>Node's <c>new EventEmitter()</c>.</summary>
+    public EventEmitter()
+    {
+    }
+
+    /// <summary>An emitter that usually carries listeners for <paramref name="eventCapacity"/> events (room made on the first listener).</summary>
+    private protected EventEmitter(int eventCapacity) => initialEventSlots = Math.Max(1, eventCapacity);
 
     private struct EventSlot
     {
@@ -413,7 +423,6 @@ public partial class EventEmitter
         {
             if (slots is null)
             {
-                // Most emitters get listeners for one or two events.
                 slots = new EventSlot[initialEventSlots];
             }
             else if (slotCount == slots.Length)

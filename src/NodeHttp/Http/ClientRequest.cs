@@ -51,11 +51,10 @@ public class ClientRequest : OutgoingMessage
     private Action? onFinish;
 
     internal ClientRequest(RequestOptions options, Action<IncomingMessage>? callback)
-        : base(RequestWritableOptions)
+        // A request usually hears 'response', 'error' and (its own listener) 'finish'.
+        : base(RequestWritableOptions, eventCapacity: 3)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // A request usually hears 'response', 'error' and (its own listener) 'finish'.
-        initialEventSlots = 3;
         Agent? defaultAgent = Http.GlobalAgent;
         if (!options.UseAgent)
         {

@@ -53,8 +53,8 @@ public class OutgoingMessage : Writable
     }
 
     /// <summary>Creates a message with its own stream options (the client request emits <c>'close'</c> itself and is not auto-destroyed, as Node's).</summary>
-    private protected OutgoingMessage(WritableOptions options)
-        : base(options)
+    private protected OutgoingMessage(WritableOptions options, int eventCapacity)
+        : base(options, eventCapacity)
     {
     }
 

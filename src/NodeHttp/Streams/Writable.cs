@@ -13,6 +13,13 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
 
     /// <summary>Node's <c>new stream.Writable([options])</c>.</summary>
     public Writable(WritableOptions? options = null)
+        : this(options, eventCapacity: 2)
+    {
+    }
+
+    /// <summary>A writable whose emitter usually carries listeners for <paramref name="eventCapacity"/> events.</summary>
+    private protected Writable(WritableOptions? options, int eventCapacity)
+        : base(eventCapacity)
     {
         Loop = EventLoop.Current ?? EventLoop.Default;
         this.options = options;
