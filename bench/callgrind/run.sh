@@ -3,7 +3,9 @@
 # repeats for the same binary and inputs whatever else the machine is doing. Each server runs under callgrind twice,
 # answering N1 and then N2 sequential keep-alive requests (ab -k -c1); the difference of the two totals divided by
 # N2 - N1 leaves out start-up, JIT warm-up and shutdown. .NET servers run with DOTNET_TieredCompilation=0 so the JIT
-# compiles each method once, fully optimised, instead of at a tier that the count would catch halfway.
+# compiles each method once, fully optimised, instead of at a tier that the count would catch halfway, and with
+# NODEHTTP_LOOP_POLL_US=0: the loop's poll before it blocks spins for as long as the client takes to send the next
+# request, which a count would charge to the server (and that time is longer under valgrind).
 #
 #   bench/callgrind/run.sh                          # NodeHttp, node, Kestrel
 #   SERVERS="NodeHttp" BASE=/tmp/base bench/callgrind/run.sh
@@ -56,7 +58,7 @@ count() {
     Kestrel) cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$port") ;;
     *) echo "unknown server $name" >&2; exit 1 ;;
   esac
-  DOTNET_TieredCompilation=0 valgrind --tool=callgrind --callgrind-out-file="$out" "${cmd[@]}" > "$workdir/$name.log" 2>&1 &
+  DOTNET_TieredCompilation=0 NODEHTTP_LOOP_POLL_US=0 valgrind --tool=callgrind --callgrind-out-file="$out" "${cmd[@]}" > "$workdir/$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 1200); do
     curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && break

@@ -10,6 +10,9 @@
 #   PIN=1         server on core 0, wrk/curl on core 1 (wrk -t1); PIN=0: nothing pinned, wrk -t2
 #   STARTS=5      fresh starts timed per server for the time to first response
 #   SERVERS="NodeHttp NodeHttp-AOT node Kestrel"  OUT=bench/results/http-<date>.md
+#   BASE=/path    another build of NodeHttpBenchServer (e.g. the previous commit's, to see what a change costs:
+#                 git worktree add /tmp/wt REV && dotnet build /tmp/wt/bench/http/NodeHttpBenchServer -c Release -o /path),
+#                 measured as server "NodeHttp@base" in the same run, with a new/base ratio column
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -18,6 +21,11 @@ WARMUP="${WARMUP:-10}"
 PIN="${PIN:-1}"
 STARTS="${STARTS:-5}"
 SERVERS="${SERVERS:-NodeHttp NodeHttp-AOT node Kestrel}"
+BASE="${BASE:-}"
+if [ -n "$BASE" ]; then
+  [ -x "$BASE/NodeHttpBenchServer" ] || { echo "BASE=$BASE has no NodeHttpBenchServer" >&2; exit 1; }
+  SERVERS="$SERVERS NodeHttp@base"
+fi
 stamp="$(date +%Y-%m-%d-%H%M)"
 OUT="${OUT:-$root/bench/results/http-$stamp.md}"
 STREAM_BYTES=1073741824
@@ -72,6 +80,7 @@ server_cmd() { # $1 = name, $2 = port: sets cmd to the server's command line, pi
   case "$1" in
     NodeHttp)     cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$2") ;;
     NodeHttp-AOT) cmd=("$bin/NodeHttpBenchServer-aot/NodeHttpBenchServer" "$2") ;;
+    NodeHttp@base) cmd=("$BASE/NodeHttpBenchServer" "$2") ;;
     node)         cmd=(node "$here/node-server.js" "$2") ;;
     Kestrel)      cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$2") ;;
     *) echo "unknown server $1" >&2; exit 1 ;;
@@ -233,11 +242,12 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
   echo
   echo "Placement: $placement. wrk -d${DURATION}s --latency, ${WARMUP}s hello c64 warm-up per server."
   echo "Versions: $(dotnet --version | sed 's/^/.NET SDK /'), node $(node --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
-  echo "Command: DURATION=$DURATION PIN=$PIN STARTS=$STARTS SERVERS=\"$SERVERS\" bench/http/run.sh"
+  echo "Command: DURATION=$DURATION PIN=$PIN STARTS=$STARTS SERVERS=\"$SERVERS\"${BASE:+ BASE=$BASE} bench/http/run.sh"
   echo
   header="| scenario |"; sep="|---|"
   for n in $SERVERS; do header+=" $n req/s | $n p99 ms |"; sep+="---:|---:|"; done
   has NodeHttp && has NodeHttp-AOT && { header+=" AOT/JIT |"; sep+="---:|"; }
+  has NodeHttp && has NodeHttp@base && { header+=" new/base |"; sep+="---:|"; }
   has NodeHttp && has node && { header+=" NodeHttp/Node |"; sep+="---:|"; }
   has NodeHttp && has Kestrel && { header+=" NodeHttp/Kestrel |"; sep+="---:|"; }
   echo "$header"; echo "$sep"
@@ -248,6 +258,7 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
       line+=" $(fmt_k "${rps[$n|$s]:-}")$note | ${p99[$n|$s]:--} |"
     done
     has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${rps[NodeHttp-AOT|$s]:-}" "${rps[NodeHttp|$s]:-}") |"
+    has NodeHttp && has NodeHttp@base && line+=" $(ratio "${rps[NodeHttp|$s]:-}" "${rps[NodeHttp@base|$s]:-}") |"
     has NodeHttp && has node && line+=" $(ratio "${rps[NodeHttp|$s]:-}" "${rps[node|$s]:-}") |"
     has NodeHttp && has Kestrel && line+=" $(ratio "${rps[NodeHttp|$s]:-}" "${rps[Kestrel|$s]:-}") |"
     echo "$line"
@@ -255,24 +266,28 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
   line="| stream 1GiB chunked (MB/s) |"
   for n in $SERVERS; do line+=" ${mbps[$n]:--} | |"; done
   has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${mbps[NodeHttp-AOT]:-}" "${mbps[NodeHttp]:-}") |"
+  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[NodeHttp@base]:-}") |"
   has NodeHttp && has node && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[Kestrel]:-}") |"
   echo "$line"
   line="| peak RSS (MiB, VmHWM) |"
   for n in $SERVERS; do line+=" ${rss[$n]:--} | |"; done
   has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${rss[NodeHttp-AOT]:-}" "${rss[NodeHttp]:-}") |"
+  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[NodeHttp@base]:-}") |"
   has NodeHttp && has node && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[Kestrel]:-}") |"
   echo "$line"
   line="| time to first response (ms, median of $STARTS) |"
   for n in $SERVERS; do line+=" ${ttfr[$n]:--} | ${ttfr_range[$n]:-} |"; done
   has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${ttfr[NodeHttp-AOT]:-}" "${ttfr[NodeHttp]:-}") |"
+  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[NodeHttp@base]:-}") |"
   has NodeHttp && has node && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[Kestrel]:-}") |"
   echo "$line"
   line="| CPU time until the first response (ms, median) |"
   for n in $SERVERS; do line+=" ${ttfr_cpu[$n]:--} | |"; done
   has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${ttfr_cpu[NodeHttp-AOT]:-}" "${ttfr_cpu[NodeHttp]:-}") |"
+  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[NodeHttp@base]:-}") |"
   has NodeHttp && has node && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[Kestrel]:-}") |"
   echo "$line"
