@@ -456,7 +456,8 @@ public class OutgoingMessage : Writable
 
             w.Write(Crlf);
             pendingHeadLength = w.Length;
-            pendingHead = System.Buffers.ArrayPool<byte>.Shared.Rent(w.Length);
+            // Room after the head for a small first piece and its framing, which Send then writes in place.
+            pendingHead = System.Buffers.ArrayPool<byte>.Shared.Rent(w.Length + 256);
             w.Written.CopyTo(pendingHead);
             headerBuilt = true;
             if (state.Expect)
@@ -592,13 +593,22 @@ public class OutgoingMessage : Writable
             return;
         }
         int length = prefixLength + (whole ? data.Length + suffixLength : 0);
-        byte[] joined = length == 0 ? [] : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
-        Span<byte> dest = joined.AsSpan(0, length);
-        if (head is not null)
+        byte[] joined;
+        if (head is not null && head.Length >= length)
         {
-            head.AsSpan(0, headLength).CopyTo(dest);
-            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+            // The rented head has room for what follows it (the pool rounds sizes up): it is filled in place.
+            joined = head;
         }
+        else
+        {
+            joined = length == 0 ? [] : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+            if (head is not null)
+            {
+                head.AsSpan(0, headLength).CopyTo(joined);
+                System.Buffers.ArrayPool<byte>.Shared.Return(head);
+            }
+        }
+        Span<byte> dest = joined.AsSpan(0, length);
         size[..sizeLength].CopyTo(dest[headLength..]);
         if (whole)
         {
