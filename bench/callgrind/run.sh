@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # User-space instructions per keep-alive hello request, counted by valgrind's callgrind: a count, not a time, so it
 # repeats for the same binary and inputs whatever else the machine is doing. Each server runs under callgrind twice,
-# answering N1 and then N2 sequential keep-alive requests (ab -k -c1); the difference of the two totals divided by
-# N2 - N1 leaves out start-up, JIT warm-up and shutdown. .NET servers run with DOTNET_TieredCompilation=0 so the JIT
+# answering N1 and then N2 sequential requests on one HTTP/1.1 keep-alive connection (keepalive.py; ab -k would
+# speak HTTP/1.0, which these servers answer with a close, and count a connection per request); the difference of
+# the two totals divided by N2 - N1 leaves out start-up, JIT warm-up and shutdown. .NET servers run with DOTNET_TieredCompilation=0 so the JIT
 # compiles each method once, fully optimised, instead of at a tier that the count would catch halfway, and with
 # NODEHTTP_LOOP_POLL_US=0: the loop's poll before it blocks spins for as long as the client takes to send the next
 # request, which a count would charge to the server (and that time is longer under valgrind).
@@ -20,13 +21,10 @@ N2="${N2:-30000}"
 SERVERS="${SERVERS:-NodeHttp node Kestrel}"
 BASE="${BASE:-}"
 
-for tool in valgrind ab curl python3 dotnet node; do
+for tool in valgrind curl python3 dotnet node; do
   command -v "$tool" > /dev/null || {
-    case "$tool" in
-      ab) pkg=apache2-utils ;; *) pkg="$tool" ;;
-    esac
-    echo "installing $pkg" >&2
-    apt-get install -y -qq "$pkg" > /dev/null 2>&1 || sudo -n apt-get install -y -qq "$pkg" > /dev/null
+    echo "installing $tool" >&2
+    apt-get install -y -qq "$tool" > /dev/null 2>&1 || sudo -n apt-get install -y -qq "$tool" > /dev/null
   }
 done
 
@@ -65,8 +63,7 @@ count() {
     kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail "$workdir/$name.log" >&2; exit 1; }
     sleep 0.25
   done
-  ab -q -k -c1 -n "$requests" "http://127.0.0.1:$port/" > "$workdir/ab.out" 2>&1
-  grep -q "Failed requests: *0" "$workdir/ab.out" || { cat "$workdir/ab.out" >&2; exit 1; }
+  python3 "$here/keepalive.py" "$port" "$requests" || { echo "$name: the client failed" >&2; exit 1; }
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
   pid=""

@@ -1,0 +1,30 @@
+"""Sends N sequential GET / requests on one HTTP/1.1 keep-alive connection and reads each response whole.
+
+Usage: keepalive.py PORT N. Exits non-zero if a response is not a 200 with a Content-Length body.
+"""
+import socket
+import sys
+
+port, count = int(sys.argv[1]), int(sys.argv[2])
+request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+sock = socket.create_connection(("127.0.0.1", port))
+sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+buffered = b""
+for _ in range(count):
+    sock.sendall(request)
+    while b"\r\n\r\n" not in buffered:
+        chunk = sock.recv(65536)
+        if not chunk:
+            sys.exit("connection closed")
+        buffered += chunk
+    head, _, rest = buffered.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        sys.exit("unexpected response: " + head.decode("latin1"))
+    length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            sys.exit("connection closed in a body")
+        rest += chunk
+    buffered = rest[length:]
+sock.close()
