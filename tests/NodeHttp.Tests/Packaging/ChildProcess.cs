@@ -77,8 +77,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         return await line;
     }
 
-    /// <summary>Waits (bounded) for the process to exit; returns its exit code.</summary>
-    public Task<int> WaitExitAsync(TimeSpan timeout) => exited.Task.WaitAsync(timeout);
+    /// <summary>Waits (bounded) for the process to exit and its output to be read to the end; returns its exit code.</summary>
+    public async Task<int> WaitExitAsync(TimeSpan timeout)
+    {
+        // Exited can come before the last lines were read from the pipes; WaitForExitAsync also waits for their end.
+        await process.WaitForExitAsync().WaitAsync(timeout);
+        return process.ExitCode;
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
