@@ -394,8 +394,8 @@ public class OutgoingMessage : Writable
 
             if (removedConnection)
             {
-                Last = true;
-                ShouldKeepAlive = false;
+                // Node: no Connection header is sent, and an HTTP/1.1 connection that would stay open stays open.
+                Last = !ShouldKeepAlive;
             }
             else if (!state.Connection)
             {
@@ -407,7 +407,7 @@ public class OutgoingMessage : Writable
                 else if (sendKeepAlive)
                 {
                     w.Write("Connection: keep-alive\r\n"u8);
-                    if (KeepAliveTimeout > 0)
+                    if (KeepAliveTimeout > 0 && !state.KeepAlive)
                     {
                         w.Write("Keep-Alive: timeout="u8);
                         w.WriteDecimal(KeepAliveTimeout / 1000);
@@ -905,6 +905,11 @@ public class OutgoingMessage : Writable
         {
             state.Date = true;
         }
+        else if (name.Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
+        {
+            // Node's _defaultKeepAlive = false: the user's Keep-Alive line replaces the automatic one.
+            state.KeepAlive = true;
+        }
         else if (name.Equals("expect", StringComparison.OrdinalIgnoreCase))
         {
             state.Expect = true;
@@ -976,6 +981,7 @@ public class OutgoingMessage : Writable
         public bool ContentLength;
         public bool TransferEncoding;
         public bool Date;
+        public bool KeepAlive;
         public bool Expect;
         public bool Trailer;
     }
