@@ -15,7 +15,7 @@ public class ClientAllocationTests
     // Measured: ~2,030 B per keep-alive GET answered with a small body and three headers: the request and response
     // objects with their stream states, listener registrations and raw headers, and the library's per-request
     // listeners ('finish' on the request, 'end' on the response). The head waits for the socket in its rented buffer
-    // and goes with the terminator into the socket's batch.
+    // and goes with the terminator into the socket's outbound buffer.
     private const double MaxBytesPerRequest = 2232;
 
     private static readonly byte[] Response = Encoding.ASCII.GetBytes(

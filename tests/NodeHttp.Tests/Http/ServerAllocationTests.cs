@@ -13,7 +13,7 @@ public class ServerAllocationTests
 {
     // Measured: ~870 B per hello-world keep-alive request: the request and response objects with their stream and
     // header state, and the raw-header array. The response's _final and both streams' _destroy complete through
-    // their states with no delegate; the response bytes go into the socket's reused batch buffer.
+    // their states with no delegate; the response bytes are copied into the socket's pooled outbound buffer.
     private const double MaxBytesPerRequest = 896;
 
     [Fact]
@@ -54,7 +54,7 @@ public class ServerAllocationTests
     public async Task ManyConnectionsServedInOneTurn_AllocateAtMostTheBoundPerRequest()
     {
         // Requests written on many connections before the server reads reach it as one batch of readiness events.
-        // Each connection's response batch must be sent (and its pooled buffer returned) before the next connection
+        // Each connection's outbound buffer must be sent (and its pooled memory returned) before the next connection
         // is served; held until the end of the turn, the buffers outnumber what the shared pool keeps and every
         // request allocates a fresh 4 KiB one.
         using var loop = new EventLoop();
