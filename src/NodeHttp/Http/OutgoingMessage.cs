@@ -581,36 +581,14 @@ public class OutgoingMessage : Writable
         }
         int prefixLength = headLength + sizeLength;
         int suffixLength = chunked ? 2 : 0;
-        bool whole = data.Length <= MergeLimit;
-        if (owned is not null && prefixLength == 0 && (suffixLength == 0 || !whole))
-        {
-            // Nothing to put in front: the chunk goes as it is (the socket copies it when small).
-            WriteRaw(owned.Memory, owned, chunked ? null : callback, early);
-            if (chunked)
-            {
-                WriteRaw(CrlfBuffer.Memory, CrlfBuffer, callback, early);
-            }
-            return;
-        }
-        int length = prefixLength + (whole ? data.Length + suffixLength : 0);
-        byte[] joined;
-        if (head is not null && head.Length >= length)
-        {
-            // The rented head has room for what follows it (the pool rounds sizes up): it is filled in place.
-            joined = head;
-        }
-        else
-        {
-            joined = length == 0 ? [] : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
-            if (head is not null)
-            {
-                head.AsSpan(0, headLength).CopyTo(joined);
-                System.Buffers.ArrayPool<byte>.Shared.Return(head);
-            }
-        }
+        // A small piece leaves in one buffer with what goes around it; a chunk with nothing around it, or a large
+        // one, is handed on as it is (the socket copies it when small), between its prefix and suffix.
+        bool merge = data.Length <= MergeLimit && (owned is null || prefixLength + suffixLength != 0);
+        int length = prefixLength + (merge ? data.Length + suffixLength : 0);
+        byte[] joined = Join(head, headLength, length);
         Span<byte> dest = joined.AsSpan(0, length);
         size[..sizeLength].CopyTo(dest[headLength..]);
-        if (whole)
+        if (merge)
         {
             data.CopyTo(dest[prefixLength..]);
             if (chunked)
@@ -634,6 +612,23 @@ public class OutgoingMessage : Writable
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(joined);
         }
+    }
+
+    // A pooled array of at least length bytes starting with the head's (if any), which it takes over: the rented head
+    // itself when it has room (the pool rounds sizes up, and StoreHeader asks for some), else a new rental.
+    private static byte[] Join(byte[]? head, int headLength, int length)
+    {
+        if (head is not null && head.Length >= length)
+        {
+            return head;
+        }
+        byte[] joined = length == 0 ? [] : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        if (head is not null)
+        {
+            head.AsSpan(0, headLength).CopyTo(joined);
+            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        }
+        return joined;
     }
 
     /// <summary>
