@@ -642,10 +642,16 @@ public class Socket : Duplex, ISocketHandleOwner
             outbound.Release();
             return;
         }
+        SendOutbound(onOutboundSent ??= OnOutboundSent);
+    }
+
+    // One gathered send of everything the outgoing buffer holds; nothing joins it until the callback.
+    private void SendOutbound(Action<Exception?> callback)
+    {
         sending = true;
         List<ArraySegment<byte>> list = sendSegments ??= new List<ArraySegment<byte>>(4);
-        int total = outbound.Collect(list);
-        handle.Writev(list, total, onOutboundSent ??= OnOutboundSent);
+        int total = outbound!.Collect(list);
+        handle!.Writev(list, total, callback);
     }
 
     private void OnOutboundSent(Exception? error)
@@ -732,10 +738,7 @@ public class Socket : Duplex, ISocketHandleOwner
         }
         if (!sending && !resetOnClose && outbound.Length > 0 && handle is { Closed: false } && !connecting)
         {
-            List<ArraySegment<byte>> list = sendSegments ??= new List<ArraySegment<byte>>(4);
-            int total = outbound.Collect(list);
-            sending = true;
-            handle.Writev(list, total, static _ => { });
+            SendOutbound(static _ => { });
         }
         // A send the close cuts short may still read the memory: it is left to the collector then.
         bool inFlight = sending && handle is { WritePending: true };
