@@ -90,18 +90,8 @@ internal sealed class WritableState : StreamStateBase
             return Write(NodeBuffer.From(data), callback);
         }
         pendingCallbacks++;
-        int len = data.Length;
-        Length += len;
-        bool ret = Length < HighWaterMark;
-        if (!ret)
-        {
-            NeedDrain = true;
-        }
-        writeLength = len;
-        writeCallback = callback;
-        Writing = true;
-        Sync = true;
-        ExpectWriteCallback = true;
+        bool ret = AddLength(data.Length);
+        BeginWrite(data.Length, callback);
         stream.CallWriteSpanCore(data, this);
         Sync = false;
         return ret && Errored is null && !Destroyed;
@@ -140,14 +130,7 @@ internal sealed class WritableState : StreamStateBase
     // writeOrBuffer: write now when idle, else queue behind the write in flight.
     private bool WriteOrBuffer(NodeBuffer chunk, Action<Exception?>? callback)
     {
-        int len = chunk.Length;
-        Length += len;
-        bool ret = Length < HighWaterMark;
-        if (!ret)
-        {
-            NeedDrain = true;
-        }
-
+        bool ret = AddLength(chunk.Length);
         if (Writing || Corked > 0 || Errored is not null)
         {
             buffered.Add(new BufferedWrite(chunk, callback));
@@ -158,11 +141,7 @@ internal sealed class WritableState : StreamStateBase
         }
         else
         {
-            writeLength = len;
-            writeCallback = callback;
-            Writing = true;
-            Sync = true;
-            ExpectWriteCallback = true;
+            BeginWrite(chunk.Length, callback);
             stream.CallWriteCore(chunk, onWrite);
             Sync = false;
         }
@@ -171,13 +150,31 @@ internal sealed class WritableState : StreamStateBase
         return ret && Errored is null && !Destroyed;
     }
 
-    private void DoWrite(bool writev, int len, object chunkOrChunks, Action<Exception?>? callback)
+    // writeOrBuffer's accounting: the bytes count as buffered until their write completes; false past the highWaterMark.
+    private bool AddLength(int len)
+    {
+        Length += len;
+        bool ret = Length < HighWaterMark;
+        if (!ret)
+        {
+            NeedDrain = true;
+        }
+        return ret;
+    }
+
+    // The state of a write handed to _write/_writev now (the caller clears Sync once the hook returned).
+    private void BeginWrite(int len, Action<Exception?>? callback)
     {
         writeLength = len;
         writeCallback = callback;
         Writing = true;
         Sync = true;
         ExpectWriteCallback = true;
+    }
+
+    private void DoWrite(bool writev, int len, object chunkOrChunks, Action<Exception?>? callback)
+    {
+        BeginWrite(len, callback);
         if (Destroyed)
         {
             onWrite(ErrorCodes.Create("ERR_STREAM_DESTROYED", "write"));
