@@ -66,7 +66,6 @@ internal sealed class SocketHandle : IoWatcher
     private static readonly Action<object?> ContinueReading = static s => ((SocketHandle)s!).Drain();
 
     private readonly ISocketHandleOwner owner;
-    private readonly List<ArraySegment<byte>> segments = new();
     private readonly EpollPoller? epoll;
 
     // epoll backend. `readable`: the kernel may have data, EOF or an error to report (unknown counts as yes).
@@ -511,34 +510,6 @@ internal sealed class SocketHandle : IoWatcher
         args.BufferList = null;
         args.SetBuffer(MemoryMarshal.AsMemory(data[sent..]));
         StartAsyncSend(args, data.Length - sent, callback);
-    }
-
-    /// <summary>Sends all <paramref name="chunks"/> with one gathered system call when the kernel takes them (Node's <c>writevGeneric</c>).</summary>
-    internal void Writev(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
-    {
-        if (chunks.Count == 1)
-        {
-            Write(chunks[0].Memory, callback);
-            return;
-        }
-        if (Closed)
-        {
-            callback(SystemErrors.Create("EPIPE", "write"));
-            return;
-        }
-        segments.Clear();
-        long total = 0;
-        for (int i = 0; i < chunks.Count; i++)
-        {
-            ReadOnlyMemory<byte> m = chunks[i].Memory;
-            if (m.IsEmpty)
-            {
-                continue;
-            }
-            segments.Add(MemoryMarshal.TryGetArray(m, out ArraySegment<byte> seg) ? seg : new ArraySegment<byte>(m.ToArray()));
-            total += m.Length;
-        }
-        Gathered(segments, total, callback);
     }
 
     /// <summary>
