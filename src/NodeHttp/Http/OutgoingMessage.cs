@@ -260,14 +260,31 @@ public class OutgoingMessage : Writable
             {
                 ErrorCodes.Throw("ERR_INVALID_HTTP_TOKEN", "Trailer name", pair.Key);
             }
-            string value = pair.Value.ToString();
-            if (HttpCommon.HasInvalidHeaderChar(value))
+            StringValues values = pair.Value;
+            if (values.Count > 1 && uniqueHeaders?.Contains(pair.Key) != true)
             {
-                ErrorCodes.Throw("ERR_INVALID_CHAR", "trailer content");
+                // As Node: several values are sent as several lines, one per value.
+                foreach (string? one in values)
+                {
+                    AppendTrailer(text, pair.Key, one ?? string.Empty);
+                }
             }
-            text.Append(pair.Key).Append(": ").Append(value).Append("\r\n");
+            else
+            {
+                // A unique header's values share one line, joined as Node joins them ("; ").
+                AppendTrailer(text, pair.Key, values.Count > 1 ? string.Join("; ", values.ToArray()) : values.ToString());
+            }
         }
         trailer = text.ToString();
+    }
+
+    private static void AppendTrailer(System.Text.StringBuilder text, string name, string value)
+    {
+        if (HttpCommon.HasInvalidHeaderChar(value))
+        {
+            ErrorCodes.Throw("ERR_INVALID_CHAR", "trailer content");
+        }
+        text.Append(name).Append(": ").Append(value).Append("\r\n");
     }
 
     /// <summary>Node's <c>outgoingMessage.flushHeaders()</c>: builds the head now and sends it without waiting for the body.</summary>

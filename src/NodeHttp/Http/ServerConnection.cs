@@ -147,11 +147,20 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
+    /// <summary>As Node's server socket: its bytes belong to the parser, so a decoder is refused.</summary>
+    public void OnSetEncoding(string encoding) => ErrorCodes.Throw("ERR_HTTP_SOCKET_ENCODING");
+
     /// <inheritdoc/>
     public bool OnSocketData(ReadOnlySpan<byte> data)
     {
         if (phase == ConnectionPhase.Upgraded)
         {
+            return true;
+        }
+        if (errorHandled)
+        {
+            // A 'clientError' listener owns the socket now: what follows the bad bytes is not parsed, but reading
+            // goes on so the peer's FIN is seen and the connection can close.
             return true;
         }
         var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
@@ -184,7 +193,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 return false;
             }
             SocketOnError(parser.CreateException(data));
-            return false;
+            return !socket.Destroyed;
         }
     }
 

@@ -175,29 +175,36 @@ public sealed class ServerResponse : OutgoingMessage
     public void WriteProcessing(Action? callback = null) =>
         WriteRaw(ProcessingLine, StreamCallbacks.FromAction(callback));
 
-    /// <summary>Node's <c>response.writeEarlyHints(hints[, callback])</c>: sends <c>HTTP/1.1 103 Early Hints</c> with the hints (<c>link</c> required).</summary>
-    /// <exception cref="NodeHttpException"><c>ERR_INVALID_ARG_VALUE</c> without a valid <c>link</c>.</exception>
+    /// <summary>Node's <c>response.writeEarlyHints(hints[, callback])</c>: sends <c>HTTP/1.1 103 Early Hints</c> with the hints.
+    /// Without a <c>link</c> hint, or with an empty list of links, nothing is written (as Node).</summary>
+    /// <exception cref="NodeHttpException"><c>ERR_INVALID_ARG_VALUE</c> for a link not of the form <c>&lt;/a.css&gt;; rel=preload</c>.</exception>
     public void WriteEarlyHints(IEnumerable<KeyValuePair<string, StringValues>> hints, Action? callback = null)
     {
         ArgumentNullException.ThrowIfNull(hints);
-        var text = new System.Text.StringBuilder("HTTP/1.1 103 Early Hints\r\n");
+        StringValues links = default;
         bool hasLink = false;
         foreach (KeyValuePair<string, StringValues> hint in hints)
         {
             if (hint.Key.Equals("link", StringComparison.OrdinalIgnoreCase))
             {
-                if (hint.Value.Count == 0)
-                {
-                    ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "hints.link", "[]");
-                }
+                links = hint.Value;
                 hasLink = true;
-                text.Append("Link: ").Append(string.Join(", ", hint.Value.ToArray())).Append("\r\n");
             }
         }
-        if (!hasLink)
+        // As Node: no link, or an empty list of links, writes nothing; each link must look like "</a.css>; rel=preload".
+        if (!hasLink || links.Count == 0)
         {
-            ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "hints.link", "undefined");
+            return;
         }
+        foreach (string? link in links)
+        {
+            if (link is null || !EarlyHintLinks.IsValid(link))
+            {
+                throw EarlyHintLinks.InvalidArgument(link);
+            }
+        }
+        var text = new System.Text.StringBuilder("HTTP/1.1 103 Early Hints\r\n");
+        text.Append("Link: ").Append(string.Join(", ", links.ToArray())).Append("\r\n");
         foreach (KeyValuePair<string, StringValues> hint in hints)
         {
             if (!hint.Key.Equals("link", StringComparison.OrdinalIgnoreCase))

@@ -12,4 +12,12 @@ internal interface ISocketDataSink
     /// must be kept). Return false to stop reading until <see cref="Socket.ResumeReading"/> is called.
     /// </summary>
     bool OnSocketData(ReadOnlySpan<byte> data);
+
+    /// <summary>
+    /// The socket's user asked for decoded reads (<c>socket.setEncoding</c>) while this sink consumes its bytes;
+    /// throw to refuse. The default accepts (the sink keeps receiving raw bytes).
+    /// </summary>
+    void OnSetEncoding(string encoding)
+    {
+    }
 }

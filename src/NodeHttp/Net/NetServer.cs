@@ -196,6 +196,8 @@ public class NetServer : EventEmitter
             }
             return;
         }
+        // The lookup keeps the loop alive, as libuv's getaddrinfo request does, until the bind is tried.
+        Loop.AddRef();
         Dns.GetHostAddressesAsync(host).ContinueWith(static (t, s) =>
         {
             var (server, p, h, b) = ((NetServer, int, string, int))s!;
@@ -213,6 +215,7 @@ public class NetServer : EventEmitter
                 {
                     srv.FailListen(error!);
                 }
+                srv.Loop.RemoveRef();
             }, (server, t, p, h, b));
         }, (this, port, host, backlog), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

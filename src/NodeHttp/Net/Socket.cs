@@ -221,6 +221,9 @@ public class Socket : Duplex, ISocketHandleOwner
     /// </summary>
     internal ISocketDataSink? DataSink { get; set; }
 
+    /// <inheritdoc/>
+    private protected override void OnSetEncoding(string encoding) => DataSink?.OnSetEncoding(encoding);
+
     /// <summary>Restarts reading after <see cref="ISocketDataSink.OnSocketData"/> returned false (Node's <c>readStart</c>).</summary>
     internal void ResumeReading()
     {

@@ -262,6 +262,14 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
         }
     }
 
+    /// <summary>
+    /// Called first by <see cref="SetEncoding"/>: a subclass whose bytes are consumed raw by an owner may refuse a
+    /// decoder here by throwing (the default accepts).
+    /// </summary>
+    private protected virtual void OnSetEncoding(string encoding)
+    {
+    }
+
     /// <summary>Node's <c>readable.isPaused()</c>.</summary>
     public bool IsPaused() => rs.Paused == true || rs.Flowing == false;
 
@@ -269,6 +277,7 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
     /// with multi-byte characters split across chunks decoded whole.</summary>
     public Readable SetEncoding(string encoding)
     {
+        OnSetEncoding(encoding);
         var decoder = new StringDecoder(encoding);
         rs.Decoder = decoder;
         rs.Encoding = decoder.Encoding;
