@@ -87,6 +87,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         incoming = null;
         pauseRequested = false;
         hadError = false;
+        secondResponse = false;
         Parsing = true;
         Listening = true;
         socket.DataSink = this;
@@ -185,10 +186,21 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         }
         if (rc == HpeCode.Paused && parser.ErrorOffset < data.Length)
         {
-            // The response completed and more bytes followed in the same read: Node's parser would read them as a
-            // second response ("double response") and destroy the socket.
+            // The response completed and more bytes followed in the same read. As Node's parser, they are read as
+            // the start of another response: bytes that cannot start one are an error on the request; a second
+            // head is a "double response". The socket goes either way.
+            ReadOnlySpan<byte> rest = data[parser.ErrorOffset..];
+            secondResponse = true;
+            parser.Resume();
+            HpeCode next = parser.Execute(rest, ref callbacks);
+            NodeHttpException? error = next is HpeCode.Ok or HpeCode.Paused or HpeCode.PausedUpgrade ? null : parser.CreateException(rest);
             StopParsing();
             socket.Destroy();
+            if (error is not null)
+            {
+                hadError = true;
+                req.EmitError(error);
+            }
             return false;
         }
         if (res is not null && res.Complete && !IsInformational(res.StatusCode ?? 0))
@@ -200,6 +212,9 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
     private NodeBuffer? deferred;
     private bool deferScheduled;
+
+    // Bytes after a complete response are being read as another response's head (see OnSocketData).
+    private bool secondResponse;
 
     private void RunDeferred()
     {
@@ -296,6 +311,11 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
 
     private HeadersCompleteAction HeadersComplete()
     {
+        if (secondResponse)
+        {
+            // Node's parserOnIncomingClient with req.res already set: the head is not a response of this request.
+            return HeadersCompleteAction.Pause;
+        }
         ClientRequest req = Request!;
         var res = new IncomingMessage(socket, this)
         {
@@ -323,7 +343,8 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         {
             return HpeCode.Ok;
         }
-        if (!res.Destroyed && !res.Push(NodeBuffer.From(data)))
+        // Node's parserOnBody: a dumped body is not pushed (nobody will read it).
+        if (!res.Destroyed && !res.Dumped && !res.Push(NodeBuffer.From(data)))
         {
             pauseRequested = true;
         }

@@ -144,7 +144,14 @@ public class IncomingMessage : Readable
     }
 
     /// <summary>Node's <c>_read</c>: the body is pushed by the parser; here the socket is let flow again.</summary>
-    protected override void ReadCore(int size) => source?.ResumeBody(this);
+    protected override void ReadCore(int size)
+    {
+        Consuming = true;
+        source?.ResumeBody(this);
+    }
+
+    /// <summary>Node's <c>_consuming</c>: the body has been asked for (read, flowing or piped) at least once.</summary>
+    internal bool Consuming { get; private set; }
 
     /// <summary>
     /// Node's <c>IncomingMessage._destroy</c>: a message destroyed before it was read to the end is
@@ -201,12 +208,14 @@ public class IncomingMessage : Readable
         return ListenerCount(HttpEvents.Error) > 0 ? error : null;
     }
 
-    /// <summary>Node's <c>_dump</c>: a body nobody reads is discarded so the connection can go on.</summary>
+    /// <summary>Node's <c>_dump</c>: a body nobody reads (or nobody will read) is discarded so the connection can go on.</summary>
     internal void Dump()
     {
-        if (!ReadableEnded && ListenerCount(StreamEvents.Data) == 0)
+        if (!Dumped)
         {
             Dumped = true;
+            // What is already buffered may still be emitted: 'data' listeners are removed so it goes nowhere.
+            RemoveAllListeners(StreamEvents.Data);
             Resume();
         }
     }

@@ -448,9 +448,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             ServerResponse res = outgoing.Dequeue();
             IncomingMessage req = res.Req;
-            if (!req.ReadableEnded)
+            if (!req.Consuming && !req.ReadableStateInternal.ResumeScheduled)
             {
-                // Node's _dump: a body nobody read is drained so the next request can be parsed.
+                // Node's _dump: a body nobody asked for is drained so the next request can be parsed.
                 req.Dump();
             }
             res.DetachSocket();

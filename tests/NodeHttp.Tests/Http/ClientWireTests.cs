@@ -92,8 +92,14 @@ public class ClientWireTests
                 break;
             }
             case "head":
-                NodeHttp.Http.Request(O("HEAD"), drain).End();
+            {
+                // The raw server's reply has a body, which after a HEAD's response (and Connection: close) is
+                // HPE_CLOSED_CONNECTION on the request, as in Node; only the request bytes matter here.
+                ClientRequest q = NodeHttp.Http.Request(O("HEAD"), drain);
+                q.On<Exception>("error", _ => { });
+                q.End();
                 break;
+            }
             case "bounded-agent":
             {
                 RequestOptions o = O();
