@@ -241,6 +241,12 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         }
         FinishParser();
         socket.Destroy();
+        if (req is null)
+        {
+            // Node's freeSocketErrorListener: an idle pooled socket that fails leaves its agent's free list now,
+            // not at its 'close'.
+            socket.Emit(global::NodeHttp.Agent.AgentRemoveEvent);
+        }
     }
 
     private void SocketOnEnd()
