@@ -109,7 +109,7 @@ public class ClientRequest : OutgoingMessage
         InsecureHttpParser = options.InsecureHttpParser ?? false;
         JoinDuplicateHeaders = options.JoinDuplicateHeaders;
         Method = method;
-        Path = string.IsNullOrEmpty(options.Path) ? "/" : options.Path;
+        path = string.IsNullOrEmpty(options.Path) ? "/" : options.Path;
         Host = host;
         Protocol = protocol;
         SocketPath = options.SocketPath;
@@ -165,8 +165,24 @@ public class ClientRequest : OutgoingMessage
     /// <summary>Node's <c>request.method</c>: the request method, upper-cased.</summary>
     public string Method { get; }
 
-    /// <summary>Node's <c>request.path</c>: the request target.</summary>
-    public string Path { get; set; }
+    /// <summary>Node's <c>request.path</c>: the request target. Until the head is built it may be changed; a
+    /// value with characters a request line cannot carry (spaces, control characters) is refused, as in the options.</summary>
+    /// <exception cref="NodeHttpException"><c>ERR_UNESCAPED_CHARACTERS</c> for such a value.</exception>
+    public string Path
+    {
+        get => path;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.AsSpan().ContainsAnyExcept(PathChars))
+            {
+                ErrorCodes.Throw("ERR_UNESCAPED_CHARACTERS", "Request path");
+            }
+            path = value;
+        }
+    }
+
+    private string path;
 
     /// <summary>Node's <c>request.host</c>: the host the request goes to.</summary>
     public string Host { get; }
