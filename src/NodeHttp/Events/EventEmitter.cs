@@ -390,11 +390,17 @@ public partial class EventEmitter
     }
 
     /// <summary>
-    /// Runs before a listener is prepended (before <c>'newListener'</c>): a subclass that stands in for a listener of
-    /// its own with a direct call can register it now, so the prepended one lands in front of it as in Node.
+    /// Raises <c>'newListener'</c> (when anyone listens for it) before <paramref name="listener"/> is added, as Node
+    /// does. A subclass reacts to its own new listeners by overriding it and calling the base, as a Node subclass
+    /// listening to its own <c>'newListener'</c>: a listener it adds here lands in front of an appended one and behind
+    /// a prepended one.
     /// </summary>
-    private protected virtual void BeforeListenerPrepended(string eventName)
+    private protected virtual void OnNewListener(string eventName, Delegate listener)
     {
+        if (HasListeners(NewListenerEvent))
+        {
+            Emit(NewListenerEvent, eventName, listener);
+        }
     }
 
     /// <summary>Runs after a listener was removed; <paramref name="eventName"/> is null when every listener of every event went.</summary>
@@ -406,16 +412,8 @@ public partial class EventEmitter
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(listener);
-        if (prepend)
-        {
-            BeforeListenerPrepended(eventName);
-        }
-
         // Node emits 'newListener' before adding, so a listener it adds lands in front of this one.
-        if (HasListeners(NewListenerEvent))
-        {
-            Emit(NewListenerEvent, eventName, listener);
-        }
+        OnNewListener(eventName, listener);
 
         var entry = new ListenerEntry(listener, shape, once);
         int slot = FindSlot(eventName);

@@ -506,7 +506,7 @@ public class OutgoingMessage : Writable
         }
         if (Socket is not null && Attached)
         {
-            Send(default, null, chunked: false, callback: null, early: false);
+            Send(default, null, chunked: false, default, early: false);
         }
         else if (outputData is not { Count: > 0 })
         {
@@ -516,7 +516,7 @@ public class OutgoingMessage : Writable
     }
 
     /// <summary>Node's <c>_writeRaw</c> for interim responses (100, 102, 103) that bypass the head and framing.</summary>
-    private protected void WriteRaw(NodeBuffer data, Action<Exception?>? callback) => WriteRaw(data.Memory, data, callback, early: false);
+    private protected void WriteRaw(NodeBuffer data, Action<Exception?>? callback) => WriteRaw(data.Memory, data, new Completion(callback), early: false);
 
     /// <inheritdoc/>
     protected override void WriteCore(NodeBuffer chunk, Action<Exception?> callback) => WriteBody(chunk.Span, chunk, callback);
@@ -548,14 +548,7 @@ public class OutgoingMessage : Writable
             state.CompleteWrite(null);
             return;
         }
-        bool chunked = ChunkedEncoding && data.Length != 0;
-        if (data.Length > MergeLimit || !WillTakeAtOnce(data.Length + (chunked ? 12 : 0)))
-        {
-            WriteBody(data, null, state.WriteCallback);
-            return;
-        }
-        Send(data, null, chunked, CompletesAtOnce, early: true);
-        state.CompleteWrite(null);
+        Send(data, null, ChunkedEncoding && data.Length != 0, new Completion(state, final: false), early: true);
     }
 
     // A body piece (owned: the same bytes as a chunk, when the writer gave one), after the head is decided.
@@ -568,7 +561,7 @@ public class OutgoingMessage : Writable
             callback(null);
             return;
         }
-        Send(data, owned, ChunkedEncoding && data.Length != 0, callback, early: true);
+        Send(data, owned, ChunkedEncoding && data.Length != 0, new Completion(callback), early: true);
     }
 
     // Body pieces up to this size leave in one buffer with the head and their chunk framing; larger ones are
@@ -578,9 +571,9 @@ public class OutgoingMessage : Writable
     /// <summary>
     /// Node's <c>_send</c>: <paramref name="data"/>, framed as a chunk when <paramref name="chunked"/> (the one place
     /// chunks are framed), behind the head while the head waits and the message has its socket — in one buffer when
-    /// the piece is small (Node's "shameful hack") — then <see cref="WriteRaw(ReadOnlyMemory{byte}, NodeBuffer?, Action{Exception?}?, bool)"/>.
+    /// the piece is small (Node's "shameful hack") — then <see cref="WriteRaw(ReadOnlyMemory{byte}, NodeBuffer?, Completion, bool)"/>.
     /// </summary>
-    private void Send(ReadOnlySpan<byte> data, NodeBuffer? owned, bool chunked, Action<Exception?>? callback, bool early)
+    private void Send(ReadOnlySpan<byte> data, NodeBuffer? owned, bool chunked, Completion done, bool early)
     {
         Span<byte> size = stackalloc byte[18];
         int sizeLength = 0;
@@ -613,16 +606,16 @@ public class OutgoingMessage : Writable
                 dest[^2] = (byte)'\r';
                 dest[^1] = (byte)'\n';
             }
-            WriteRaw(joined.AsMemory(0, length), null, callback, early);
+            WriteRaw(joined.AsMemory(0, length), null, done, early);
         }
         else
         {
-            WriteRaw(joined.AsMemory(0, length), null, null, early: false);
+            WriteRaw(joined.AsMemory(0, length), null, default, early: false);
             owned ??= NodeBuffer.From(data);
-            WriteRaw(owned.Memory, owned, chunked ? null : callback, early);
+            WriteRaw(owned.Memory, owned, chunked ? default : done, early);
             if (chunked)
             {
-                WriteRaw(CrlfBuffer.Memory, CrlfBuffer, callback, early);
+                WriteRaw(CrlfBuffer.Memory, CrlfBuffer, done, early);
             }
         }
         if (length != 0)
@@ -651,11 +644,11 @@ public class OutgoingMessage : Writable
     /// <summary>
     /// Node's <c>_writeRaw</c>, the one exit: to the socket when this message is the one it writes (<paramref name="owned"/>
     /// by reference, else <paramref name="bytes"/> copied), else into the output waiting for a socket. With
-    /// <paramref name="early"/>, a callback runs as soon as the socket took the bytes below its highWaterMark (Node's
-    /// <c>res.write</c> answering with <c>socket.write</c>'s result), so <c>End</c> reaches its final write in the same
-    /// turn; otherwise it waits for the socket's own write callback.
+    /// <paramref name="early"/>, <paramref name="done"/> runs as soon as the socket took the bytes below its highWaterMark
+    /// (Node's <c>res.write</c> answering with <c>socket.write</c>'s result), so <c>End</c> reaches its final write in the
+    /// same turn; otherwise it waits for the socket's own write callback. This is the one place that decides.
     /// </summary>
-    private void WriteRaw(ReadOnlyMemory<byte> bytes, NodeBuffer? owned, Action<Exception?>? callback, bool early)
+    private void WriteRaw(ReadOnlyMemory<byte> bytes, NodeBuffer? owned, Completion done, bool early)
     {
         Socket? socket = Socket;
         if (socket is not null && socket.Destroyed)
@@ -665,22 +658,22 @@ public class OutgoingMessage : Writable
         }
         if (socket is not null && Attached && socket.IsWritable)
         {
-            if (callback is null || (early && TakesAtOnce(socket, bytes.Length)))
+            if (done.IsNone || (early && TakesAtOnce(socket, bytes.Length)))
             {
                 if (!bytes.IsEmpty)
                 {
                     Put(socket, bytes, owned, null);
                 }
-                callback?.Invoke(null);
+                done.Run();
             }
             else
             {
-                writeCallbacks.Enqueue(callback);
+                writeCallbacks.Enqueue(done.Delegate!);
                 Put(socket, bytes, owned, onSocketWrite ??= OnSocketWrite);
             }
             return;
         }
-        (outputData ??= new List<PendingWrite>(2)).Add(new PendingWrite(owned ?? NodeBuffer.From(bytes.Span), callback, early));
+        (outputData ??= new List<PendingWrite>(2)).Add(new PendingWrite(owned ?? NodeBuffer.From(bytes.Span), done.Delegate, early));
         outputSize += bytes.Length;
         OnPendingData(bytes.Length);
     }
@@ -729,29 +722,9 @@ public class OutgoingMessage : Writable
         ReadOnlySpan<byte> last = !(HasBody && ChunkedEncoding) ? default
             : trailer is null ? "0\r\n\r\n"u8
             : System.Text.Encoding.Latin1.GetBytes("0\r\n" + trailer + "\r\n");
-        Action<Exception?> done = callback ?? (WillTakeAtOnce(last.Length) ? CompletesAtOnce : state!.FinalCallback);
-        Send(last, null, chunked: false, done, early: true);
-        if (ReferenceEquals(done, CompletesAtOnce))
-        {
-            // The socket took it and CompletesAtOnce ran (the early path of WriteRaw): the state completes here.
-            state!.CompleteFinal(null);
-        }
+        Send(last, null, chunked: false, callback is null ? new Completion(state!, final: true) : new Completion(callback), early: true);
         OnFinalIssued();
     }
-
-    // Whether the final piece (with the head, if it waits) would be done at once: Send's path to TakesAtOnce.
-    private bool WillTakeAtOnce(int length)
-    {
-        Socket? socket = Socket;
-        if (socket is null || socket.Destroyed || !Attached || !socket.IsWritable)
-        {
-            return false;
-        }
-        return TakesAtOnce(socket, length + (pendingHead is null ? 0 : pendingHeadLength));
-    }
-
-    // Stands for a state's final callback in IssueFinal when the socket takes the bytes at once.
-    private static readonly Action<Exception?> CompletesAtOnce = static _ => { };
 
     /// <summary>The last bytes of this message were handed on (the next pipelined message may follow them).</summary>
     private protected virtual void OnFinalIssued()
@@ -801,7 +774,7 @@ public class OutgoingMessage : Writable
         DropOutput();
         foreach (PendingWrite write in pending)
         {
-            Send(write.Data.Span, write.Data, chunked: false, write.Callback, write.Early);
+            Send(write.Data.Span, write.Data, chunked: false, new Completion(write.Callback), write.Early);
         }
     }
 
@@ -841,6 +814,44 @@ public class OutgoingMessage : Writable
     {
         Attached = false;
         Socket = null;
+    }
+
+    // What completes a piece once it is taken: a callback, or the stream state's _write or _final, done directly when
+    // the socket takes the piece at once (no delegate), else through the state's callback delegate.
+    private readonly struct Completion
+    {
+        private readonly Action<Exception?>? callback;
+        private readonly WritableState? state;
+        private readonly bool final;
+
+        internal Completion(Action<Exception?>? callback) => this.callback = callback;
+
+        internal Completion(WritableState state, bool final)
+        {
+            this.state = state;
+            this.final = final;
+        }
+
+        internal bool IsNone => callback is null && state is null;
+
+        // The callback to hold until the socket's own write callback (made then, for a state).
+        internal Action<Exception?>? Delegate => callback ?? (state is null ? null : final ? state.FinalCallback : state.WriteCallback);
+
+        internal void Run()
+        {
+            if (callback is not null)
+            {
+                callback(null);
+            }
+            else if (final)
+            {
+                state!.CompleteFinal(null);
+            }
+            else
+            {
+                state?.CompleteWrite(null);
+            }
+        }
     }
 
     // Node's outputData entries: a piece (framed already) written before the socket came, and its callback.

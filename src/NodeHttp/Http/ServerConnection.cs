@@ -38,6 +38,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private readonly Action onSocketTimeout;
     private readonly Action<Exception> onSocketError;
     private readonly Action onSocketDrain;
+    private Action? resOnFinishListener;
 
     // Where the connection is (see ConnectionPhase). Upgraded and Closed are final; in Upgraded the socket's
     // listeners are off and nothing here touches the socket again.
@@ -271,8 +272,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // The response before a new one is attached, has issued its last bytes and keeps the connection.
     private static bool CanFollow(ServerResponse previous) => previous.Attached && previous.FinalIssued && !previous.Last;
 
-    /// <summary>Node's resOnFinish, run by the response just before its <c>'finish'</c> listeners.</summary>
+    /// <summary>Node's resOnFinish, run by the response ahead of its <c>'finish'</c> event.</summary>
     internal void OnResponseFinish() => ResOnFinish();
+
+    /// <summary>Node's resOnFinish as a <c>'finish'</c> listener, for a response someone else listens to as well.</summary>
+    internal Action ResOnFinishListener => resOnFinishListener ??= ResOnFinish;
 
     /// <summary>Node's <c>server.closeIdleConnections()</c> for this connection.</summary>
     internal void CloseIfIdle()
@@ -341,7 +345,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             // holding its output until the one before has finished.
             res.AssignSocket(socket);
         }
-        // resOnFinish: ServerResponse calls OnResponseFinish just before its 'finish' listeners.
+        // resOnFinish: ServerResponse calls OnResponseFinish ahead of its 'finish' event.
 
         if (req.HttpVersionMajor != 1 || req.HttpVersionMinor != 1)
         {

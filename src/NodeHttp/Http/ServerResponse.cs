@@ -14,7 +14,8 @@ public sealed class ServerResponse : OutgoingMessage
     private static readonly NodeBuffer ProcessingLine = NodeBuffer.Wrap("HTTP/1.1 102 Processing\r\n\r\n"u8.ToArray());
 
     private readonly ServerConnection? connection;
-    private bool finishListenerRegistered;
+    // resOnFinish is a registered 'finish' listener (someone else listens for 'finish' too).
+    private bool resOnFinishListening;
     private int statusCode = 200;
     private string? statusMessage;
     private StreamStateBase? pendingDestroy;
@@ -306,25 +307,38 @@ public sealed class ServerResponse : OutgoingMessage
     private protected override void OnSocketAssigned(Socket socket) => Emit(HttpEvents.Socket, socket);
 
     /// <summary>
-    /// Node's resOnFinish, the first <c>'finish'</c> listener in Node, called directly: no listener per response —
-    /// until a <c>'finish'</c> listener is prepended, which Node runs before it.
+    /// Node's resOnFinish is the first <c>'finish'</c> listener, added before the user gets the response: while nobody
+    /// else listens for <c>'finish'</c> it is called here, ahead of the event, with no listener per response.
     /// </summary>
-    private protected override void BeforeFinishEvent()
+    private protected override void OnFinish()
     {
-        if (!finishListenerRegistered)
+        if (!resOnFinishListening)
         {
             connection?.OnResponseFinish();
         }
+        base.OnFinish();
     }
 
-    /// <summary>A prepended <c>'finish'</c> listener goes in front of resOnFinish: it becomes a real first listener now.</summary>
-    private protected override void BeforeListenerPrepended(string eventName)
+    /// <summary>
+    /// Before anyone else listens for <c>'finish'</c>, resOnFinish becomes a real listener: an appended one then runs
+    /// after it and a prepended one before it, as in Node.
+    /// </summary>
+    private protected override void OnNewListener(string eventName, Delegate listener)
     {
-        if (!finishListenerRegistered && connection is { } c && eventName == StreamEvents.Finish)
+        if (connection is { } c && eventName == StreamEvents.Finish)
         {
-            finishListenerRegistered = true;
-            PrependListener(StreamEvents.Finish, c.OnResponseFinish);
+            if (ReferenceEquals(listener, c.ResOnFinishListener))
+            {
+                // Node added resOnFinish before anyone could listen for 'newListener'.
+                return;
+            }
+            if (!resOnFinishListening)
+            {
+                resOnFinishListening = true;
+                On(StreamEvents.Finish, c.ResOnFinishListener);
+            }
         }
+        base.OnNewListener(eventName, listener);
     }
 
     // Node's chunkExpression: /(?:^|\W)chunked(?:$|\W)/i

@@ -61,34 +61,11 @@ public class Duplex : Readable, IWritable, IWriteEntry
     }
 
     /// <inheritdoc/>
-    protected override void DestroyCore(Exception? error, Action<Exception?> callback)
-    {
-        if (options?.Destroy is { } destroy)
-        {
-            destroy(this, error, callback);
-        }
-        else
-        {
-            callback(error);
-        }
-    }
+    protected override void DestroyCore(Exception? error, Action<Exception?> callback) =>
+        WritableApi.DefaultDestroy(options?.Destroy, this, error, callback);
 
     /// <summary>Node's <c>writable._write(chunk, encoding, callback)</c> for the writable side.</summary>
-    protected virtual void WriteCore(NodeBuffer chunk, Action<Exception?> callback)
-    {
-        if (options?.Write is { } write)
-        {
-            write(this, chunk, callback);
-        }
-        else if (HasWritev)
-        {
-            WritevCore([chunk], callback);
-        }
-        else
-        {
-            ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_write()");
-        }
-    }
+    protected virtual void WriteCore(NodeBuffer chunk, Action<Exception?> callback) => WritableApi.DefaultWrite(options?.Write, this, chunk, callback);
 
     /// <summary>
     /// <c>_write</c> for bytes the caller keeps: a sink that can take them without a chunk object overrides this and
@@ -98,33 +75,14 @@ public class Duplex : Readable, IWritable, IWriteEntry
         WriteCore(NodeBuffer.From(chunk), callback);
 
     /// <summary>Node's <c>writable._writev(chunks, callback)</c> for the writable side, used when <see cref="HasWritev"/>.</summary>
-    protected virtual void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
-    {
-        if (options?.Writev is { } writev)
-        {
-            writev(this, chunks, callback);
-        }
-        else
-        {
-            ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_writev()");
-        }
-    }
+    protected virtual void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) =>
+        WritableApi.DefaultWritev(options?.Writev, this, chunks, callback);
 
     /// <summary>Whether <see cref="WritevCore"/> is implemented.</summary>
     protected virtual bool HasWritev => options?.Writev is not null;
 
     /// <summary>Node's <c>writable._final(callback)</c> for the writable side.</summary>
-    protected virtual void FinalCore(Action<Exception?> callback)
-    {
-        if (options?.Final is { } final)
-        {
-            final(this, callback);
-        }
-        else
-        {
-            WritableState.NoFinal(callback);
-        }
-    }
+    protected virtual void FinalCore(Action<Exception?> callback) => WritableApi.DefaultFinal(options?.Final, this, callback);
 
     private protected override void CallWriteCoreImpl(NodeBuffer chunk, Action<Exception?> callback) => WriteCore(chunk, callback);
 
@@ -138,92 +96,43 @@ public class Duplex : Readable, IWritable, IWriteEntry
 
     private protected override void EndFromStateCore() => End();
 
-    /// <summary>Where every public <c>Write</c> overload lands.</summary>
-    private protected virtual bool WriteImpl(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
+    // The writable members below are Writable's (Node mixes them into Duplex); their bodies are WritableApi's and
+    // the stream state's, shared with Writable.
 
-    /// <summary>Where the <c>Write</c> overloads for bytes the caller keeps land.</summary>
-    private protected virtual bool WriteSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => ws.WriteSpan(chunk, callback);
+    /// <inheritdoc cref="Writable.Write(NodeBuffer, Action{Exception?})"/>
+    public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, callback);
 
-    /// <summary>Where every public <c>End</c> overload lands (null chunk: none).</summary>
-    private protected virtual void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
+    /// <inheritdoc cref="Writable.Write(string, string, Action{Exception?})"/>
+    public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, encoding, callback);
 
-    /// <summary>Where the <c>End</c> overloads for bytes the caller keeps land.</summary>
-    private protected virtual void EndSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => ws.EndSpan(chunk, callback);
+    /// <inheritdoc cref="Writable.Write(ReadOnlyMemory{byte}, Action{Exception?})"/>
+    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) => ws.WriteSpan(chunk.Span, callback);
 
-    /// <summary>Node's <c>writable.write(chunk[, callback])</c>.</summary>
-    public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(chunk);
-        return WriteImpl(chunk, callback);
-    }
+    /// <inheritdoc cref="Writable.Write(byte[], Action{Exception?})"/>
+    public bool Write(byte[] chunk, Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, callback);
 
-    /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
-    public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(chunk);
-        return EncodedText.Write(this, chunk, encoding, callback);
-    }
+    /// <summary>Node's <c>writable.end()</c>: half-closes the writable side; <c>'finish'</c> follows once everything is flushed.</summary>
+    public Duplex End() => WritableApi.End(this);
 
-    /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
-    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
-        WriteSpanImpl(chunk.Span, callback);
+    /// <inheritdoc cref="Writable.End(Action)"/>
+    public Duplex End(Action callback) => WritableApi.End(this, callback);
 
-    /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied.</summary>
-    public bool Write(byte[] chunk, Action<Exception?>? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(chunk);
-        return WriteSpanImpl(chunk, callback);
-    }
+    /// <inheritdoc cref="Writable.End(string, string, Action?)"/>
+    public Duplex End(string data, string encoding = "utf8", Action? callback = null) => WritableApi.End(this, data, encoding, callback);
 
-    /// <summary>Node's <c>writable.end()</c>: half-close the writable side.</summary>
-    public Duplex End()
-    {
-        EndImpl(null, null);
-        return this;
-    }
+    /// <inheritdoc cref="Writable.End(ReadOnlyMemory{byte}, Action?)"/>
+    public Duplex End(ReadOnlyMemory<byte> data, Action? callback = null) => WritableApi.End(this, data.Span, callback);
 
-    /// <summary>Node's <c>writable.end(callback)</c>.</summary>
-    public Duplex End(Action callback)
-    {
-        ArgumentNullException.ThrowIfNull(callback);
-        EndImpl(null, _ => callback());
-        return this;
-    }
-
-    /// <summary>Node's <c>writable.end(string, encoding[, callback])</c>.</summary>
-    public Duplex End(string data, string encoding = "utf8", Action? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        EncodedText.End(this, data, encoding, StreamCallbacks.FromAction(callback));
-        return this;
-    }
-
-    /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
-    public Duplex End(ReadOnlyMemory<byte> data, Action? callback = null)
-    {
-        EndSpanImpl(data.Span, StreamCallbacks.FromAction(callback));
-        return this;
-    }
-
-    /// <summary>Node's <c>writable.end(buffer[, callback])</c>.</summary>
-    public Duplex End(NodeBuffer data, Action? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        EndImpl(data, StreamCallbacks.FromAction(callback));
-        return this;
-    }
+    /// <inheritdoc cref="Writable.End(NodeBuffer, Action?)"/>
+    public Duplex End(NodeBuffer data, Action? callback = null) => WritableApi.End(this, data, callback);
 
     /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
-    internal Duplex End(NodeBuffer? data, Action<Exception?>? callback)
-    {
-        EndImpl(data, callback);
-        return this;
-    }
+    internal Duplex End(NodeBuffer? data, Action<Exception?>? callback) => WritableApi.End(this, data, callback);
 
-    /// <summary>Node's <c>writable.cork()</c>.</summary>
+    /// <inheritdoc cref="Writable.Cork"/>
     public void Cork() => ws.Cork();
 
-    /// <summary>Node's <c>writable.uncork()</c>.</summary>
+    /// <inheritdoc cref="Writable.Uncork"/>
     public void Uncork() => ws.Uncork();
 
     /// <summary>Node's <c>duplex.destroy([error])</c>: both sides; pending writes fail; <c>'error'</c> then <c>'close'</c>.</summary>
@@ -233,29 +142,29 @@ public class Duplex : Readable, IWritable, IWriteEntry
         return this;
     }
 
-    /// <summary>Node's <c>writable.writable</c>.</summary>
+    /// <inheritdoc cref="Writable.IsWritable"/>
     public bool IsWritable => ws.IsWritable;
 
-    /// <summary>Node's <c>writable.writableEnded</c>.</summary>
+    /// <inheritdoc cref="Writable.WritableEnded"/>
     public bool WritableEnded => ws.Ending;
 
-    /// <summary>Node's <c>writable.writableFinished</c>.</summary>
+    /// <inheritdoc cref="Writable.WritableFinished"/>
     public bool WritableFinished => ws.Finished;
 
-    /// <summary>Node's <c>writable.writableLength</c>.</summary>
+    /// <inheritdoc cref="Writable.WritableLength"/>
     public int WritableLength => ws.Length;
 
-    /// <summary>Node's <c>writable.writableHighWaterMark</c>.</summary>
+    /// <inheritdoc cref="Writable.WritableHighWaterMark"/>
     public int WritableHighWaterMark => ws.HighWaterMark;
 
-    /// <summary>Node's <c>writable.writableNeedDrain</c>.</summary>
+    /// <inheritdoc cref="Writable.WritableNeedDrain"/>
     public bool WritableNeedDrain => ws.WritableNeedDrain;
 
-    /// <summary>Node's <c>writable.writableCorked</c>.</summary>
+    /// <inheritdoc cref="Writable.WritableCorked"/>
     public int WritableCorked => ws.Corked;
 
-    /// <summary>Node's <c>writable.writableAborted</c>.</summary>
-    public bool WritableAborted => ws.WritableEnabled && (ws.Destroyed || ws.Errored is not null) && !ws.Finished;
+    /// <inheritdoc cref="Writable.WritableAborted"/>
+    public bool WritableAborted => WritableApi.Aborted(ws);
 
     /// <summary>Writes <paramref name="chunk"/> from any thread; completes when accepted (at once, or at <c>'drain'</c>).</summary>
     public Task WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken = default) =>
@@ -271,13 +180,13 @@ public class Duplex : Readable, IWritable, IWriteEntry
     /// <summary>A read-write <see cref="System.IO.Stream"/> over both sides; disposing ends the writable side.</summary>
     public new Stream AsStream() => new NodeStreamAdapter(this, this, Loop);
 
-    bool IWriteEntry.WriteChunk(NodeBuffer chunk, Action<Exception?>? callback) => WriteImpl(chunk, callback);
+    bool IWriteEntry.WriteChunk(NodeBuffer chunk, Action<Exception?>? callback) => ws.Write(chunk, callback);
 
-    bool IWriteEntry.WriteBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => WriteSpanImpl(chunk, callback);
+    bool IWriteEntry.WriteBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => ws.WriteSpan(chunk, callback);
 
-    void IWriteEntry.EndChunk(NodeBuffer? chunk, Action<Exception?>? callback) => EndImpl(chunk, callback);
+    void IWriteEntry.EndChunk(NodeBuffer? chunk, Action<Exception?>? callback) => ws.End(chunk, callback);
 
-    void IWriteEntry.EndBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => EndSpanImpl(chunk, callback);
+    void IWriteEntry.EndBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => ws.EndSpan(chunk, callback);
 
     IWritable IWritable.End() => End();
 

@@ -52,11 +52,6 @@ internal interface IStreamHost
     /// <summary>Calls <c>_final</c>, which completes through <paramref name="state"/>'s <see cref="WritableState.CompleteFinal"/>.</summary>
     void CallFinalCore(WritableState state);
 
-    /// <summary>
-    /// Runs just before <c>'finish'</c> is emitted, ahead of every listener: where the owner of a stream reacts to
-    /// it without adding a listener of its own (the HTTP server's resOnFinish, registered before any user's).
-    /// </summary>
-    void BeforeFinish()
-    {
-    }
+    /// <summary>Emits <c>'finish'</c>, the last step of Node's <c>finish()</c> (after the end callbacks ran).</summary>
+    void EmitFinish() => Emitter.Emit(StreamEvents.Finish);
 }

@@ -37,21 +37,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
     internal WritableState WritableStateInternal => ws;
 
     /// <summary>Node's <c>writable._write(chunk, encoding, callback)</c>: write one chunk, then call <paramref name="callback"/> exactly once.</summary>
-    protected virtual void WriteCore(NodeBuffer chunk, Action<Exception?> callback)
-    {
-        if (options?.Write is { } write)
-        {
-            write(this, chunk, callback);
-        }
-        else if (HasWritev)
-        {
-            WritevCore([chunk], callback);
-        }
-        else
-        {
-            ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_write()");
-        }
-    }
+    protected virtual void WriteCore(NodeBuffer chunk, Action<Exception?> callback) => WritableApi.DefaultWrite(options?.Write, this, chunk, callback);
 
     /// <summary>
     /// <c>_write</c> for bytes the caller keeps (<c>Write(ReadOnlyMemory)</c>, <c>Write(byte[])</c>, text): a sink that
@@ -63,117 +49,49 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
 
     /// <summary>Node's <c>writable._writev(chunks, callback)</c>: write several buffered chunks at once
     /// (used after a write in flight completes and by <see cref="Uncork"/>) when <see cref="HasWritev"/> is true.</summary>
-    protected virtual void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback)
-    {
-        if (options?.Writev is { } writev)
-        {
-            writev(this, chunks, callback);
-        }
-        else
-        {
-            ErrorCodes.Throw("ERR_METHOD_NOT_IMPLEMENTED", "_writev()");
-        }
-    }
+    protected virtual void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) =>
+        WritableApi.DefaultWritev(options?.Writev, this, chunks, callback);
 
     /// <summary>Whether <see cref="WritevCore"/> is implemented (Node: <c>typeof stream._writev === 'function'</c>).</summary>
     protected virtual bool HasWritev => options?.Writev is not null;
 
     /// <summary>Node's <c>writable._final(callback)</c>: runs after the last write, before <c>'finish'</c>.</summary>
-    protected virtual void FinalCore(Action<Exception?> callback)
-    {
-        if (options?.Final is { } final)
-        {
-            final(this, callback);
-        }
-        else
-        {
-            WritableState.NoFinal(callback);
-        }
-    }
+    protected virtual void FinalCore(Action<Exception?> callback) => WritableApi.DefaultFinal(options?.Final, this, callback);
 
     /// <summary>Node's <c>writable._destroy(err, callback)</c>: release resources, then call <paramref name="callback"/>.</summary>
-    protected virtual void DestroyCore(Exception? error, Action<Exception?> callback)
-    {
-        if (options?.Destroy is { } destroy)
-        {
-            destroy(this, error, callback);
-        }
-        else
-        {
-            callback(error);
-        }
-    }
+    protected virtual void DestroyCore(Exception? error, Action<Exception?> callback) =>
+        WritableApi.DefaultDestroy(options?.Destroy, this, error, callback);
 
     /// <summary>Node's <c>writable.write(chunk[, callback])</c>: false once the buffered length reaches the highWaterMark
     /// (wait for <c>'drain'</c>). The callback gets the write's error, or null.</summary>
-    public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(chunk);
-        return WriteImpl(chunk, callback);
-    }
+    public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, callback);
 
     /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
-    public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(chunk);
-        return EncodedText.Write(this, chunk, encoding, callback);
-    }
+    public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, encoding, callback);
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
-    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) =>
-        WriteSpanImpl(chunk.Span, callback);
+    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) => WriteSpanImpl(chunk.Span, callback);
 
     /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
-    public bool Write(byte[] chunk, Action<Exception?>? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(chunk);
-        return WriteSpanImpl(chunk, callback);
-    }
+    public bool Write(byte[] chunk, Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, callback);
 
     /// <summary>Node's <c>writable.end()</c>: no more writes; <c>'finish'</c> follows once everything is flushed.</summary>
-    public Writable End()
-    {
-        EndImpl(null, null);
-        return this;
-    }
+    public Writable End() => WritableApi.End(this);
 
     /// <summary>Node's <c>writable.end(callback)</c>: the callback runs at <c>'finish'</c> (or on failure).</summary>
-    public Writable End(Action callback)
-    {
-        ArgumentNullException.ThrowIfNull(callback);
-        EndImpl(null, _ => callback());
-        return this;
-    }
+    public Writable End(Action callback) => WritableApi.End(this, callback);
 
     /// <summary>Node's <c>writable.end(string, encoding[, callback])</c>.</summary>
-    public Writable End(string data, string encoding = "utf8", Action? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        EncodedText.End(this, data, encoding, StreamCallbacks.FromAction(callback));
-        return this;
-    }
+    public Writable End(string data, string encoding = "utf8", Action? callback = null) => WritableApi.End(this, data, encoding, callback);
 
     /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
-    public Writable End(ReadOnlyMemory<byte> data, Action? callback = null)
-    {
-        EndSpanImpl(data.Span, StreamCallbacks.FromAction(callback));
-        return this;
-    }
+    public Writable End(ReadOnlyMemory<byte> data, Action? callback = null) => WritableApi.End(this, data.Span, callback);
 
     /// <summary>Node's <c>writable.end(buffer[, callback])</c>.</summary>
-    public Writable End(NodeBuffer data, Action? callback = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        EndImpl(data, StreamCallbacks.FromAction(callback));
-        return this;
-    }
+    public Writable End(NodeBuffer data, Action? callback = null) => WritableApi.End(this, data, callback);
 
     /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
-    internal Writable End(NodeBuffer? data, Action<Exception?>? callback)
-    {
-        EndImpl(data, callback);
-        return this;
-    }
+    internal Writable End(NodeBuffer? data, Action<Exception?>? callback) => WritableApi.End(this, data, callback);
 
     /// <summary>Node's <c>writable.cork()</c>: buffer writes until <see cref="Uncork"/> (calls nest).</summary>
     public virtual void Cork() => ws.Cork();
@@ -232,7 +150,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
     public virtual int WritableCorked => ws.Corked;
 
     /// <summary>Node's <c>writable.writableAborted</c>: destroyed or errored before <c>'finish'</c>.</summary>
-    public bool WritableAborted => (ws.Destroyed || ws.Errored is not null) && !ws.Finished;
+    public bool WritableAborted => WritableApi.Aborted(ws);
 
     /// <summary>Node's <c>writable.errored</c>.</summary>
     public Exception? Errored => ws.Errored;
@@ -315,10 +233,11 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
     /// </summary>
     private protected virtual void FinalWithState(WritableState state) => FinalCore(state.FinalCallback);
 
-    void IStreamHost.BeforeFinish() => BeforeFinishEvent();
+    void IStreamHost.EmitFinish() => OnFinish();
 
-    /// <summary>Runs just before <c>'finish'</c> is emitted, ahead of its listeners.</summary>
-    private protected virtual void BeforeFinishEvent()
-    {
-    }
+    /// <summary>
+    /// Raises <c>'finish'</c> (Node's <c>stream.emit('finish')</c> at the end of <c>finish()</c>). A stream that acts
+    /// at that moment overrides it and calls the base where its listeners are to run.
+    /// </summary>
+    private protected virtual void OnFinish() => Emit(StreamEvents.Finish);
 }

@@ -620,8 +620,7 @@ internal sealed class WritableState : StreamStateBase
         pendingCallbacks--;
         Finished = true;
         CallFinishedCallbacks(null);
-        stream.BeforeFinish();
-        stream.Emitter.Emit(StreamEvents.Finish);
+        stream.EmitFinish();
 
         if (AutoDestroy)
         {
