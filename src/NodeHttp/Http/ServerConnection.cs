@@ -58,6 +58,15 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool sawHost;
     private bool sawExpect;
 
+    // The Host lines of the head and the first one's value, for the RFC 9112 §3.2 checks (HostValidation).
+    private int hostCount;
+    private string? firstHost;
+
+    // A parse error that came after pipelined requests still being answered, when no 'clientError' listener takes
+    // it: its default answer waits until their responses went out (Node writes it at once and destroys the socket,
+    // so those responses are lost).
+    private Exception? deferredError;
+
     // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody. Cleared when the
     // message completes (what follows is the next request).
     private bool bodyPaused;
@@ -91,7 +100,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         parser = new HttpParser(
             HttpParserType.Request,
             server.InsecureHttpParser ? LenientFlags.InsecureHttpParser : LenientFlags.None,
-            server.MaxHeaderSize);
+            server.MaxHeaderSize)
+        {
+            RfcStrict = server.StrictRequests,
+            // Node 20's llhttp refuses it in either mode.
+            ContentLengthSpacesOnly = true,
+        };
         onSocketEnd = SocketOnEnd;
         onSocketClose = SocketOnClose;
         onSocketCloseResponses = SocketOnCloseResponses;
@@ -154,6 +168,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return true;
         }
+        if (deferredError is not null)
+        {
+            return false;
+        }
         var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         while (true)
         {
@@ -183,9 +201,30 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             {
                 return false;
             }
-            SocketOnError(parser.CreateException(data));
+            NodeHttpException error = parser.CreateException(data);
+            if (!DeferParseError(error))
+            {
+                SocketOnError(error);
+            }
             return false;
         }
+    }
+
+    // A malformed message behind pipelined requests whose responses are not all out: those are answered first, in
+    // order, then the 400 and the close (RFC 9112 §9.3.2). Only for the default answer; a 'clientError' listener
+    // gets the error at once, as in Node.
+    private bool DeferParseError(Exception error)
+    {
+        if (phase is not (ConnectionPhase.ReadingHead or ConnectionPhase.Answering) || outgoing.Count == 0
+            || server.ListenerCount(HttpEvents.ClientError) > 0)
+        {
+            return false;
+        }
+        deferredError = error;
+        // The malformed message never became a request; nothing more is read, and the head timers stop counting.
+        incoming = null;
+        phase = ConnectionPhase.Answering;
+        return true;
     }
 
     /// <inheritdoc/>
@@ -455,6 +494,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             }
             if (outgoing.Count == 0)
             {
+                if (deferredError is not null)
+                {
+                    SocketOnError(deferredError);
+                    return;
+                }
                 if (phase is ConnectionPhase.Answering or ConnectionPhase.ReadingBody)
                 {
                     phase = phase == ConnectionPhase.Answering ? ConnectionPhase.Idle : ConnectionPhase.Draining;
@@ -498,13 +542,17 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnEnd: the client half-closed.
     private void SocketOnEnd()
     {
-        if (phase == ConnectionPhase.Upgraded)
+        if (phase == ConnectionPhase.Upgraded || deferredError is not null)
         {
+            // After a deferred parse error the connection ends with its answer (ResOnFinish).
             return;
         }
         var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         HpeCode rc = parser.Finish(ref callbacks);
-        if (rc != HpeCode.Ok)
+        // Node's binding reports no parse error once the head asked for an upgrade (node_http_parser.cc checks
+        // `!parser_.upgrade`), so an upgrade nobody took whose body is cut short just closes; strict, it is a 400
+        // like any request cut short.
+        if (rc != HpeCode.Ok && (server.StrictRequests || !parser.Upgrade))
         {
             SocketOnError(new NodeHttpException(HttpParser.CodeName(rc), "Parse Error: " + parser.ErrorReason)
             {
@@ -715,28 +763,44 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return HeadersCompleteAction.Error;
         }
-        phase = ConnectionPhase.ReadingBody;
         collector.CompleteHead(req);
         // Node looks for Host and Expect in req.headers, made of the first maxHeadersCount lines.
         FindHostAndExpect(req.RawHeaders, HeaderLineLimit.EntriesFor(server.MaxHeadersCount));
         req.SetVersion(p.HttpMajor, p.HttpMinor);
         req.Method = HttpParser.MethodName(p.Method);
         req.Url = collector.TakeStartText();
+        if (server.StrictRequests)
+        {
+            string? refused = HostValidation.Check(hostCount, firstHost, req.Url, req.Method, p.HttpMajor == 1 && p.HttpMinor == 1);
+            if (refused is not null)
+            {
+                // A parse error, as llhttp's own refusals: 'clientError', else 400 and the connection closes.
+                p.RejectHead(HpeCode.Strict, refused);
+                return HeadersCompleteAction.Error;
+            }
+        }
+        phase = ConnectionPhase.ReadingBody;
         req.Upgrade = p.Upgrade;
         return OnIncoming(req, p.ShouldKeepAlive);
     }
 
     private void FindHostAndExpect(IReadOnlyList<string> raw, long maxEntries)
     {
-        sawHost = false;
         sawExpect = false;
+        hostCount = 0;
+        firstHost = null;
         int n = maxEntries > 0 && maxEntries < raw.Count ? (int)maxEntries : raw.Count;
         for (int i = 0; i + 1 < n; i += 2)
         {
             string name = raw[i];
-            sawHost |= name.Equals("host", StringComparison.OrdinalIgnoreCase);
+            if (name.Equals("host", StringComparison.OrdinalIgnoreCase))
+            {
+                firstHost ??= raw[i + 1];
+                hostCount++;
+            }
             sawExpect |= name.Equals("expect", StringComparison.OrdinalIgnoreCase);
         }
+        sawHost = hostCount > 0;
     }
 
     private HpeCode Body(ReadOnlySpan<byte> data)
