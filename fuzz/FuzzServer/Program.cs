@@ -5,7 +5,9 @@ using NodeHttp;
 
 // FuzzServer <port> [--lenient] [--upgrade]
 // The target of scripts/fuzz-server.js and the attack scripts, the twin of scripts/fuzz-node-server.js: every
-// request is read to its end and answered 200 with a JSON echo of its method, target, headers and body length.
+// request is read to its end and answered 200 with a JSON echo of its method, target, headers and body length;
+// stdout gets "D <client address:port> <method and target, hex of their Latin-1 bytes>" when a request is dispatched and "E <client address:port>
+// <body bytes>" when its body ended.
 // --lenient sets StrictRequests = false (Node's acceptance); --upgrade adds an 'upgrade' listener that answers 101.
 // Unhandled exceptions are printed with the marker "FUZZ-EXCEPTION" so a driver can count them.
 if (args.Length < 1)
@@ -22,9 +24,14 @@ EventLoop.Run(() =>
     Server server = Http.CreateServer(new ServerOptions { StrictRequests = !lenient }, (req, res) =>
     {
         long bytes = 0;
+        string peer = req.Socket?.RemoteAddress + ":" + req.Socket?.RemotePort;
+        // One line per dispatched request and per completed body, keyed by the client's address and port: what the driver
+        // compares with Node's server.
+        Console.Out.Write("D " + peer + " " + Convert.ToHexStringLower(Encoding.Latin1.GetBytes(req.Method + " " + req.Url)) + "\n");
         req.On<NodeBuffer>("data", chunk => bytes += chunk.Length);
         req.On("end", () =>
         {
+            Console.Out.Write("E " + peer + " " + bytes + "\n");
             var headers = new Dictionary<string, string>();
             foreach (var pair in req.Headers)
             {
@@ -36,6 +43,8 @@ EventLoop.Run(() =>
         });
         req.On<Exception>("error", _ => { });
     });
+    // Node 20's server keeps 1000 request headers when maxHeadersCount is not set (see docs/differences.md).
+    server.MaxHeadersCount = 1000;
     if (upgrade)
     {
         server.On<IncomingMessage, Socket, NodeBuffer>(HttpEvents.Upgrade, (req, socket, head) =>

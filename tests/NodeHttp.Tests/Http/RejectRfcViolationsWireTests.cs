@@ -139,6 +139,43 @@ public class RejectRfcViolationsWireTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Http2Preface_Refused400_AsNode(bool strict)
+    {
+        const string Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+        await using var oracle = await NodeHttpOracle.StartAsync("res.end('never')");
+        await using var server = await TestServer.StartAsync((q, s) => s.End("never"), new ServerOptions { StrictRequests = strict });
+        string expected = await ServerWireTests.ExchangeAsync(oracle.Port, Preface, -1);
+        string actual = await ServerWireTests.ExchangeAsync(server.Port, Preface, -1);
+        Assert.Equal(BadRequest, expected);
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData(true, BadRequest)]
+    [InlineData(false, "")]
+    public async Task UpgradeNobodyTakes_BodyCutByFin(bool strict, string answer)
+    {
+        const string Request = "POST / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: foo\r\nContent-Length: 10\r\n\r\nabc";
+        await using var server = await TestServer.StartAsync((q, s) => q.On("end", () => s.End("never")), new ServerOptions { StrictRequests = strict });
+        Assert.Equal(answer, await SendWithFinAsync(server.Port, Request));
+        if (!strict)
+        {
+            await using var oracle = await NodeHttpOracle.StartAsync("req.on('end', () => res.end('never'))");
+            Assert.Equal(answer, await SendWithFinAsync(oracle.Port, Request));
+        }
+    }
+
+    private static async Task<string> SendWithFinAsync(int port, string request)
+    {
+        await using RawConnection c = await RawConnection.ConnectAsync(port);
+        await c.SendAsync(request);
+        c.ShutdownSend();
+        return await c.ReadToEndAsync();
+    }
+
     private static async Task SameBytesAsNodeAsync(string request, ServerOptions options)
     {
         const string Handler = "res.end(req.url + ' ' + req.headers.host)";
