@@ -89,6 +89,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // if the connection is still there, so leaving those phases needs no timer call.
     private LoopTimer? keepAliveTimer;
 
+    // Set while OnResponseFinalIssued walks the queue. A response it gives the socket to may write its last bytes at
+    // once and call back in; the walk carries on instead of recursing once per queued response, which overflowed the
+    // stack when thousands of pipelined responses were released together.
+    private bool releasingQueued;
+
     // Requests counted against server.MaxRequestsPerSocket (HTTP/1.1 ones, when a limit is set).
     private int requestsCount;
 
@@ -276,25 +281,45 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <summary>The response wrote its last bytes to the socket: the next pipelined response may write behind them.</summary>
     internal void OnResponseFinalIssued(ServerResponse res)
     {
-        int i = outgoing.IndexOf(res);
-        while (i >= 0 && i + 1 < outgoing.Count)
+        if (releasingQueued)
         {
-            ServerResponse current = outgoing[i];
-            if (!current.Attached || !current.FinalIssued || current.Last)
+            // Called back from a response the walk below just gave the socket to: the walk goes on from there.
+            return;
+        }
+        releasingQueued = true;
+        try
+        {
+            int i = outgoing.IndexOf(res);
+            while (i >= 0 && i + 1 < outgoing.Count)
             {
-                return;
+                ServerResponse current = outgoing[i];
+                if (!current.Attached || !current.FinalIssued || current.Last)
+                {
+                    return;
+                }
+                ServerResponse next = outgoing[i + 1];
+                if (next.Destroyed)
+                {
+                    // It destroys the socket it is given: that waits until the bytes before it went out (ResOnFinish).
+                    return;
+                }
+                if (!next.Attached)
+                {
+                    next.AssignSocket(socket);
+                    // Writing may have finished responses at the front and taken them off the queue.
+                    i = outgoing.IndexOf(next);
+                    if (i < 0)
+                    {
+                        i = 0;
+                    }
+                    continue;
+                }
+                i++;
             }
-            ServerResponse next = outgoing[i + 1];
-            if (next.Destroyed)
-            {
-                // It destroys the socket it is given: that waits until the bytes before it went out (ResOnFinish).
-                return;
-            }
-            if (!next.Attached)
-            {
-                next.AssignSocket(socket);
-            }
-            i++;
+        }
+        finally
+        {
+            releasingQueued = false;
         }
     }
 
