@@ -141,7 +141,7 @@ async function slowReaders() {
     const s = net.connect(opts.port, opts.host);
     s.on('connect', () => s.write(`GET /big?n=${opts.bytes} HTTP/1.1\r\nHost: x\r\n\r\n`));
     s.on('error', () => {});
-    // Paused reads a slice of --rate bytes a second.
+    // Paused; about --rate bytes a second are taken from it (whole buffered chunks, so somewhat more).
     s.pause();
     socks.push(s);
   }
@@ -164,7 +164,7 @@ async function slowReaders() {
   await sleep(500);
   const end = memory();
   console.log(`slow-readers: ${n} connections asking for ${opts.bytes} bytes each, reading ${opts.rate} B/s each, for ${opts.duration} s`);
-  console.log(`  read ${(received / 1048576).toFixed(1)} MiB in all; a keep-alive client meanwhile: ${answered} requests, ${(answered / opts.duration).toFixed(0)} req/s`);
+  console.log(`  read ${(received / 1048576).toFixed(1)} MiB in all (${(received / n / opts.duration / 1024).toFixed(0)} KiB/s a connection); a keep-alive client meanwhile: ${answered} requests, ${(answered / opts.duration).toFixed(0)} req/s`);
   if (before) console.log(`  server RSS ${before.rssMiB} MiB before, ${peak} MiB at most during, ${after.rssMiB} MiB at the end, ${end.rssMiB} MiB after the readers left; fds ${before.fds} -> ${end.fds}`);
 }
 
@@ -189,10 +189,11 @@ async function pipelineFlood() {
   let answers = 0;
   let tail = '';
   s.on('data', (x) => {
+    // A marker cut by the previous chunk is completed here; one wholly in the kept tail was counted already.
     const d = tail + x.toString('latin1');
     let i = -1;
-    while ((i = d.indexOf('\r\n\r\nok', i + 1)) >= 0) answers++;
-    tail = d.slice(-6);
+    while ((i = d.indexOf('\r\n\r\nok', i + 1)) >= 0) if (i + 6 > tail.length) answers++;
+    tail = d.slice(-5);
   });
   s.resume();
   const deadline = Date.now() + 120000;

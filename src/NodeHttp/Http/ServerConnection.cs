@@ -157,6 +157,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return;
         }
+        if (outputPaused)
+        {
+            // Reading stopped because the peer does not take the answers: the request being read waits on the server,
+            // not on the client's sending. Node pauses its parser at a message boundary there, so no head is timed.
+            return;
+        }
         long elapsed = now - messageStart;
         bool readingHead = phase is ConnectionPhase.New or ConnectionPhase.ReadingHead;
         if ((readingHead && headersTimeout > 0 && elapsed > headersTimeout) || (requestTimeout > 0 && elapsed > requestTimeout))
@@ -272,6 +278,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             return;
         }
         outputPaused = false;
+        if (phase is ConnectionPhase.ReadingHead or ConnectionPhase.ReadingBody)
+        {
+            // The request cut by the pause gets its time again from now (CheckTimeouts left it alone meanwhile).
+            messageStart = loop.Now;
+        }
         if (!bodyPaused && phase != ConnectionPhase.Upgraded && !socket.Destroyed)
         {
             socket.ResumeReading();
