@@ -27,6 +27,7 @@ public sealed class Server : EventEmitter
         loop = EventLoop.Current ?? EventLoop.Default;
         MaxHeaderSize = options.MaxHeaderSize ?? Http.MaxHeaderSize;
         InsecureHttpParser = options.InsecureHttpParser;
+        StrictRequests = options.StrictRequests && !options.InsecureHttpParser;
         KeepAliveTimeout = options.KeepAliveTimeout;
         requestTimeout = options.RequestTimeout;
         headersTimeout = options.EffectiveHeadersTimeout;
@@ -115,6 +116,9 @@ public sealed class Server : EventEmitter
     public bool RequireHostHeader { get; set; }
 
     internal bool InsecureHttpParser { get; }
+
+    // ServerOptions.StrictRequests, off when InsecureHttpParser asks for Node's lenience.
+    internal bool StrictRequests { get; }
 
     internal bool JoinDuplicateHeaders { get; }
 

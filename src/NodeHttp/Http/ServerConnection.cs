@@ -59,6 +59,15 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     private bool sawHost;
     private bool sawExpect;
 
+    // The Host lines of the head and the first one's value, for the RFC 9112 §3.2 checks (HostValidation).
+    private int hostCount;
+    private string? firstHost;
+
+    // A parse error that came after pipelined requests still being answered, when no 'clientError' listener takes
+    // it: its default answer waits until their responses went out (Node writes it at once and destroys the socket,
+    // so those responses are lost).
+    private Exception? deferredError;
+
     // Back-pressure: the body's consumer is full; reading from the socket waits for ResumeBody. Cleared when the
     // message completes (what follows is the next request).
     private bool bodyPaused;
@@ -81,6 +90,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // if the connection is still there, so leaving those phases needs no timer call.
     private LoopTimer? keepAliveTimer;
 
+    // Set while OnResponseFinalIssued walks the queue. A response it gives the socket to may write its last bytes at
+    // once and call back in; the walk carries on instead of recursing once per queued response, which overflowed the
+    // stack when thousands of pipelined responses were released together.
+    private bool releasingQueued;
+
     // Requests counted against server.MaxRequestsPerSocket (HTTP/1.1 ones, when a limit is set).
     private int requestsCount;
 
@@ -92,7 +106,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         parser = new HttpParser(
             HttpParserType.Request,
             server.InsecureHttpParser ? LenientFlags.InsecureHttpParser : LenientFlags.None,
-            server.MaxHeaderSize);
+            server.MaxHeaderSize)
+        {
+            RfcStrict = server.StrictRequests,
+            // Node 20's llhttp refuses it in either mode.
+            ContentLengthSpacesOnly = true,
+        };
         onSocketEnd = SocketOnEnd;
         onSocketClose = SocketOnClose;
         onSocketCloseResponses = SocketOnCloseResponses;
@@ -139,6 +158,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return;
         }
+        if (outputPaused)
+        {
+            // Reading stopped because the peer does not take the answers: the request being read waits on the server,
+            // not on the client's sending. Node pauses its parser at a message boundary there, so no head is timed.
+            return;
+        }
         long elapsed = now - messageStart;
         bool readingHead = phase is ConnectionPhase.New or ConnectionPhase.ReadingHead;
         if ((readingHead && headersTimeout > 0 && elapsed > headersTimeout) || (requestTimeout > 0 && elapsed > requestTimeout))
@@ -163,6 +188,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             // A 'clientError' listener owns the socket now: what follows the bad bytes is not parsed, but reading
             // goes on so the peer's FIN is seen and the connection can close.
             return true;
+        }
+        if (deferredError is not null)
+        {
+            return false;
         }
         var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         while (true)
@@ -193,9 +222,31 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             {
                 return false;
             }
-            SocketOnError(parser.CreateException(data));
+            NodeHttpException error = parser.CreateException(data);
+            if (DeferParseError(error))
+            {
+                return false;
+            }
+            SocketOnError(error);
             return !socket.Destroyed;
         }
+    }
+
+    // A malformed message behind pipelined requests whose responses are not all out: those are answered first, in
+    // order, then the 400 and the close (RFC 9112 §9.3.2). Only for the default answer; a 'clientError' listener
+    // gets the error at once, as in Node.
+    private bool DeferParseError(Exception error)
+    {
+        if (phase is not (ConnectionPhase.ReadingHead or ConnectionPhase.Answering) || outgoing.Count == 0
+            || server.ListenerCount(HttpEvents.ClientError) > 0)
+        {
+            return false;
+        }
+        deferredError = error;
+        // The malformed message never became a request; nothing more is read, and the head timers stop counting.
+        incoming = null;
+        phase = ConnectionPhase.Answering;
+        return true;
     }
 
     /// <inheritdoc/>
@@ -238,6 +289,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             return;
         }
         outputPaused = false;
+        if (phase is ConnectionPhase.ReadingHead or ConnectionPhase.ReadingBody)
+        {
+            // The request cut by the pause gets its time again from now (CheckTimeouts left it alone meanwhile).
+            messageStart = loop.Now;
+        }
         if (!bodyPaused && phase != ConnectionPhase.Upgraded && !socket.Destroyed)
         {
             socket.ResumeReading();
@@ -247,25 +303,45 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <summary>The response wrote its last bytes to the socket: the next pipelined response may write behind them.</summary>
     internal void OnResponseFinalIssued(ServerResponse res)
     {
-        int i = outgoing.IndexOf(res);
-        while (i >= 0 && i + 1 < outgoing.Count)
+        if (releasingQueued)
         {
-            ServerResponse current = outgoing[i];
-            if (!current.Attached || !current.FinalIssued || current.Last)
+            // Called back from a response the walk below just gave the socket to: the walk goes on from there.
+            return;
+        }
+        releasingQueued = true;
+        try
+        {
+            int i = outgoing.IndexOf(res);
+            while (i >= 0 && i + 1 < outgoing.Count)
             {
-                return;
+                ServerResponse current = outgoing[i];
+                if (!current.Attached || !current.FinalIssued || current.Last)
+                {
+                    return;
+                }
+                ServerResponse next = outgoing[i + 1];
+                if (next.Destroyed)
+                {
+                    // It destroys the socket it is given: that waits until the bytes before it went out (ResOnFinish).
+                    return;
+                }
+                if (!next.Attached)
+                {
+                    next.AssignSocket(socket);
+                    // Writing may have finished responses at the front and taken them off the queue.
+                    i = outgoing.IndexOf(next);
+                    if (i < 0)
+                    {
+                        i = 0;
+                    }
+                    continue;
+                }
+                i++;
             }
-            ServerResponse next = outgoing[i + 1];
-            if (next.Destroyed)
-            {
-                // It destroys the socket it is given: that waits until the bytes before it went out (ResOnFinish).
-                return;
-            }
-            if (!next.Attached)
-            {
-                next.AssignSocket(socket);
-            }
-            i++;
+        }
+        finally
+        {
+            releasingQueued = false;
         }
     }
 
@@ -468,6 +544,16 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             }
             if (outgoing.Count == 0)
             {
+                if (deferredError is not null)
+                {
+                    SocketOnError(deferredError);
+                    if (!socket.Destroyed)
+                    {
+                        // A 'clientError' listener took the socket: it reads on, so the peer's FIN closes it.
+                        socket.ResumeReading();
+                    }
+                    return;
+                }
                 if (phase is ConnectionPhase.Answering or ConnectionPhase.ReadingBody)
                 {
                     phase = phase == ConnectionPhase.Answering ? ConnectionPhase.Idle : ConnectionPhase.Draining;
@@ -511,13 +597,17 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnEnd: the client half-closed.
     private void SocketOnEnd()
     {
-        if (phase == ConnectionPhase.Upgraded)
+        if (phase == ConnectionPhase.Upgraded || deferredError is not null)
         {
+            // After a deferred parse error the connection ends with its answer (ResOnFinish).
             return;
         }
         var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         HpeCode rc = parser.Finish(ref callbacks);
-        if (rc != HpeCode.Ok)
+        // Node's binding reports no parse error once the head asked for an upgrade (node_http_parser.cc checks
+        // `!parser_.upgrade`), so an upgrade nobody took whose body is cut short just closes; strict, it is a 400
+        // like any request cut short.
+        if (rc != HpeCode.Ok && (server.StrictRequests || !parser.Upgrade))
         {
             SocketOnError(new NodeHttpException(HttpParser.CodeName(rc), "Parse Error: " + parser.ErrorReason)
             {
@@ -728,28 +818,44 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             return HeadersCompleteAction.Error;
         }
-        phase = ConnectionPhase.ReadingBody;
         collector.CompleteHead(req);
         // Node looks for Host and Expect in req.headers, made of the first maxHeadersCount lines.
         FindHostAndExpect(req.RawHeaders, HeaderLineLimit.EntriesFor(server.MaxHeadersCount));
         req.SetVersion(p.HttpMajor, p.HttpMinor);
         req.Method = HttpParser.MethodName(p.Method);
         req.Url = collector.TakeStartText();
+        if (server.StrictRequests)
+        {
+            string? refused = HostValidation.Check(hostCount, firstHost, req.Url, req.Method, p.HttpMajor == 1 && p.HttpMinor == 1);
+            if (refused is not null)
+            {
+                // A parse error, as llhttp's own refusals: 'clientError', else 400 and the connection closes.
+                p.RejectHead(HpeCode.Strict, refused);
+                return HeadersCompleteAction.Error;
+            }
+        }
+        phase = ConnectionPhase.ReadingBody;
         req.Upgrade = p.Upgrade;
         return OnIncoming(req, p.ShouldKeepAlive);
     }
 
     private void FindHostAndExpect(IReadOnlyList<string> raw, long maxEntries)
     {
-        sawHost = false;
         sawExpect = false;
+        hostCount = 0;
+        firstHost = null;
         int n = maxEntries > 0 && maxEntries < raw.Count ? (int)maxEntries : raw.Count;
         for (int i = 0; i + 1 < n; i += 2)
         {
             string name = raw[i];
-            sawHost |= name.Equals("host", StringComparison.OrdinalIgnoreCase);
+            if (name.Equals("host", StringComparison.OrdinalIgnoreCase))
+            {
+                firstHost ??= raw[i + 1];
+                hostCount++;
+            }
             sawExpect |= name.Equals("expect", StringComparison.OrdinalIgnoreCase);
         }
+        sawHost = hostCount > 0;
     }
 
     private HpeCode Body(ReadOnlySpan<byte> data)

@@ -21,6 +21,15 @@ public sealed class ServerOptions
     /// <summary>Node's <c>insecureHTTPParser</c>: accept what llhttp's lenient flags accept.</summary>
     public bool InsecureHttpParser { get; set; }
 
+    /// <summary>
+    /// Refuse, as a parse error (400 and the connection closed, or <c>'clientError'</c>), the requests RFC 9112 and
+    /// RFC 9110 say a server rejects but Node 20 accepts: several Host lines, an empty or malformed Host, a Host that
+    /// differs from an absolute-form target, asterisk-form other than <c>OPTIONS *</c>, an empty Transfer-Encoding,
+    /// more than one space between the parts of the request line, a TAB after a Content-Length value. On by
+    /// default; false (or <see cref="InsecureHttpParser"/>) accepts them exactly as Node does. Not a Node option.
+    /// </summary>
+    public bool StrictRequests { get; set; } = true;
+
     /// <summary>Node's <c>keepAliveTimeout</c> in ms: how long an idle keep-alive connection is kept (0 = no limit).</summary>
     public int KeepAliveTimeout { get; set; } = DefaultKeepAliveTimeout;
 

@@ -173,6 +173,12 @@ public sealed partial class HttpParser
                     return Fail(HpeCode.InvalidHeaderToken, "Invalid header value char", p);
                 }
                 if (_headerState == HsContentLength) return Fail(HpeCode.InvalidContentLength, "Empty Content-Length", p);
+                // RFC 9112 §6.1: Transfer-Encoding is a list of at least one coding; llhttp ignores an empty one, and a
+                // Content-Length beside it would then frame the body that a front end may have read as chunked.
+                if (_headerState == HsTransferEncoding && _rfcStrict && _type == HttpParserType.Request)
+                {
+                    return Fail(HpeCode.InvalidTransferEncoding, "Empty Transfer-Encoding", p);
+                }
                 SetHeaderFlags();
                 StartSpan(SpanKind.HeaderValue, p);
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
@@ -340,7 +346,7 @@ public sealed partial class HttpParser
                 {
                     if (p == len) return Suspend(State.HeaderValueContentLengthWs);
                     c = data[p];
-                    if (!IsSpaceOrTab(c)) break;
+                    if (!IsSpaceOrTab(c) || (c == '\t' && _contentLengthSpacesOnly)) break;
                     p++;
                 }
                 if (c == CR || c == LF)
@@ -473,6 +479,12 @@ public sealed partial class HttpParser
                         _errorPos = p;
                         return HpeCode.Paused;
                     default:
+                        if (_rejectCode != HpeCode.Ok)
+                        {
+                            HpeCode code = _rejectCode;
+                            _rejectCode = HpeCode.Ok;
+                            return Fail(code, _rejectReason!, p);
+                        }
                         return Fail(HpeCode.CbHeadersComplete, "User callback error", p);
                 }
                 pos = p;

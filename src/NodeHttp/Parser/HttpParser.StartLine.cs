@@ -115,6 +115,8 @@ public sealed partial class HttpParser
                 {
                     if (p == len) return Suspend(State.ReqSpacesBeforeUrl);
                     if (data[p] != ' ') break;
+                    // RFC 9112 §3: one SP between the parts; llhttp skips any number.
+                    if (_rfcStrict) return Fail(HpeCode.Strict, "More than one space before the request target", p);
                     p++;
                 }
                 StartSpan(SpanKind.Url, p);
@@ -374,6 +376,7 @@ public sealed partial class HttpParser
                 {
                     if (p == len) return Suspend(State.ReqHttpStart);
                     if (data[p] != ' ') break;
+                    if (_rfcStrict) return Fail(HpeCode.Strict, "More than one space before the HTTP version", p);
                     p++;
                 }
                 StartSpan(SpanKind.Protocol, p);

@@ -28,6 +28,16 @@ public sealed partial class HttpParser
     private LenientFlags _lenient;
     private int _maxHeaderSize;
 
+    // Checks beyond llhttp's strict mode, for shapes RFC 9112 says to reject (see RfcStrict); off in llhttp's own mode.
+    private bool _rfcStrict;
+
+    // llhttp 9.3's rule (Node 20's): only spaces may follow a Content-Length value; llhttp 9.4 also skips TABs.
+    private bool _contentLengthSpacesOnly;
+
+    // Why on_headers_complete refused the head (RejectHead), reported instead of llhttp's callback error.
+    private HpeCode _rejectCode;
+    private string? _rejectReason;
+
     // Parse position. _state is authoritative between calls and where one section of Run hands over to the next;
     // within a section transitions jump directly.
     private State _state;
@@ -99,6 +109,39 @@ public sealed partial class HttpParser
     {
         get => _lenient;
         set => _lenient = value;
+    }
+
+    /// <summary>
+    /// Rejects, with <see cref="HpeCode.Strict"/> or <see cref="HpeCode.InvalidTransferEncoding"/>, shapes llhttp lets
+    /// through that RFC 9112 says a server rejects: more than one space between the parts of the request line
+    /// (§3) and an empty <c>Transfer-Encoding</c> value (§6.1). Off by default, so the parser is llhttp's; the
+    /// server turns it on unless told to be as lenient as Node.
+    /// </summary>
+    internal bool RfcStrict
+    {
+        get => _rfcStrict;
+        set => _rfcStrict = value;
+    }
+
+    /// <summary>
+    /// Refuses a TAB after a <c>Content-Length</c> value with <see cref="HpeCode.InvalidContentLength"/>, as the
+    /// llhttp 9.3 inside Node 20 does (llhttp 9.4, which the parser otherwise follows, skips it as whitespace).
+    /// </summary>
+    internal bool ContentLengthSpacesOnly
+    {
+        get => _contentLengthSpacesOnly;
+        set => _contentLengthSpacesOnly = value;
+    }
+
+    /// <summary>
+    /// Called from <see cref="IHttpParserCallbacks.OnHeadersComplete"/> before it answers
+    /// <see cref="HeadersCompleteAction.Error"/>: the parser then fails with <paramref name="code"/> and
+    /// <paramref name="reason"/> instead of <see cref="HpeCode.CbHeadersComplete"/>.
+    /// </summary>
+    internal void RejectHead(HpeCode code, string reason)
+    {
+        _rejectCode = code;
+        _rejectReason = reason;
     }
 
     /// <summary>Node's <c>maxHeaderSize</c>: once the counted head bytes reach it the parser fails with <c>HPE_HEADER_OVERFLOW</c>.</summary>

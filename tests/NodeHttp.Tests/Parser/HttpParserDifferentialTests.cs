@@ -67,7 +67,8 @@ public sealed class HttpParserDifferentialTests(ITestOutputHelper output)
         byte[] all = [.. c.Pieces.SelectMany(p => p)];
         string text = System.Text.Encoding.Latin1.GetString(all);
         string[] lines = text.Split('\n');
-        if (c.Type == HttpParserType.Response && lines.Any(l => l.StartsWith("HTTP", StringComparison.Ordinal) && l.Contains("\r\r", StringComparison.Ordinal)))
+        if (c.Type == HttpParserType.Response && lines.Any(l => (l.StartsWith("HTTP", StringComparison.Ordinal) || l.StartsWith("RTSP", StringComparison.Ordinal)
+            || l.StartsWith("ICE", StringComparison.Ordinal)) && l.Contains("\r\r", StringComparison.Ordinal)))
         {
             return true;
         }
