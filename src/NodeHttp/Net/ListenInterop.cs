@@ -5,7 +5,7 @@ using OsSocket = System.Net.Sockets.Socket;
 namespace NodeHttp;
 
 /// <summary>The socket options and descriptor flags of <see cref="ListenOptions"/> that .NET has no name for.</summary>
-internal static partial class ListenInterop
+internal static unsafe partial class ListenInterop
 {
     private const int SOL_SOCKET = 1; // Linux; FreeBSD's is 0xffff
 
@@ -16,6 +16,10 @@ internal static partial class ListenInterop
     // which is what Linux's SO_REUSEPORT does (libuv picks it too).
     private const int SOL_SOCKET_FREEBSD = 0xffff;
     private const int SO_REUSEPORT_LB_FREEBSD = 0x10000;
+
+    private const int SO_TYPE_LINUX = 3;
+    private const int SO_TYPE_BSD = 0x1008;
+    private const int SOCK_STREAM = 1;
 
     private const int F_GETFD = 1;
     private const int F_SETFD = 2;
@@ -47,6 +51,40 @@ internal static partial class ListenInterop
         return true;
     }
 
+    /// <summary>
+    /// Whether <paramref name="fd"/> is an open stream socket (<c>getsockopt(SO_TYPE)</c> answers
+    /// <c>SOCK_STREAM</c>), asked before a <see cref="OsSocket"/> takes the descriptor: anything else stays the
+    /// caller's, untouched. Where the question cannot be asked this way (Windows), true, and the socket's own
+    /// checks decide.
+    /// </summary>
+    internal static bool IsStreamSocket(int fd)
+    {
+        int level;
+        int name;
+        if (OperatingSystem.IsLinux())
+        {
+            (level, name) = (SOL_SOCKET, SO_TYPE_LINUX);
+        }
+        else if (OperatingSystem.IsFreeBSD() || OperatingSystem.IsMacOS())
+        {
+            (level, name) = (SOL_SOCKET_FREEBSD, SO_TYPE_BSD);
+        }
+        else
+        {
+            return true;
+        }
+        int type = 0;
+        int length = sizeof(int);
+        try
+        {
+            return getsockopt(fd, level, name, &type, &length) == 0 && type == SOCK_STREAM;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Marks an inherited descriptor close-on-exec (what <c>sd_listen_fds</c> does to the ones it hands out).</summary>
     internal static void SetCloseOnExec(int fd)
     {
@@ -70,4 +108,7 @@ internal static partial class ListenInterop
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getsockopt(int fd, int level, int name, int* value, int* length);
 }

@@ -203,22 +203,18 @@ public class NetServer : EventEmitter
     // descriptor is EINVAL (guessHandleType). The descriptor is left open when it is refused, as Node leaves it.
     private void ListenFd(int fd, int backlog)
     {
-        var handle = new SafeSocketHandle(fd, ownsHandle: true);
-        OsSocket? os = null;
+        OsSocket os;
+        if (!ListenInterop.IsStreamSocket(fd))
+        {
+            FailListen(SystemErrors.Create("EINVAL", "listen", withDescription: true));
+            return;
+        }
         try
         {
-            os = new OsSocket(handle);
-            if (os.SocketType != SocketType.Stream)
-            {
-                throw new SocketException((int)SocketError.InvalidArgument);
-            }
+            os = new OsSocket(new SafeSocketHandle(fd, ownsHandle: true));
         }
         catch (SocketException)
         {
-            // Disowned first: disposing must not close a descriptor that stays the caller's.
-            handle.SetHandleAsInvalid();
-            os?.Dispose();
-            handle.Dispose();
             FailListen(SystemErrors.Create("EINVAL", "listen", withDescription: true));
             return;
         }
