@@ -95,11 +95,15 @@ EventLoop.Run(() =>
             case "/slow":
                 int ms = query < 0 ? 1000 : int.Parse(path.AsSpan(query + "?ms=".Length), CultureInfo.InvariantCulture);
                 Console.WriteLine($"slow request: {ms} ms");
-                EventLoop.Current!.SetTimeout(() =>
+                EventLoop loop = EventLoop.Current!;
+                LoopTimer timer = loop.SetTimeout(() =>
                 {
                     res.SetHeader("Content-Type", "text/plain");
                     res.End($"slow {ms} ms done");
                 }, ms);
+                // A timer keeps the process alive: one whose answer has nowhere to go any more (the client left, or
+                // the drain's deadline destroyed the connection) is cleared.
+                res.On("close", () => loop.ClearTimeout(timer));
                 break;
             case "/healthz":
                 bool ready = Volatile.Read(ref drained) is null;

@@ -7,8 +7,8 @@ using System.Text.RegularExpressions;
 namespace NodeHttp.Tests.Http;
 
 /// <summary>
-/// examples/DrainServer run as its own process (what a supervisor starts): built once per test run beside this test
-/// assembly's configuration and copied with the NodeHttp.dll under test, so the process runs the code under test.
+/// examples/DrainServer run as its own process (what a supervisor starts): built once per test run (the first time a
+/// test asks for it) beside this test assembly's configuration and copied with the NodeHttp.dll under test, so the process runs the code under test.
 /// Disposing kills the process if it still runs.
 /// </summary>
 internal sealed partial class DrainServerProcess : IAsyncDisposable
@@ -184,7 +184,8 @@ internal sealed partial class DrainServerProcess : IAsyncDisposable
         string configuration = output.Parent!.Name;
         string project = Path.Combine(RepoPaths.Root, "examples", "DrainServer");
         string built = Path.Combine(project, "bin", configuration, tfm);
-        if (!File.Exists(Path.Combine(built, "DrainServer.dll")))
+        // Built every run (incremental, so quick when nothing changed): a build left from an older source would
+        // test old code.
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string a in new[] { "build", Path.Combine(project, "DrainServer.csproj"), "-c", configuration, "-v", "q" })
