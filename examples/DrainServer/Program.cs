@@ -7,18 +7,22 @@ using NodeHttp;
 //     the port before the old one has drained), or the socket systemd passes (--systemd);
 //   - on SIGTERM (what systemd, Kubernetes and `kill` send) or SIGINT it drains: stops accepting, closes idle
 //     keep-alive connections, lets requests in progress finish with `Connection: close`, destroys what is left after
-//     --drain-ms, then exits 0.
+//     --drain-ms, then exits 0. With --shutdown-delay-ms it first goes on serving that long while its readiness
+//     probe fails, so a load balancer that polls it (a Kubernetes Service) stops sending before it stops accepting.
 //
-// Usage: DrainServer [--port N] [--host ADDRESS] [--reuse-port] [--systemd] [--drain-ms N] [--loops N]
+// Usage: DrainServer [--port N] [--host ADDRESS] [--reuse-port] [--systemd] [--drain-ms N] [--shutdown-delay-ms N] [--loops N]
 //   GET /           Hello, World!
 //   GET /pid        this process's id (which process of several sharing a port answered)
+//   GET /peer       "pid P remote R xff X": the connection's remote port (the same on a reused upstream connection)
+//                   and the X-Forwarded-For header a proxy added
 //   GET /slow?ms=N  answers after N ms (a request still in progress when the drain begins)
-//   GET /healthz    200 while serving, 503 once draining (a readiness probe)
+//   GET /healthz    200 while serving, 503 once SIGTERM arrived (a readiness probe)
 int port = 8080;
 string host = "127.0.0.1";
 bool reusePort = false;
 bool systemd = false;
 int drainMs = 10_000;
+int shutdownDelayMs = 0;
 int loops = 1;
 for (int i = 0; i < args.Length; i++)
 {
@@ -29,9 +33,10 @@ for (int i = 0; i < args.Length; i++)
         case "--reuse-port": reusePort = true; break;
         case "--systemd": systemd = true; break;
         case "--drain-ms": drainMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--shutdown-delay-ms": shutdownDelayMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--loops": loops = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine("usage: DrainServer [--port N] [--host ADDRESS] [--reuse-port] [--systemd] [--drain-ms N] [--loops N]");
+            Console.Error.WriteLine("usage: DrainServer [--port N] [--host ADDRESS] [--reuse-port] [--systemd] [--drain-ms N] [--shutdown-delay-ms N] [--loops N]");
             return 2;
     }
 }
@@ -55,8 +60,18 @@ else
 
 using EventLoopGroup? group = loops > 1 ? new EventLoopGroup(loops) : null;
 Server? server = null;
+EventLoop? mainLoop = null;
 Task? drained = null;
+bool stopping = false;
 var gate = new object();
+void Drain()
+{
+    lock (gate)
+    {
+        Console.WriteLine($"draining (at most {drainMs} ms)");
+        drained = server!.CloseAsync(TimeSpan.FromMilliseconds(drainMs));
+    }
+}
 var startDrain = new Action<PosixSignalContext>(context =>
 {
     lock (gate)
@@ -67,12 +82,19 @@ var startDrain = new Action<PosixSignalContext>(context =>
         }
         // The runtime would end the process now; the drain decides when it ends instead.
         context.Cancel = true;
-        if (drained is not null)
+        if (stopping)
         {
             return;
         }
-        Console.WriteLine($"{context.Signal}: draining (at most {drainMs} ms)");
-        drained = server.CloseAsync(TimeSpan.FromMilliseconds(drainMs));
+        stopping = true;
+        Console.WriteLine($"{context.Signal}: not ready any more");
+        if (shutdownDelayMs == 0)
+        {
+            Drain();
+            return;
+        }
+        // Timers belong to the loop: set from there (this handler runs on another thread).
+        mainLoop!.Post(() => mainLoop.SetTimeout(Drain, shutdownDelayMs));
     }
 });
 using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, startDrain);
@@ -105,8 +127,16 @@ EventLoop.Run(() =>
                 // the drain's deadline destroyed the connection) is cleared.
                 res.On("close", () => loop.ClearTimeout(timer));
                 break;
+            case "/peer":
+                res.SetHeader("Content-Type", "text/plain");
+                res.End($"pid {Environment.ProcessId} remote {req.Socket?.RemotePort} xff {req.Headers["x-forwarded-for"]}");
+                break;
             case "/healthz":
-                bool ready = Volatile.Read(ref drained) is null;
+                bool ready;
+                lock (gate)
+                {
+                    ready = !stopping;
+                }
                 res.StatusCode = ready ? 200 : 503;
                 res.SetHeader("Content-Type", "text/plain");
                 res.End(ready ? "ok" : "draining");
@@ -130,6 +160,7 @@ EventLoop.Run(() =>
     lock (gate)
     {
         server = s;
+        mainLoop = EventLoop.Current;
     }
 });
 

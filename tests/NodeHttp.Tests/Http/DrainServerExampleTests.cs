@@ -20,7 +20,7 @@ public class DrainServerExampleTests
 
         var clock = Stopwatch.StartNew();
         await server.TerminateAsync();
-        await server.WaitLineAsync(l => l.StartsWith("SIGTERM: draining", StringComparison.Ordinal));
+        await server.WaitLineAsync(l => l.StartsWith("draining", StringComparison.Ordinal));
         var refused = await Assert.ThrowsAsync<SocketException>(() => DrainServerProcess.GetAsync(port, "/"));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
 
@@ -49,5 +49,27 @@ public class DrainServerExampleTests
         clock.Stop();
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(10));
         Assert.EndsWith("drained", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DrainServer_ShutdownDelay_FailsReadinessButServes_ThenDrains()
+    {
+        // Kubernetes: after SIGTERM the pod leaves the Service's endpoints only once its readiness probe failed (or the
+        // endpoint controller caught up); until then new connections still arrive and must be served.
+        await using var server = DrainServerProcess.Start("--port", "0", "--shutdown-delay-ms", "3000", "--drain-ms", "2000");
+        int port = await server.WaitListeningAsync();
+        Assert.Contains("\r\n\r\nok", await DrainServerProcess.GetAsync(port, "/healthz"), StringComparison.Ordinal);
+
+        var clock = Stopwatch.StartNew();
+        await server.TerminateAsync();
+        await server.WaitLineAsync(l => l == "SIGTERM: not ready any more");
+        string probe = await DrainServerProcess.GetAsync(port, "/healthz");
+        Assert.StartsWith("HTTP/1.1 503 Service Unavailable\r\n", probe);
+        Assert.Equal("Hello, World!", DrainServerProcess.BodyOf(await DrainServerProcess.GetAsync(port, "/")));
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(3000), "the probe came too late to test the delay: " + clock.Elapsed);
+
+        await server.WaitLineAsync(l => l.StartsWith("draining", StringComparison.Ordinal));
+        Assert.Equal(0, await server.WaitExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(2900), TimeSpan.FromSeconds(10));
     }
 }
