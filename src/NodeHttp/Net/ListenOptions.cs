@@ -4,8 +4,7 @@ using System.Text;
 namespace NodeHttp;
 
 /// <summary>
-/// Node's <c>server.listen(options)</c> object: where and how a <see cref="NetServer"/> (or an http
-/// <see cref="Server"/>) listens. Exactly one of three forms is used, in Node's order: <see cref="Fd"/> (a socket
+/// Node's <c>server.listen(options)</c> object: where and how a <see cref="NetServer"/> (or an http server) listens. Exactly one of three forms is used, in Node's order: <see cref="Fd"/> (a socket
 /// someone else opened), else <see cref="Port"/> (TCP, with <see cref="Host"/>), else <see cref="Path"/> (a Unix
 /// domain socket).
 /// </summary>
