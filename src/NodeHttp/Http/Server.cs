@@ -10,7 +10,7 @@ namespace NodeHttp;
 /// The server belongs to the loop that created it. With <see cref="ServerOptions.Loops"/>, each accepted connection
 /// is pinned to one loop of the group and its events (<c>request</c> included) run on that loop's thread.
 /// </remarks>
-public sealed class Server : EventEmitter
+public sealed partial class Server : EventEmitter
 {
     private static readonly Action<object?> CheckConnectionsCallback = static s => ((Server)s!).CheckConnections();
 
@@ -303,6 +303,10 @@ public sealed class Server : EventEmitter
         lock (connections)
         {
             connections.Remove(connection);
+        }
+        if (connection.IsUpgraded)
+        {
+            TrackUpgraded(connection.Socket);
         }
     }
 

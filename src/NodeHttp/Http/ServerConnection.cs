@@ -151,6 +151,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <summary>Nothing is being received or answered: safe to close (Node's idle connection).</summary>
     internal bool IsIdle => outgoing.Count == 0 && incoming is null && phase != ConnectionPhase.Upgraded;
 
+    /// <summary>The socket went to an <c>'upgrade'</c> or <c>'connect'</c> listener and is no longer HTTP's.</summary>
+    internal bool IsUpgraded => phase == ConnectionPhase.Upgraded;
+
     /// <summary>Node's <c>checkConnections</c> for this connection: a head or a whole request taking too long is a 408.</summary>
     internal void CheckTimeouts(long now, int headersTimeout, int requestTimeout)
     {
@@ -363,6 +366,39 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
+    /// <summary>
+    /// The server drains (<see cref="Server.CloseAsync(TimeSpan)"/>): an idle connection closes now; otherwise the last
+    /// response waiting, if its head is not out yet, says <c>Connection: close</c> (the ones before it are answered
+    /// as they were), and the connection closes once nothing is left to answer (<see cref="CloseIfDraining"/>).
+    /// Requests admitted later are answered with <c>Connection: close</c> (<see cref="Admit"/>).
+    /// </summary>
+    internal void BeginDrain()
+    {
+        if (socket.Destroyed || phase == ConnectionPhase.Upgraded)
+        {
+            return;
+        }
+        if (IsIdle)
+        {
+            socket.Destroy();
+            return;
+        }
+        if (outgoing.Count > 0 && !outgoing[outgoing.Count - 1].HeadersSent)
+        {
+            outgoing[outgoing.Count - 1].ShouldKeepAlive = false;
+        }
+    }
+
+    // A draining server's connection whose last answer went out with keep-alive (its head was sent before the drain
+    // began): it closes as soon as it has nothing to receive or answer.
+    private void CloseIfDraining()
+    {
+        if (server.Draining && IsIdle && !socket.Destroyed)
+        {
+            socket.DestroySoon();
+        }
+    }
+
     // Node's parserOnIncoming: a request head arrived.
     private HeadersCompleteAction OnIncoming(IncomingMessage req, bool keepAlive)
     {
@@ -412,7 +448,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             MaxRequestsPerSocket = server.MaxRequestsPerSocket,
             UniqueHeaders = server.UniqueHeadersSet,
         };
-        res.ShouldKeepAlive = keepAlive;
+        res.ShouldKeepAlive = keepAlive && !server.Draining;
         outgoing.Enqueue(res);
         if (outgoing.Count == 1 || CanFollow(outgoing[outgoing.Count - 2]))
         {
@@ -559,6 +595,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                     phase = phase == ConnectionPhase.Answering ? ConnectionPhase.Idle : ConnectionPhase.Draining;
                     StartKeepAliveTimer();
                 }
+                CloseIfDraining();
             }
             else if (!outgoing[0].Attached)
             {
@@ -906,6 +943,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
         // The body is over; whatever follows is the next message, read regardless of the last body's consumer.
         bodyPaused = false;
+        CloseIfDraining();
         return HpeCode.Ok;
     }
 

@@ -129,7 +129,7 @@ public class NetServer : EventEmitter
         Loop.Execute(static s =>
         {
             var (server, p, h, b) = ((NetServer, int, string?, int))s!;
-            server.ListenTcp(p, h, b);
+            server.ListenTcp(p, h, b, default);
         }, (this, port, host, backlog));
         return this;
     }
@@ -150,9 +150,85 @@ public class NetServer : EventEmitter
         Loop.Execute(static s =>
         {
             var (server, p) = ((NetServer, string))s!;
-            server.ListenUnix(p);
+            server.ListenUnix(p, DefaultBacklog, readableAll: false, writableAll: false);
         }, (this, path));
         return this;
+    }
+
+    /// <summary>
+    /// Node's <c>server.listen(options[, callback])</c>: an inherited descriptor (<see cref="ListenOptions.Fd"/>), a TCP
+    /// port (<see cref="ListenOptions.Port"/>, with <see cref="ListenOptions.ReusePort"/>, <see cref="ListenOptions.Ipv6Only"/>)
+    /// or a Unix socket (<see cref="ListenOptions.Path"/>, with its file modes), in that order of precedence. Failures to
+    /// bind or listen (<c>EADDRINUSE</c>, <c>EACCES</c>, <c>EINVAL</c> for a descriptor that is no stream socket, ...)
+    /// are <c>'error'</c> events, as in Node.
+    /// </summary>
+    /// <param name="options">Where and how to listen; read now.</param>
+    /// <param name="callback">Added as a one-time <c>'listening'</c> listener.</param>
+    /// <exception cref="NodeHttpException"><c>ERR_INVALID_ARG_VALUE</c> with neither a descriptor, a port nor a path;
+    /// <c>ERR_SOCKET_BAD_PORT</c> for a port out of range; <c>ERR_SERVER_ALREADY_LISTEN</c>.</exception>
+    public NetServer Listen(ListenOptions options, Action? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        BeginListen(callback);
+        Loop.Execute(static s =>
+        {
+            var (server, o) = ((NetServer, ListenOptions))s!;
+            server.ListenWith(o);
+        }, (this, options.Snapshot()));
+        return this;
+    }
+
+    // Node's listen(options): handle/fd first, then port, then path.
+    private void ListenWith(ListenOptions o)
+    {
+        if (o.Fd is int fd && fd >= 0)
+        {
+            ListenFd(fd, o.Backlog);
+        }
+        else if (o.Port is int port)
+        {
+            ListenTcp(port, o.Host, o.Backlog, new TcpFlags(o.Ipv6Only, o.ReusePort, o.Exclusive));
+        }
+        else
+        {
+            ListenUnix(o.Path!, o.Backlog, o.ReadableAll, o.WritableAll);
+        }
+    }
+
+    /// <summary>How a TCP listener is set up before it binds (<see cref="ListenOptions"/>).</summary>
+    private readonly record struct TcpFlags(bool Ipv6Only, bool ReusePort, bool Exclusive);
+
+    // Node's createServerHandle for an fd: a TCP or pipe handle opened on it, then listen(backlog); any other kind of
+    // descriptor is EINVAL (guessHandleType). The descriptor is left open when it is refused, as Node leaves it.
+    private void ListenFd(int fd, int backlog)
+    {
+        OsSocket os;
+        if (!ListenInterop.IsStreamSocket(fd))
+        {
+            FailListen(SystemErrors.Create("EINVAL", "listen", withDescription: true));
+            return;
+        }
+        try
+        {
+            os = new OsSocket(new SafeSocketHandle(fd, ownsHandle: true));
+        }
+        catch (SocketException)
+        {
+            FailListen(SystemErrors.Create("EINVAL", "listen", withDescription: true));
+            return;
+        }
+        try
+        {
+            os.Listen(backlog);
+        }
+        catch (SocketException ex)
+        {
+            os.Dispose();
+            FailListen(SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "listen", withDescription: true));
+            return;
+        }
+        StartListening(os);
     }
 
     private void BeginListen(Action? callback)
@@ -168,19 +244,19 @@ public class NetServer : EventEmitter
         }
     }
 
-    private void ListenTcp(int port, string? host, int backlog)
+    private void ListenTcp(int port, string? host, int backlog, TcpFlags flags)
     {
         if (host is null)
         {
             // Node: no host → '::' when IPv6 is available (dual-stack), else '0.0.0.0'.
             NodeHttpException? error = null;
-            if (OsSocket.OSSupportsIPv6 && TryBind(IPAddress.IPv6Any, port, backlog, out error))
+            if (OsSocket.OSSupportsIPv6 && TryBind(IPAddress.IPv6Any, port, backlog, flags, out error))
             {
                 return;
             }
             if (error is null || error.Code is "EAFNOSUPPORT" or "EADDRNOTAVAIL" or "EINVAL")
             {
-                TryBind(IPAddress.Any, port, backlog, out error);
+                TryBind(IPAddress.Any, port, backlog, flags, out error);
             }
             if (error is not null)
             {
@@ -190,7 +266,7 @@ public class NetServer : EventEmitter
         }
         if (IPAddress.TryParse(host, out IPAddress? literal))
         {
-            if (!TryBind(literal, port, backlog, out NodeHttpException? error))
+            if (!TryBind(literal, port, backlog, flags, out NodeHttpException? error))
             {
                 FailListen(error!);
             }
@@ -200,10 +276,10 @@ public class NetServer : EventEmitter
         Loop.AddRef();
         Dns.GetHostAddressesAsync(host).ContinueWith(static (t, s) =>
         {
-            var (server, p, h, b) = ((NetServer, int, string, int))s!;
+            var (server, p, h, b, f) = ((NetServer, int, string, int, TcpFlags))s!;
             server.Loop.QueueIo(static st =>
             {
-                var (srv, task, po, ho, ba) = ((NetServer, Task<IPAddress[]>, int, string, int))st!;
+                var (srv, task, po, ho, ba, fl) = ((NetServer, Task<IPAddress[]>, int, string, int, TcpFlags))st!;
                 IPAddress? address = task.IsCompletedSuccessfully
                     ? Array.Find(task.Result, a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
                     : null;
@@ -211,25 +287,43 @@ public class NetServer : EventEmitter
                 {
                     srv.FailListen(SystemErrors.Create("ENOTFOUND", "getaddrinfo", ho));
                 }
-                else if (!srv.TryBind(address, po, ba, out NodeHttpException? error))
+                else if (!srv.TryBind(address, po, ba, fl, out NodeHttpException? error))
                 {
                     srv.FailListen(error!);
                 }
                 srv.Loop.RemoveRef();
-            }, (server, t, p, h, b));
-        }, (this, port, host, backlog), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }, (server, t, p, h, b, f));
+        }, (this, port, host, backlog, flags), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private bool TryBind(IPAddress address, int port, int backlog, out NodeHttpException? error)
+    private bool TryBind(IPAddress address, int port, int backlog, TcpFlags flags, out NodeHttpException? error)
     {
         error = null;
         OsSocket? os = null;
         try
         {
             os = new OsSocket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.Equals(IPAddress.IPv6Any))
+            if (address.AddressFamily == AddressFamily.InterNetworkV6)
             {
-                os.DualMode = true;
+                if (flags.Ipv6Only)
+                {
+                    os.DualMode = false;
+                }
+                else if (address.Equals(IPAddress.IPv6Any))
+                {
+                    os.DualMode = true;
+                }
+            }
+            // Before bind: the kernel lets a port be shared only by sockets that all asked for it when they bound.
+            if (flags.ReusePort && !ListenInterop.TrySetReusePort(os))
+            {
+                os.Dispose();
+                error = SystemErrors.Create("ENOTSUP", "listen", NetAddress.Format(address), port, withDescription: true);
+                return false;
+            }
+            if (flags.Exclusive && OperatingSystem.IsWindows())
+            {
+                os.ExclusiveAddressUse = true;
             }
             os.Bind(new IPEndPoint(address, port));
             os.Listen(backlog);
@@ -244,13 +338,13 @@ public class NetServer : EventEmitter
         return true;
     }
 
-    private void ListenUnix(string path)
+    private void ListenUnix(string path, int backlog, bool readableAll, bool writableAll)
     {
         var os = new OsSocket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             os.Bind(new UnixDomainSocketEndPoint(path));
-            os.Listen(DefaultBacklog);
+            os.Listen(backlog);
         }
         catch (SocketException ex)
         {
@@ -263,8 +357,42 @@ public class NetServer : EventEmitter
             FailListen(SystemErrors.Create(code, "listen", path: path, withDescription: true));
             return;
         }
+        if ((readableAll || writableAll) && !TryChmodUnix(path, readableAll, writableAll))
+        {
+            os.Dispose();
+            TryDeleteSocketFile(path);
+            return;
+        }
         unixPath = path;
         StartListening(os);
+    }
+
+    // libuv's uv_pipe_chmod, which Node's listen calls after listen(2) for readableAll/writableAll: the bits for
+    // user, group and others added to the socket file's mode. A failure closes the listener (Node throws it with
+    // syscall 'uv_pipe_chmod'; here it is the listen's 'error').
+    private bool TryChmodUnix(string path, bool readableAll, bool writableAll)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return true;
+        }
+        UnixFileMode wanted = (readableAll ? UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead : 0)
+            | (writableAll ? UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite : 0);
+        try
+        {
+            UnixFileMode mode = File.GetUnixFileMode(path);
+            if ((mode & wanted) != wanted)
+            {
+                File.SetUnixFileMode(path, mode | wanted);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string code = e is UnauthorizedAccessException ? "EACCES" : e is FileNotFoundException ? "ENOENT" : "EIO";
+            FailListen(SystemErrors.Create(code, "uv_pipe_chmod", path: path, withDescription: true));
+            return false;
+        }
     }
 
     private void FailListen(NodeHttpException error)
@@ -739,21 +867,26 @@ public class NetServer : EventEmitter
             if (unixPath is not null)
             {
                 // libuv unlinks the socket file when a pipe server closes.
-                try
-                {
-                    File.Delete(unixPath);
-                }
-                catch (IOException)
-                {
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
+                TryDeleteSocketFile(unixPath);
             }
             ReleaseRef();
         }
         listenCalled = false;
         EmitCloseIfDrained();
+    }
+
+    private static void TryDeleteSocketFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     // Node's _emitCloseIfDrained.
