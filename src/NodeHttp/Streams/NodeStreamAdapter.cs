@@ -87,7 +87,7 @@ internal sealed class NodeStreamAdapter : Stream
         {
             throw new NotSupportedException();
         }
-        return new ValueTask(WritableBridge.WriteAsync(writable, loop, NodeBuffer.From(buffer.Span), cancellationToken));
+        return new ValueTask(WritableBridge.WriteAsync(writable, loop, buffer, cancellationToken));
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
