@@ -12,6 +12,10 @@ internal static class WritableBridge
     internal static Task WriteAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken) =>
         WriteAsync(stream, loop, chunk, null, cancellationToken);
 
+    /// <summary>Writes a buffer nobody else holds (serialized output): handed to the stream as it is, with no copy.</summary>
+    internal static Task WriteOwnedAsync(IWritable stream, EventLoop loop, NodeBuffer owned, CancellationToken cancellationToken) =>
+        WriteAsync(stream, loop, default, owned, cancellationToken);
+
     internal static Task WriteAsync(IWritable stream, EventLoop loop, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -30,7 +34,7 @@ internal static class WritableBridge
         return EndAsync(stream, loop, default, text, hasData: true, cancellationToken);
     }
 
-    private static Task WriteAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, string? text, CancellationToken cancellationToken)
+    private static Task WriteAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, object? textOrOwned, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -42,7 +46,7 @@ internal static class WritableBridge
             bool accepted;
             try
             {
-                accepted = Write(stream, chunk, text, null);
+                accepted = Write(stream, chunk, textOrOwned, null);
             }
             catch (Exception ex)
             {
@@ -56,15 +60,17 @@ internal static class WritableBridge
             waiter.WaitForDrain();
             return waiter.Task;
         }
-        var op = new WriteOperation(stream, loop, chunk, text, cancellationToken);
+        var op = new WriteOperation(stream, loop, chunk, textOrOwned, cancellationToken);
         op.Queue();
         return op.Task;
     }
 
-    private static bool Write(IWritable stream, ReadOnlyMemory<byte> chunk, string? text, Action<Exception?>? callback) =>
-        text is not null
-            ? EncodedText.Write((IWriteEntry)stream, text, "utf8", callback)
-            : ((IWriteEntry)stream).WriteBytes(chunk.Span, callback);
+    private static bool Write(IWritable stream, ReadOnlyMemory<byte> chunk, object? textOrOwned, Action<Exception?>? callback) => textOrOwned switch
+    {
+        string text => EncodedText.Write((IWriteEntry)stream, text, "utf8", callback),
+        NodeBuffer owned => ((IWriteEntry)stream).WriteChunk(owned, callback),
+        _ => ((IWriteEntry)stream).WriteBytes(chunk.Span, callback),
+    };
 
     private static Task EndAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> data, string? text, bool hasData, CancellationToken cancellationToken)
     {
@@ -97,7 +103,7 @@ internal static class WritableBridge
         private readonly IWritable stream;
         private readonly EventLoop loop;
         private readonly ReadOnlyMemory<byte> chunk;
-        private readonly string? text;
+        private readonly object? textOrOwned;
         private readonly CancellationToken cancellationToken;
         private Action? onDrain;
         private Action? onClose;
@@ -105,12 +111,12 @@ internal static class WritableBridge
         private int state;
         private bool listening;
 
-        internal WriteOperation(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, string? text, CancellationToken cancellationToken)
+        internal WriteOperation(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, object? textOrOwned, CancellationToken cancellationToken)
         {
             this.stream = stream;
             this.loop = loop;
             this.chunk = chunk;
-            this.text = text;
+            this.textOrOwned = textOrOwned;
             this.cancellationToken = cancellationToken;
         }
 
@@ -146,7 +152,7 @@ internal static class WritableBridge
             bool accepted;
             try
             {
-                accepted = Write(stream, chunk, text, OnWritten);
+                accepted = Write(stream, chunk, textOrOwned, OnWritten);
             }
             catch (Exception ex)
             {
