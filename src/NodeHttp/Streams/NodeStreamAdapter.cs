@@ -19,6 +19,9 @@ internal sealed class NodeStreamAdapter : Stream
     /// <summary>How many written bytes may wait for the writable before a write waits too.</summary>
     internal const int WriteWindow = 512 * 1024;
 
+    // The largest copy made for a write from another thread (below the 85,000-byte large object threshold).
+    private const int CopyPiece = 64 * 1024;
+
     private readonly Readable? readable;
     private readonly IWritable? writable;
     private readonly EventLoop loop;
@@ -137,8 +140,15 @@ internal sealed class NodeStreamAdapter : Stream
             // Nothing queued ahead of this write: it can be made now, from the caller's bytes.
             return WriteOnLoop(buffer.Span);
         }
+        long waiting = Interlocked.Add(ref queuedBytes, buffer.Length);
+        // Copied in pieces below the large object heap's threshold: CopyToAsync's pooled buffers are 128 KiB, and a
+        // large-object allocation per write would cost more than the copy.
+        while (buffer.Length > CopyPiece)
+        {
+            Send(new Outgoing(NodeBuffer.From(buffer.Span[..CopyPiece]), null, false));
+            buffer = buffer[CopyPiece..];
+        }
         NodeBuffer owned = NodeBuffer.From(buffer.Span);
-        long waiting = Interlocked.Add(ref queuedBytes, owned.Length);
         if (!blocked && waiting <= WriteWindow)
         {
             Send(new Outgoing(owned, null, false));
