@@ -39,6 +39,7 @@ internal static class ErrorCodes
         ["ERR_STREAM_NULL_VALUES"] = ("May not write null values to stream", ErrorKind.TypeError),
         ["ERR_STREAM_CANNOT_PIPE"] = ("Cannot pipe, not readable", ErrorKind.Error),
         ["ERR_MULTIPLE_CALLBACK"] = ("Callback called multiple times", ErrorKind.Error),
+        ["ERR_BODY_TOO_LARGE"] = ("The body is larger than the limit of {0} bytes", ErrorKind.RangeError),
 
         // net
         ["ERR_SOCKET_CLOSED"] = ("Socket is closed", ErrorKind.Error),

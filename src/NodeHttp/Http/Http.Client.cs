@@ -62,29 +62,32 @@ public static partial class Http
 
     /// <summary>
     /// Sends a request with <paramref name="body"/> (none if empty) and completes with the response once its head
-    /// arrived; read the body from the returned message. Faults with the request's <c>'error'</c>.
+    /// arrived; read the body from the returned message. The request's errors are the task's: none of them is also
+    /// raised as an unhandled <c>'error'</c>.
     /// </summary>
-    /// <param name="options">Where and what to request.</param>
+    /// <param name="options">Where and what to request. <see cref="RequestOptions.Timeout"/> (ms of socket
+    /// inactivity) destroys the request and faults the task with <c>ETIMEDOUT</c>; while the response body is read, the
+    /// same timeout destroys the request and fails the read.</param>
     /// <param name="body">The whole body, sent with <c>Content-Length</c> (as Node's <c>end(data)</c>).</param>
-    /// <param name="cancellationToken">Destroys the request when cancelled.</param>
+    /// <param name="cancellationToken">Destroys (aborts) the request when cancelled before the response head arrived.</param>
+    /// <returns>The response, its body not yet read.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="NodeHttpException">(in the task) The request failed: <c>ECONNREFUSED</c>, <c>ECONNRESET</c>
+    /// ("socket hang up"), <c>ETIMEDOUT</c> after <see cref="RequestOptions.Timeout"/>, or an invalid option.</exception>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled.</exception>
     public static Task<IncomingMessage> RequestAsync(RequestOptions options, ReadOnlyMemory<byte> body = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tcs = new TaskCompletionSource<IncomingMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<IncomingMessage>(cancellationToken);
-        }
-        EventLoop loop = EventLoop.Current ?? EventLoop.Default;
-        loop.Execute(static s =>
-        {
-            var (o, b, t, ct) = ((RequestOptions, ReadOnlyMemory<byte>, TaskCompletionSource<IncomingMessage>, CancellationToken))s!;
-            StartAsync(o, b, t, ct);
-        }, (options, body, tcs, cancellationToken));
-        return tcs.Task;
+        return RequestAsyncOperation.Start(EventLoop.Current ?? EventLoop.Default, options, body, cancellationToken);
     }
 
-    /// <summary>Node's <c>http.get(url)</c> as a task: completes with the response once its head arrived.</summary>
+    /// <summary>Node's <c>http.get(url)</c> as a task: completes with the response once its head arrived (see
+    /// <see cref="RequestAsync(RequestOptions, ReadOnlyMemory{byte}, CancellationToken)"/>).</summary>
+    /// <param name="url">An absolute <c>http:</c> URL.</param>
+    /// <param name="cancellationToken">Destroys (aborts) the request when cancelled before the response head arrived.</param>
+    /// <returns>The response, its body not yet read.</returns>
+    /// <exception cref="NodeHttpException"><paramref name="url"/> is not a valid URL (<c>ERR_INVALID_URL</c>); in the task, the request failed.</exception>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled.</exception>
     public static Task<IncomingMessage> GetAsync(string url, CancellationToken cancellationToken = default) =>
         RequestAsync(RequestUrl.ToOptions(url), default, cancellationToken);
 
@@ -99,45 +102,6 @@ public static partial class Http
     {
         NetAddress.ValidatePort(port, "port");
         return new LegacyClient(port, string.IsNullOrEmpty(host) ? "localhost" : host);
-    }
-
-    private static void StartAsync(RequestOptions options, ReadOnlyMemory<byte> body, TaskCompletionSource<IncomingMessage> tcs, CancellationToken cancellationToken)
-    {
-        ClientRequest req;
-        try
-        {
-            req = new ClientRequest(options, res => tcs.TrySetResult(res));
-        }
-        catch (Exception ex)
-        {
-            tcs.TrySetException(ex);
-            return;
-        }
-        req.On<Exception>(HttpEvents.Error, e => tcs.TrySetException(e));
-        if (cancellationToken.CanBeCanceled)
-        {
-            CancellationTokenRegistration reg = cancellationToken.Register(static s =>
-            {
-                var (r, t, ct) = ((ClientRequest, TaskCompletionSource<IncomingMessage>, CancellationToken))s!;
-                r.Loop.Execute(static st =>
-                {
-                    var (rq, tc, c) = ((ClientRequest, TaskCompletionSource<IncomingMessage>, CancellationToken))st!;
-                    if (tc.TrySetCanceled(c))
-                    {
-                        rq.Destroy();
-                    }
-                }, (r, t, ct));
-            }, (req, tcs, cancellationToken));
-            tcs.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), reg, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        if (body.IsEmpty)
-        {
-            req.End();
-        }
-        else
-        {
-            req.End(body);
-        }
     }
 
     private static RequestOptions Merge(string url, RequestOptions options)

@@ -35,61 +35,36 @@ public static partial class Http
     }
 
     /// <summary>
-    /// <c>http.createServer</c> with an async handler: a handler whose task faults answers <c>500</c> when nothing was
-    /// sent yet (else the connection is destroyed), and the exception goes to <see cref="EventLoop.UncaughtException"/>.
+    /// <c>http.createServer</c> with an async handler, the .NET way (as a Kestrel request delegate): the handler runs on
+    /// the server's loop and its awaits resume there. When its task completes the response is settled:
+    /// <list type="bullet">
+    /// <item>completed without ending the response: it is ended, as Kestrel completes a response when the delegate
+    /// returns (a status and headers set but no body → that status with <c>Content-Length: 0</c>; a body begun → finished);</item>
+    /// <item>faulted or cancelled: the exception goes to <see cref="EventLoop.UncaughtException"/>, and the client gets
+    /// <c>500</c> with an empty body when no head was sent yet, else the connection is destroyed (the body is cut short).</item>
+    /// </list>
+    /// A handler that hands the response to something else (a <c>Pipe</c>, a callback) must await its end before it
+    /// returns; with Node's style (return at once, end later) use <see cref="CreateServer(Action{IncomingMessage, ServerResponse}?)"/>.
     /// </summary>
+    /// <param name="requestHandler">Called for each <c>'request'</c>.</param>
+    /// <returns>The server; call <c>Listen</c> or <c>ListenAsync</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="requestHandler"/> is null.</exception>
     public static Server CreateServer(Func<IncomingMessage, ServerResponse, Task> requestHandler) =>
         CreateServer(new ServerOptions(), requestHandler);
 
     /// <summary><c>http.createServer(options, handler)</c> with an async handler (see <see cref="CreateServer(Func{IncomingMessage, ServerResponse, Task})"/>).</summary>
+    /// <param name="options">The server's options.</param>
+    /// <param name="requestHandler">Called for each <c>'request'</c>.</param>
+    /// <returns>The server; call <c>Listen</c> or <c>ListenAsync</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="requestHandler"/> is null.</exception>
     public static Server CreateServer(ServerOptions options, Func<IncomingMessage, ServerResponse, Task> requestHandler)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(requestHandler);
         var server = new Server(options);
-        server.On<IncomingMessage, ServerResponse>(HttpEvents.Request, (req, res) => RunHandler(server, requestHandler, req, res));
+        server.On<IncomingMessage, ServerResponse>(HttpEvents.Request, (req, res) => ServerAsyncHandler.Run(server, requestHandler, req, res));
         return server;
     }
-
-    private static void RunHandler(Server server, Func<IncomingMessage, ServerResponse, Task> handler, IncomingMessage req, ServerResponse res)
-    {
-        Task task;
-        try
-        {
-            task = handler(req, res);
-        }
-        catch (Exception ex)
-        {
-            server.HandlerFailed(res, ex);
-            return;
-        }
-        if (task.IsCompletedSuccessfully)
-        {
-            return;
-        }
-        if (task.IsCompleted)
-        {
-            server.HandlerFailed(res, Unwrap(task));
-            return;
-        }
-        EventLoop loop = req.Socket?.Loop ?? EventLoop.Current ?? EventLoop.Default;
-        task.ContinueWith(
-            static (t, s) =>
-            {
-                if (!t.IsCompletedSuccessfully)
-                {
-                    var (srv, r, l) = ((Server, ServerResponse, EventLoop))s!;
-                    l.Execute(static st => { var (sv, rs, ex) = ((Server, ServerResponse, Exception))st!; sv.HandlerFailed(rs, ex); }, (srv, r, Unwrap(t)));
-                }
-            },
-            (server, res, loop),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
-    private static Exception Unwrap(Task task) =>
-        task.Exception is { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : (Exception?)task.Exception ?? new TaskCanceledException(task);
 
     /// <summary>
     /// Node's <c>http.validateHeaderName(name)</c>: throws <c>ERR_INVALID_HTTP_TOKEN</c> unless

@@ -7,7 +7,7 @@ namespace NodeHttp;
 /// The body is a <see cref="Readable"/> with back-pressure: while the consumer is paused and the buffer is
 /// full, nothing more is read from the socket. Trailers are filled in at <c>'end'</c>.
 /// </summary>
-public class IncomingMessage : Readable
+public partial class IncomingMessage : Readable
 {
     private static readonly string[] NoRawHeaders = [];
 

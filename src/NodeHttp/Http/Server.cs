@@ -156,36 +156,26 @@ public sealed partial class Server : EventEmitter
     }
 
     /// <summary>Listens (see <see cref="Listen(int, string?, int, Action?)"/>); completes at <c>'listening'</c>, fails on <c>'error'</c>.</summary>
-    public Task ListenAsync(int port = 0, string? host = null, int backlog = NetServer.DefaultBacklog) =>
-        ListenAsyncCore(() => net.Listen(port, host, backlog));
+    /// <param name="port">The port; 0 picks a free one.</param>
+    /// <param name="host">The address to listen on; null listens on <c>::</c> (dual stack).</param>
+    /// <param name="backlog">The listen queue's length.</param>
+    /// <param name="cancellationToken">Cancelled before <c>'listening'</c>: the task is cancelled and the server closed.</param>
+    /// <returns>A task completing once the server listens.</returns>
+    /// <exception cref="NodeHttpException">(in the task) <c>EADDRINUSE</c>, <c>EACCES</c>, <c>ERR_SERVER_ALREADY_LISTEN</c>, ….</exception>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task ListenAsync(int port = 0, string? host = null, int backlog = NetServer.DefaultBacklog, CancellationToken cancellationToken = default) =>
+        ListenAsyncCore(() => net.Listen(port, host, backlog), cancellationToken);
 
     /// <summary>Listens on a Unix domain socket; completes at <c>'listening'</c>, fails on <c>'error'</c>.</summary>
-    public Task ListenAsync(string path) => ListenAsyncCore(() => net.Listen(path));
+    /// <param name="path">The socket's path.</param>
+    /// <param name="cancellationToken">Cancelled before <c>'listening'</c>: the task is cancelled and the server closed.</param>
+    /// <returns>A task completing once the server listens.</returns>
+    /// <exception cref="NodeHttpException">(in the task) <c>EADDRINUSE</c>, <c>EACCES</c>, ….</exception>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task ListenAsync(string path, CancellationToken cancellationToken = default) => ListenAsyncCore(() => net.Listen(path), cancellationToken);
 
-    private Task ListenAsyncCore(Action listen)
-    {
-        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Action? onListening = null;
-        Action<Exception>? onError = null;
-        onListening = () =>
-        {
-            RemoveListener(HttpEvents.Error, onError!);
-            tcs.TrySetResult();
-        };
-        onError = e =>
-        {
-            RemoveListener(HttpEvents.Listening, onListening);
-            tcs.TrySetException(e);
-        };
-        loop.Execute(static s =>
-        {
-            var (server, l, e, start) = ((Server, Action, Action<Exception>, Action))s!;
-            server.Once(HttpEvents.Listening, l);
-            server.Once(HttpEvents.Error, e);
-            start();
-        }, (this, onListening, onError, listen));
-        return tcs.Task;
-    }
+    private Task ListenAsyncCore(Action listen, CancellationToken cancellationToken) =>
+        ServerAsyncOperations.ListenAsync(this, loop, listen, cancellationToken);
 
     /// <summary>Node's <c>server.address()</c>.</summary>
     public ServerAddress? Address() => net.Address();
@@ -207,23 +197,14 @@ public sealed partial class Server : EventEmitter
         return this;
     }
 
-    /// <summary><see cref="Close"/> as a task: completes at <c>'close'</c>, fails with <c>ERR_SERVER_NOT_RUNNING</c> if not listening.</summary>
-    public Task CloseAsync()
-    {
-        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Close(e =>
-        {
-            if (e is null)
-            {
-                tcs.TrySetResult();
-            }
-            else
-            {
-                tcs.TrySetException(e);
-            }
-        });
-        return tcs.Task;
-    }
+    /// <summary><see cref="Close"/> as a task: completes at <c>'close'</c> (every connection ended), fails with
+    /// <c>ERR_SERVER_NOT_RUNNING</c> if not listening.</summary>
+    /// <param name="cancellationToken">Cancelled before <c>'close'</c>: the connections still open are destroyed (as
+    /// Kestrel's <c>StopAsync</c> does when its token fires) and the task is cancelled.</param>
+    /// <returns>A task completing at <c>'close'</c>.</returns>
+    /// <exception cref="NodeHttpException">(in the task) <c>ERR_SERVER_NOT_RUNNING</c>.</exception>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task CloseAsync(CancellationToken cancellationToken = default) => ServerAsyncOperations.CloseAsync(this, cancellationToken);
 
     /// <summary>Node's <c>server.closeIdleConnections()</c>: closes connections with no request in progress.</summary>
     public void CloseIdleConnections()

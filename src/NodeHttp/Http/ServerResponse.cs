@@ -8,7 +8,7 @@ namespace NodeHttp;
 /// or <c>End(data)</c> is the only write); HTTP/1.0 peers get a body delimited by closing the connection;
 /// responses to HEAD and 1xx/204/304 have none.
 /// </summary>
-public sealed class ServerResponse : OutgoingMessage
+public sealed partial class ServerResponse : OutgoingMessage
 {
     private static readonly NodeBuffer ContinueLine = NodeBuffer.Wrap("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray());
     private static readonly NodeBuffer ProcessingLine = NodeBuffer.Wrap("HTTP/1.1 102 Processing\r\n\r\n"u8.ToArray());
@@ -23,6 +23,7 @@ public sealed class ServerResponse : OutgoingMessage
     internal ServerResponse(IncomingMessage req, ServerConnection? connection)
     {
         Req = req;
+        req.LinkResponse(this);
         this.connection = connection;
         SendDate = true;
         if (req.Method == "HEAD")

@@ -19,7 +19,7 @@ namespace NodeHttp;
 /// pending request, ref'd timer), no pending async-void operation and no queued work (next-tick,
 /// immediate, or work already queued from another thread) is left. Work queued from another thread
 /// before the loop finds itself idle runs; work queued after it ended is dropped, and
-/// <see cref="InvokeAsync(Action)"/> then returns a faulted task (<see cref="ObjectDisposedException"/>).
+/// <see cref="InvokeAsync(Action, CancellationToken)"/> then returns a faulted task (<see cref="ObjectDisposedException"/>).
 /// To keep <see cref="Run(Action)"/> alive while waiting for outside work, hold a ref'd timer or handle.</para>
 /// </remarks>
 public sealed partial class EventLoop : IDisposable
@@ -202,12 +202,25 @@ public sealed partial class EventLoop : IDisposable
     /// If the loop has ended, the task fails with <see cref="ObjectDisposedException"/>.
     /// </summary>
     /// <param name="work">The work to run on the loop.</param>
+    /// <param name="cancellationToken">Cancelled before the loop reached the work: it does not run and the task is
+    /// cancelled. Once the work started, the token no longer matters.</param>
     /// <returns>A task completing after <paramref name="work"/> ran.</returns>
-    public Task InvokeAsync(Action work)
+    /// <exception cref="NodeHttpException"><paramref name="work"/> is null (<c>ERR_INVALID_ARG_TYPE</c>).</exception>
+    /// <exception cref="ObjectDisposedException">(in the task) The loop ended before the work ran.</exception>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task InvokeAsync(Action work, CancellationToken cancellationToken = default)
     {
         if (work is null)
         {
             ThrowCallbackMissing(nameof(work));
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            return InvokeCancellable(() =>
+            {
+                work();
+                return true;
+            }, cancellationToken);
         }
         var op = new InvokeActionOperation(work);
         if (!Enqueue(new LoopWork(InvokeActionOperation.RunCallback, op)))
@@ -217,15 +230,23 @@ public sealed partial class EventLoop : IDisposable
         return op.Task;
     }
 
-    /// <summary>Runs <paramref name="work"/> on the loop and returns its result (see <see cref="InvokeAsync(Action)"/>).</summary>
+    /// <summary>Runs <paramref name="work"/> on the loop and returns its result (see <see cref="InvokeAsync(Action, CancellationToken)"/>).</summary>
     /// <typeparam name="T">The result type.</typeparam>
     /// <param name="work">The work to run on the loop.</param>
+    /// <param name="cancellationToken">Cancelled before the loop reached the work: it does not run and the task is cancelled.</param>
     /// <returns>A task with the result of <paramref name="work"/>.</returns>
-    public Task<T> InvokeAsync<T>(Func<T> work)
+    /// <exception cref="NodeHttpException"><paramref name="work"/> is null (<c>ERR_INVALID_ARG_TYPE</c>).</exception>
+    /// <exception cref="ObjectDisposedException">(in the task) The loop ended before the work ran.</exception>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task<T> InvokeAsync<T>(Func<T> work, CancellationToken cancellationToken = default)
     {
         if (work is null)
         {
             ThrowCallbackMissing(nameof(work));
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            return InvokeCancellable(work, cancellationToken);
         }
         var op = new InvokeOperation<T>(work);
         if (!Enqueue(new LoopWork(InvokeOperation<T>.RunCallback, op)))
@@ -237,23 +258,42 @@ public sealed partial class EventLoop : IDisposable
 
     /// <summary>
     /// Starts async <paramref name="work"/> on the loop (its awaits resume on the loop) and completes when the
-    /// task it returns completes (see <see cref="InvokeAsync(Action)"/>).
+    /// task it returns completes (see <see cref="InvokeAsync(Action, CancellationToken)"/>).
     /// </summary>
     /// <param name="work">The async work to start on the loop.</param>
+    /// <param name="cancellationToken">Cancelled before the loop reached the work: it does not start and the task is
+    /// cancelled. Work already started is not stopped by it (pass the token to the work for that).</param>
     /// <returns>A task completing with the task <paramref name="work"/> returned.</returns>
-    public Task InvokeAsync(Func<Task> work)
+    /// <exception cref="NodeHttpException"><paramref name="work"/> is null (<c>ERR_INVALID_ARG_TYPE</c>).</exception>
+    /// <exception cref="ObjectDisposedException">(in the task) The loop ended before the work ran.</exception>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task InvokeAsync(Func<Task> work, CancellationToken cancellationToken = default)
     {
         if (work is null)
         {
             ThrowCallbackMissing(nameof(work));
         }
-        return InvokeAsync<Task>(work).Unwrap();
+        return InvokeAsync<Task>(work, cancellationToken).Unwrap();
+    }
+
+    private Task<T> InvokeCancellable<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+        var op = new CancellableInvokeOperation<T>(work, cancellationToken);
+        if (!Enqueue(new LoopWork(CancellableInvokeOperation<T>.RunCallback, op)))
+        {
+            op.Abandon(LoopEnded());
+        }
+        return op.Task;
     }
 
     /// <summary>
     /// Stops a loop created with <see cref="EventLoop()"/> and waits for its thread to end (without waiting
     /// when called on the loop itself). Queued work that has not run is dropped; pending
-    /// <see cref="InvokeAsync(Action)"/> tasks fail. Inside <see cref="Run(Action)"/> it makes Run return after
+    /// <see cref="InvokeAsync(Action, CancellationToken)"/> tasks fail. Inside <see cref="Run(Action)"/> it makes Run return after
     /// the current turn. Does nothing on <see cref="Default"/>.
     /// </summary>
     public void Dispose()

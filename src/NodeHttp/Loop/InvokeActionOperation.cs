@@ -1,6 +1,6 @@
 namespace NodeHttp;
 
-/// <summary>The queued half of <see cref="EventLoop.InvokeAsync(Action)"/> (see <see cref="InvokeOperation{T}"/>).</summary>
+/// <summary>The queued half of <see cref="EventLoop.InvokeAsync(Action, CancellationToken)"/> (see <see cref="InvokeOperation{T}"/>).</summary>
 internal sealed class InvokeActionOperation : TaskCompletionSource, IAbandonable
 {
     /// <summary>Cached so queuing an invocation allocates only this object.</summary>

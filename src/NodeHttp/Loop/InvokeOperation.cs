@@ -1,7 +1,7 @@
 namespace NodeHttp;
 
 /// <summary>
-/// The queued half of <see cref="EventLoop.InvokeAsync{T}(Func{T})"/>: runs the work on the loop and
+/// The queued half of <see cref="EventLoop.InvokeAsync{T}(Func{T}, CancellationToken)"/>: runs the work on the loop and
 /// completes the task with its result or exception (which therefore never reaches
 /// <see cref="EventLoop.UncaughtException"/>). Continuations run asynchronously so a waiter on another
 /// thread never runs its code on the loop thread.

@@ -4,7 +4,7 @@ namespace NodeHttp;
 /// Node's <c>stream.Duplex</c>: a <see cref="Readable"/> that is also writable, with the same writable state machine as
 /// <see cref="Writable"/> and Node's <c>allowHalfOpen</c> rule. Sockets are duplexes.
 /// </summary>
-public class Duplex : Readable, IWritable, IWriteEntry
+public partial class Duplex : Readable, IWritable, IWriteEntry
 {
     private readonly WritableState ws;
     private readonly DuplexOptions? options;
@@ -165,17 +165,6 @@ public class Duplex : Readable, IWritable, IWriteEntry
 
     /// <inheritdoc cref="Writable.WritableAborted"/>
     public bool WritableAborted => WritableApi.Aborted(ws);
-
-    /// <summary>Writes <paramref name="chunk"/> from any thread; completes when accepted (at once, or at <c>'drain'</c>).</summary>
-    public Task WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken = default) =>
-        WritableBridge.WriteAsync(this, Loop, NodeBuffer.From(chunk.Span), cancellationToken);
-
-    /// <summary>Writes <paramref name="chunk"/> (UTF-8) from any thread; completes when accepted.</summary>
-    public Task WriteAsync(string chunk, CancellationToken cancellationToken = default) =>
-        WritableBridge.WriteAsync(this, Loop, NodeBuffer.From(chunk), cancellationToken);
-
-    /// <summary>Calls <see cref="End()"/> from any thread; completes at <c>'finish'</c>.</summary>
-    public Task EndAsync() => WritableBridge.EndAsync(this, Loop, ws);
 
     /// <summary>A read-write <see cref="System.IO.Stream"/> over both sides; disposing ends the writable side.</summary>
     public new Stream AsStream() => new NodeStreamAdapter(this, this, Loop);

@@ -158,18 +158,6 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
     /// <summary>Node's <c>writable.closed</c>: <c>'close'</c> is due or was emitted.</summary>
     public bool Closed => ws.Closed;
 
-    /// <summary>Writes <paramref name="chunk"/> from any thread; completes when the stream accepted it (at once, or at
-    /// <c>'drain'</c> when <c>Write</c> returned false) and fails if the write fails or the stream closes first.</summary>
-    public Task WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken = default) =>
-        WritableBridge.WriteAsync(this, Loop, NodeBuffer.From(chunk.Span), cancellationToken);
-
-    /// <summary>Writes <paramref name="chunk"/> (UTF-8) from any thread; see <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</summary>
-    public Task WriteAsync(string chunk, CancellationToken cancellationToken = default) =>
-        WritableBridge.WriteAsync(this, Loop, NodeBuffer.From(chunk), cancellationToken);
-
-    /// <summary>Calls <see cref="End()"/> from any thread; completes at <c>'finish'</c>, fails if the stream fails first.</summary>
-    public Task EndAsync() => WritableBridge.EndAsync(this, Loop, ws);
-
     /// <summary>A <see cref="System.IO.Stream"/> over this writable (write-only): <c>WriteAsync</c> waits for <c>'drain'</c>,
     /// disposing ends the stream. Usable from any thread.</summary>
     public Stream AsStream() => new NodeStreamAdapter(null, this, Loop);

@@ -1,102 +1,162 @@
 namespace NodeHttp;
 
 /// <summary>
-/// The async layer over the writable side (<c>WriteAsync</c>, <c>EndAsync</c>): callable from any thread, the work
-/// is marshalled onto the stream's loop and the task completes off the loop.
+/// The async layer over the writable side (<c>WriteAsync</c>, <c>EndAsync</c>): callable from any thread. On the
+/// stream's loop the write is made at once (no hop, and no task object when the stream takes it below its
+/// highWaterMark); elsewhere it is marshalled onto the loop. The caller's bytes are not copied here: the write runs
+/// while the caller awaits, and the stream copies what it keeps before it returns (the span <c>_write</c>), so the
+/// caller may reuse its buffer once the task completed — or was cancelled before the write was made.
 /// </summary>
 internal static class WritableBridge
 {
-    internal static Task WriteAsync(IWritable stream, EventLoop loop, NodeBuffer chunk, CancellationToken cancellationToken)
+    internal static Task WriteAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken) =>
+        WriteAsync(stream, loop, chunk, null, cancellationToken);
+
+    /// <summary>Writes a buffer nobody else holds (serialized output): handed to the stream as it is, with no copy.</summary>
+    internal static Task WriteOwnedAsync(IWritable stream, EventLoop loop, NodeBuffer owned, CancellationToken cancellationToken) =>
+        WriteAsync(stream, loop, default, owned, cancellationToken);
+
+    internal static Task WriteAsync(IWritable stream, EventLoop loop, string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return WriteAsync(stream, loop, default, text, cancellationToken);
+    }
+
+    internal static Task EndAsync(IWritable stream, EventLoop loop, CancellationToken cancellationToken) =>
+        EndAsync(stream, loop, default, null, hasData: false, cancellationToken);
+
+    internal static Task EndAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        EndAsync(stream, loop, data, null, hasData: true, cancellationToken);
+
+    internal static Task EndAsync(IWritable stream, EventLoop loop, string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return EndAsync(stream, loop, default, text, hasData: true, cancellationToken);
+    }
+
+    private static Task WriteAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, object? textOrOwned, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled(cancellationToken);
         }
-        var op = new WriteOperation(stream, loop, chunk, cancellationToken);
-        loop.Execute(static s => ((WriteOperation)s!).Start(), op);
-        return op.Task;
-    }
-
-    internal static Task EndAsync(IWritable stream, EventLoop loop, WritableState state)
-    {
-        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        loop.Execute(static s =>
+        if (loop.IsOnLoop)
         {
-            var (w, st, t) = ((IWritable, WritableState, TaskCompletionSource))s!;
-            if (st.Finished)
-            {
-                t.TrySetResult();
-                return;
-            }
+            // The common case of a handler on its loop: written now; a task object only if it has to wait for 'drain'.
+            bool accepted;
             try
             {
-                st.End(null, err =>
-                {
-                    if (err is null)
-                    {
-                        t.TrySetResult();
-                    }
-                    else
-                    {
-                        t.TrySetException(err);
-                    }
-                });
+                accepted = Write(stream, chunk, textOrOwned, null);
             }
             catch (Exception ex)
             {
-                t.TrySetException(ex);
-                return;
+                return Task.FromException(ex);
             }
-            if (!t.Task.IsCompleted && !st.Finished)
+            if (accepted)
             {
-                // Destroyed before 'finish': the end callback may never run.
-                w.Once(StreamEvents.Close, () =>
-                {
-                    if (!st.Finished)
-                    {
-                        t.TrySetException(st.Errored ?? ErrorCodes.Create("ERR_STREAM_PREMATURE_CLOSE"));
-                    }
-                });
+                return Task.CompletedTask;
             }
-        }, (stream, state, tcs));
-        return tcs.Task;
+            var waiter = new WriteOperation(stream, loop, default, null, cancellationToken);
+            waiter.WaitForDrain();
+            return waiter.Task;
+        }
+        var op = new WriteOperation(stream, loop, chunk, textOrOwned, cancellationToken);
+        op.Queue();
+        return op.Task;
     }
 
-    // One WriteAsync: accepted when Write returns true, else at 'drain'; fails on the write's error or 'close'.
+    private static bool Write(IWritable stream, ReadOnlyMemory<byte> chunk, object? textOrOwned, Action<Exception?>? callback) => textOrOwned switch
+    {
+        string text => EncodedText.Write((IWriteEntry)stream, text, "utf8", callback),
+        NodeBuffer owned => ((IWriteEntry)stream).WriteChunk(owned, callback),
+        _ => ((IWriteEntry)stream).WriteBytes(chunk.Span, callback),
+    };
+
+    private static Task EndAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> data, string? text, bool hasData, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+        var op = new EndOperation(stream, loop, data, text, hasData, cancellationToken);
+        if (loop.IsOnLoop)
+        {
+            op.Start();
+        }
+        else
+        {
+            op.Queue();
+        }
+        return op.Task;
+    }
+
+    // One WriteAsync that could not complete at once: queued from another thread (Queued → Started on the loop, or
+    // Queued → Cancelled by the token, in which case the caller's bytes are never touched), then accepted when Write
+    // returns true, else at 'drain'; fails on the write's error or 'close'; cancelled by the token while it waits.
     private sealed class WriteOperation
     {
+        private const int Queued = 0;
+        private const int Started = 1;
+        private const int Cancelled = 2;
+
         private readonly TaskCompletionSource tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly IWritable stream;
         private readonly EventLoop loop;
-        private readonly NodeBuffer chunk;
+        private readonly ReadOnlyMemory<byte> chunk;
+        private readonly object? textOrOwned;
         private readonly CancellationToken cancellationToken;
-        private readonly Action onDrain;
-        private readonly Action onClose;
+        private Action? onDrain;
+        private Action? onClose;
         private CancellationTokenRegistration registration;
+        private int state;
         private bool listening;
 
-        internal WriteOperation(IWritable stream, EventLoop loop, NodeBuffer chunk, CancellationToken cancellationToken)
+        internal WriteOperation(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, object? textOrOwned, CancellationToken cancellationToken)
         {
             this.stream = stream;
             this.loop = loop;
             this.chunk = chunk;
+            this.textOrOwned = textOrOwned;
             this.cancellationToken = cancellationToken;
-            onDrain = OnDrain;
-            onClose = OnClose;
         }
 
         internal Task Task => tcs.Task;
 
-        internal void Start()
+        // Off the loop: the token may cancel the write before the loop makes it.
+        internal void Queue()
         {
+            if (cancellationToken.CanBeCanceled)
+            {
+                registration = cancellationToken.Register(static s => ((WriteOperation)s!).OnCancel(), this);
+            }
+            loop.Execute(static s => ((WriteOperation)s!).Start(), this);
+        }
+
+        // On the loop, after a write that returned false.
+        internal void WaitForDrain()
+        {
+            state = Started;
+            Listen();
+            if (cancellationToken.CanBeCanceled)
+            {
+                registration = cancellationToken.Register(static s => ((WriteOperation)s!).OnCancel(), this);
+            }
+        }
+
+        private void Start()
+        {
+            if (Interlocked.CompareExchange(ref state, Started, Queued) != Queued)
+            {
+                return;
+            }
             bool accepted;
             try
             {
-                accepted = stream.Write(chunk, OnWritten);
+                accepted = Write(stream, chunk, textOrOwned, OnWritten);
             }
             catch (Exception ex)
             {
-                tcs.TrySetException(ex);
+                Complete(ex);
                 return;
             }
             if (tcs.Task.IsCompleted)
@@ -105,46 +165,64 @@ internal static class WritableBridge
             }
             if (accepted)
             {
-                tcs.TrySetResult();
+                Complete(null);
                 return;
             }
+            Listen();
+        }
+
+        private void Listen()
+        {
             listening = true;
+            onDrain ??= OnDrain;
+            onClose ??= OnClose;
             stream.Once(StreamEvents.Drain, onDrain);
             stream.Once(StreamEvents.Close, onClose);
-            if (cancellationToken.CanBeCanceled)
+        }
+
+        // Any thread.
+        private void OnCancel()
+        {
+            if (Interlocked.CompareExchange(ref state, Cancelled, Queued) == Queued)
             {
-                registration = cancellationToken.Register(static s =>
-                {
-                    var op = (WriteOperation)s!;
-                    op.loop.Execute(static o =>
-                    {
-                        var me = (WriteOperation)o!;
-                        me.Detach();
-                        me.tcs.TrySetCanceled(me.cancellationToken);
-                    }, op);
-                }, this);
+                tcs.TrySetCanceled(cancellationToken);
+                return;
             }
+            loop.Execute(static s =>
+            {
+                var me = (WriteOperation)s!;
+                if (!me.tcs.Task.IsCompleted)
+                {
+                    me.Detach();
+                    me.tcs.TrySetCanceled(me.cancellationToken);
+                }
+            }, this);
         }
 
         private void OnWritten(Exception? error)
         {
             if (error is not null)
             {
-                Detach();
-                tcs.TrySetException(error);
+                Complete(error);
             }
         }
 
-        private void OnDrain()
-        {
-            Detach();
-            tcs.TrySetResult();
-        }
+        private void OnDrain() => Complete(null);
 
-        private void OnClose()
+        private void OnClose() => Complete(stream.WritableFinished ? null : ErrorCodes.Create("ERR_STREAM_DESTROYED", "write"));
+
+        private void Complete(Exception? error)
         {
             Detach();
-            tcs.TrySetException(ErrorCodes.Create("ERR_STREAM_DESTROYED", "write"));
+            registration.Dispose();
+            if (error is null)
+            {
+                tcs.TrySetResult();
+            }
+            else
+            {
+                tcs.TrySetException(error);
+            }
         }
 
         private void Detach()
@@ -152,9 +230,145 @@ internal static class WritableBridge
             if (listening)
             {
                 listening = false;
-                stream.RemoveListener(StreamEvents.Drain, onDrain);
+                stream.RemoveListener(StreamEvents.Drain, onDrain!);
+                stream.RemoveListener(StreamEvents.Close, onClose!);
+            }
+        }
+    }
+
+    // One EndAsync: end() (with the last data, if any) on the loop, then completes at the end callback ('finish'),
+    // fails with its error or when the stream closes unfinished; the token stops the wait (the stream still ends), and
+    // cancels the end itself when it fires before the loop made it.
+    private sealed class EndOperation
+    {
+        private const int Queued = 0;
+        private const int Started = 1;
+        private const int Cancelled = 2;
+
+        private readonly TaskCompletionSource tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly IWritable stream;
+        private readonly EventLoop loop;
+        private readonly ReadOnlyMemory<byte> data;
+        private readonly string? text;
+        private readonly bool hasData;
+        private readonly CancellationToken cancellationToken;
+        private Action? onClose;
+        private CancellationTokenRegistration registration;
+        private int state;
+
+        internal EndOperation(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> data, string? text, bool hasData, CancellationToken cancellationToken)
+        {
+            this.stream = stream;
+            this.loop = loop;
+            this.data = data;
+            this.text = text;
+            this.hasData = hasData;
+            this.cancellationToken = cancellationToken;
+        }
+
+        internal Task Task => tcs.Task;
+
+        internal void Queue()
+        {
+            if (cancellationToken.CanBeCanceled)
+            {
+                registration = cancellationToken.Register(static s => ((EndOperation)s!).OnCancel(), this);
+            }
+            loop.Execute(static s => ((EndOperation)s!).Start(), this);
+        }
+
+        internal void Start()
+        {
+            if (Interlocked.CompareExchange(ref state, Started, Queued) != Queued)
+            {
+                return;
+            }
+            if (!hasData && stream.WritableFinished)
+            {
+                Complete(null);
+                return;
+            }
+            try
+            {
+                var entry = (IWriteEntry)stream;
+                if (text is not null)
+                {
+                    EncodedText.End(entry, text, "utf8", OnEnded);
+                }
+                else if (hasData)
+                {
+                    entry.EndBytes(data.Span, OnEnded);
+                }
+                else
+                {
+                    entry.EndChunk(null, OnEnded);
+                }
+            }
+            catch (Exception ex)
+            {
+                Complete(ex);
+                return;
+            }
+            if (tcs.Task.IsCompleted)
+            {
+                return;
+            }
+            if (stream.WritableFinished)
+            {
+                Complete(null);
+                return;
+            }
+            // Destroyed before 'finish': the end callback may never run.
+            onClose = OnClose;
+            stream.Once(StreamEvents.Close, onClose);
+            if (cancellationToken.CanBeCanceled && registration == default)
+            {
+                registration = cancellationToken.Register(static s => ((EndOperation)s!).OnCancel(), this);
+            }
+        }
+
+        private void OnEnded(Exception? error) => Complete(error);
+
+        private void OnClose() => Complete(stream.WritableFinished ? null : ErrorCodes.Create("ERR_STREAM_PREMATURE_CLOSE"));
+
+        private void OnCancel()
+        {
+            if (Interlocked.CompareExchange(ref state, Cancelled, Queued) == Queued)
+            {
+                tcs.TrySetCanceled(cancellationToken);
+                return;
+            }
+            loop.Execute(static s =>
+            {
+                var me = (EndOperation)s!;
+                if (!me.tcs.Task.IsCompleted)
+                {
+                    me.Detach();
+                    me.tcs.TrySetCanceled(me.cancellationToken);
+                }
+            }, this);
+        }
+
+        private void Complete(Exception? error)
+        {
+            Detach();
+            registration.Dispose();
+            if (error is null)
+            {
+                tcs.TrySetResult();
+            }
+            else
+            {
+                tcs.TrySetException(error);
+            }
+        }
+
+        private void Detach()
+        {
+            if (onClose is not null)
+            {
                 stream.RemoveListener(StreamEvents.Close, onClose);
-                registration.Dispose();
+                onClose = null;
             }
         }
     }
