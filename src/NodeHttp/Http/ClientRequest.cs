@@ -144,6 +144,7 @@ public class ClientRequest : OutgoingMessage
         {
             SetHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(auth)));
         }
+        Telemetry = ClientTelemetry.Start(this, host, port);
         if (HasHeader("expect"))
         {
             ImplicitHeader();
@@ -214,6 +215,9 @@ public class ClientRequest : OutgoingMessage
 
     /// <summary>Node's <c>request.timeout</c>.</summary>
     internal int? TimeoutMs { get; private set; }
+
+    /// <summary>The request's metrics and span while someone listens, or null.</summary>
+    internal ClientRequestTelemetry? Telemetry { get; }
 
     internal int MaxHeaderSize { get; }
 
@@ -354,7 +358,7 @@ public class ClientRequest : OutgoingMessage
     /// <summary>Builds the Node-style "socket hang up" / "aborted" error (<c>ECONNRESET</c>).</summary>
     internal static NodeHttpException ConnResetException(string message) => new("ECONNRESET", message);
 
-    internal void EmitError(Exception error) => Emit(HttpEvents.Error, error);
+    internal void EmitError(Exception error) => Emit(HttpEvents.Error, ClientTelemetry.Failed(this, error));
 
     private void Start()
     {
@@ -399,6 +403,7 @@ public class ClientRequest : OutgoingMessage
     /// <summary>Node's <c>ClientRequest.onSocket(socket, err)</c>: the rest happens on the next tick.</summary>
     internal void OnSocket(Socket? socket, Exception? error)
     {
+        ClientTelemetry.Dequeued(this);
         if (onSocketPending)
         {
             // A second hand-over in the same tick (an agent race): it carries its own socket and error.
@@ -562,6 +567,7 @@ public class ClientRequest : OutgoingMessage
         res.On(StreamEvents.End, onResponseEnd ??= ResponseOnEnd);
         On(HttpEvents.Finish, onFinish ??= RequestOnFinish);
         responseTimeoutListening = true;
+        ClientTelemetry.ResponseReceived(this, res);
         if (Aborted || !Emit(HttpEvents.Response, res))
         {
             res.Dump();
@@ -719,6 +725,7 @@ public class ClientRequest : OutgoingMessage
     // is then made from the options as they are.
     private void ReturnOptions()
     {
+        ClientTelemetry.Ended(this);
         if (optionsBorrowed)
         {
             optionsBorrowed = false;
