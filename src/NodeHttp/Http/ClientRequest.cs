@@ -475,6 +475,7 @@ public class ClientRequest : OutgoingMessage
         }
         closed = true;
         Emit(HttpEvents.Close);
+        ClientTelemetry.Ended(this);
         ReturnOptions();
     }
 
@@ -601,6 +602,7 @@ public class ClientRequest : OutgoingMessage
             destroyed = true;
             closed = true;
             Emit(HttpEvents.Close);
+            ClientTelemetry.Ended(this);
             ReturnOptions();
         }
         else
@@ -667,6 +669,7 @@ public class ClientRequest : OutgoingMessage
         {
             agent.OnFree(socket, this, finished: true);
         }
+        ClientTelemetry.Ended(this);
         ReturnOptions();
     }
 
@@ -698,6 +701,7 @@ public class ClientRequest : OutgoingMessage
             closed = true;
             Emit(HttpEvents.Close);
         }
+        ClientTelemetry.Ended(this);
         ReturnOptions();
     }
 
@@ -725,7 +729,6 @@ public class ClientRequest : OutgoingMessage
     // is then made from the options as they are.
     private void ReturnOptions()
     {
-        ClientTelemetry.Ended(this);
         if (optionsBorrowed)
         {
             optionsBorrowed = false;
