@@ -14,7 +14,7 @@ public sealed partial class EventLoop
     /// Where the loop reports what Node would print on stderr: uncaught callback errors on a loop that goes on (no
     /// <see cref="UncaughtException"/> handler), <c>TimeoutOverflowWarning</c>, and the <c>MaxListenersExceededWarning</c>
     /// of emitters used on this loop. Default: a no-op logger, and the text goes to stderr as in Node; once a logger is
-    /// set it receives them instead, with event ids and structured fields (see <see cref="NodeHttpDiagnostics"/>).
+    /// set it receives them instead, with event ids and structured fields (listed in docs/observability.md).
     /// Setting null restores the default.
     /// </summary>
     public ILogger Logger
