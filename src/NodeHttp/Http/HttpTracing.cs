@@ -204,6 +204,12 @@ internal static class HttpTracing
         {
             return "http://" + authority + ":" + port.ToString(CultureInfo.InvariantCulture);
         }
+        // As HttpClient (.NET 9+): the query's values may be secrets, so it is sent to the span as "?*".
+        int query = path.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            path = path[..query] + "?*";
+        }
         return "http://" + authority + (port == 80 ? string.Empty : ":" + port.ToString(CultureInfo.InvariantCulture)) + (path.StartsWith('/') ? path : "/" + path);
     }
 

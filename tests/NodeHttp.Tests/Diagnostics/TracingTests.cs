@@ -49,7 +49,7 @@ public sealed class TracingTests
         Assert.All(trace, a => Assert.Equal("GET", a.DisplayName));
         Assert.All(trace, a => Assert.Equal(200, a.GetTagItem("http.response.status_code")));
         Assert.All(trace, a => Assert.Equal(ActivityStatusCode.Unset, a.Status));
-        Assert.Equal($"http://127.0.0.1:{front.Port}/front?x=1", client1.GetTagItem("url.full"));
+        Assert.Equal($"http://127.0.0.1:{front.Port}/front?*", client1.GetTagItem("url.full"));
         Assert.Equal("127.0.0.1", client1.GetTagItem("server.address"));
         Assert.Equal("x=1", server1.GetTagItem("url.query"));
         Assert.Equal("http", server1.GetTagItem("url.scheme"));
