@@ -453,10 +453,7 @@ public partial class EventEmitter
         if (max > 0 && CountOf(s.Listeners) > max && !s.Warned)
         {
             s.Warned = true;
-            WarningSink(
-                $"(node:{Environment.ProcessId}) MaxListenersExceededWarning: Possible EventEmitter memory leak detected. " +
-                $"{CountOf(s.Listeners)} {eventName} listeners added to [{GetType().Name}]. MaxListeners is {max}. " +
-                "Use emitter.MaxListeners to increase limit");
+            EmitterWarnings.MaxListenersExceeded(this, eventName, CountOf(s.Listeners), max);
         }
         OnListenerAdded(eventName);
         return this;

@@ -299,10 +299,12 @@ public class Agent : EventEmitter
                     requests[name] = queue = spareRequestLists.TryPop(out List<ClientRequest>? spare) ? spare : new List<ClientRequest>();
                 }
                 queue.Add(req);
+                ClientTelemetry.Queued(req);
             }
         }
         if (socket is not null)
         {
+            ClientTelemetry.ConnectionActive(socket);
             ReuseSocket(socket, req);
             SetRequestSocket(req, socket);
         }
@@ -515,6 +517,7 @@ public class Agent : EventEmitter
             RemoveSocketLocked(socket, name, includeFree: false);
             free.Add(socket);
         }
+        ClientTelemetry.ConnectionIdle(socket);
         EmitFree(socket, options, owner);
     }
 
@@ -728,10 +731,12 @@ public class Agent : EventEmitter
             socket.On(NetEvents.Close, onClose);
             socket.On(NetEvents.Timeout, onTimeout);
             socket.On(AgentRemoveEvent, onRemove);
+            ClientTelemetry.ConnectionCreated(socket, options);
         }
 
         private void OnClose(bool hadError)
         {
+            ClientTelemetry.ConnectionClosed(socket);
             lock (agent.gate)
             {
                 agent.totalSocketCount--;
@@ -750,6 +755,7 @@ public class Agent : EventEmitter
 
         private void OnRemove()
         {
+            ClientTelemetry.ConnectionClosed(socket);
             lock (agent.gate)
             {
                 agent.totalSocketCount--;

@@ -28,4 +28,7 @@ public sealed class AgentOptions
 
     /// <summary>Node's agent <c>noDelay</c> option (default true, as Node's <c>Agent</c> constructor sets it): disables Nagle on the agent's sockets.</summary>
     public bool NoDelay { get; set; } = true;
+
+    /// <summary>Where the agent's requests log their failures (event ids in docs/observability.md); null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
 }

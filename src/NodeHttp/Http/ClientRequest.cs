@@ -144,6 +144,7 @@ public class ClientRequest : OutgoingMessage
         {
             SetHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(auth)));
         }
+        Telemetry = ClientTelemetry.Start(this, host, port);
         if (HasHeader("expect"))
         {
             ImplicitHeader();
@@ -230,6 +231,9 @@ public class ClientRequest : OutgoingMessage
 
     /// <summary>Node's <c>request.timeout</c>.</summary>
     internal int? TimeoutMs { get; private set; }
+
+    /// <summary>The request's metrics and span while someone listens, or null.</summary>
+    internal ClientRequestTelemetry? Telemetry { get; }
 
     internal int MaxHeaderSize { get; }
 
@@ -370,7 +374,7 @@ public class ClientRequest : OutgoingMessage
     /// <summary>Builds the Node-style "socket hang up" / "aborted" error (<c>ECONNRESET</c>).</summary>
     internal static NodeHttpException ConnResetException(string message) => new("ECONNRESET", message);
 
-    internal void EmitError(Exception error) => Emit(HttpEvents.Error, error);
+    internal void EmitError(Exception error) => Emit(HttpEvents.Error, ClientTelemetry.Failed(this, error));
 
     private void Start()
     {
@@ -415,6 +419,7 @@ public class ClientRequest : OutgoingMessage
     /// <summary>Node's <c>ClientRequest.onSocket(socket, err)</c>: the rest happens on the next tick.</summary>
     internal void OnSocket(Socket? socket, Exception? error)
     {
+        ClientTelemetry.Dequeued(this);
         if (onSocketPending)
         {
             // A second hand-over in the same tick (an agent race): it carries its own socket and error.
@@ -486,6 +491,7 @@ public class ClientRequest : OutgoingMessage
         }
         closed = true;
         Emit(HttpEvents.Close);
+        ClientTelemetry.Ended(this);
         ReturnOptions();
     }
 
@@ -578,6 +584,7 @@ public class ClientRequest : OutgoingMessage
         res.On(StreamEvents.End, onResponseEnd ??= ResponseOnEnd);
         On(HttpEvents.Finish, onFinish ??= RequestOnFinish);
         responseTimeoutListening = true;
+        ClientTelemetry.ResponseReceived(this, res);
         if (Aborted || !Emit(HttpEvents.Response, res))
         {
             res.Dump();
@@ -611,6 +618,7 @@ public class ClientRequest : OutgoingMessage
             destroyed = true;
             closed = true;
             Emit(HttpEvents.Close);
+            ClientTelemetry.Ended(this);
             ReturnOptions();
         }
         else
@@ -677,6 +685,7 @@ public class ClientRequest : OutgoingMessage
         {
             agent.OnFree(socket, this, finished: true);
         }
+        ClientTelemetry.Ended(this);
         ReturnOptions();
     }
 
@@ -708,6 +717,7 @@ public class ClientRequest : OutgoingMessage
             closed = true;
             Emit(HttpEvents.Close);
         }
+        ClientTelemetry.Ended(this);
         ReturnOptions();
     }
 

@@ -35,6 +35,7 @@ public sealed partial class Server : EventEmitter
         RequireHostHeader = options.RequireHostHeader;
         JoinDuplicateHeaders = options.JoinDuplicateHeaders;
         MaxRequestsPerSocket = options.MaxRequestsPerSocket;
+        Logger = options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         if (options.UniqueHeaders is { } unique)
         {
             UniqueHeadersSet = new HashSet<string>(unique, StringComparer.OrdinalIgnoreCase);
@@ -59,6 +60,7 @@ public sealed partial class Server : EventEmitter
         net.On<Exception>(NetEvents.Error, e => Emit<Exception>(HttpEvents.Error, e));
         net.On(NetEvents.Close, () => Emit(HttpEvents.Close));
         net.On<DropEvent?>(NetEvents.Drop, d => Emit<DropEvent?>(NetEvents.Drop, d));
+        net.On<DropEvent?>(NetEvents.Drop, d => ServerTelemetry.ConnectionRejected(this, d));
     }
 
     /// <summary>Node's <c>server.listening</c>.</summary>
@@ -123,6 +125,8 @@ public sealed partial class Server : EventEmitter
     internal bool JoinDuplicateHeaders { get; }
 
     internal HashSet<string>? UniqueHeadersSet { get; }
+
+    internal Microsoft.Extensions.Logging.ILogger Logger { get; }
 
     /// <summary>An async request handler given to <see cref="Http.CreateServer(Func{IncomingMessage, ServerResponse, Task})"/>.</summary>
     internal Func<IncomingMessage, ServerResponse, Task>? AsyncHandler { get; set; }
@@ -255,7 +259,7 @@ public sealed partial class Server : EventEmitter
         // Reported first, so whoever sees the connection end can already see the exception.
         try
         {
-            (res.Socket?.Loop ?? EventLoop.Current ?? loop).ReportUncaught(error);
+            (res.Socket?.Loop ?? EventLoop.Current ?? loop).ReportUncaught(error, logged: ServerTelemetry.HandlerFailed(this, res, error));
         }
         finally
         {

@@ -98,6 +98,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Requests counted against server.MaxRequestsPerSocket (HTTP/1.1 ones, when a limit is set).
     private int requestsCount;
 
+    // Kestrel's connection metrics for this connection, or null when nobody listened at accept.
+    private readonly ServerConnectionTelemetry? telemetry;
+
     internal ServerConnection(Server server, Socket socket)
     {
         this.server = server;
@@ -120,6 +123,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         onSocketDrain = SocketOnDrain;
         phase = ConnectionPhase.New;
         messageStart = loop.Now;
+        telemetry = ServerTelemetry.ConnectionOpened(server, socket);
         socket.On(StreamEvents.End, onSocketEnd);
         socket.On(HttpEvents.Close, onSocketClose);
         socket.On(HttpEvents.Timeout, onSocketTimeout);
@@ -412,6 +416,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             }
         }
         Admission admission = Admit(req, keepAlive, out ServerResponse res);
+        using HttpTracing.ActivityScope span = ServerTelemetry.Enter(res);
         Dispatch(admission, req, res);
         return HeadersCompleteAction.Continue;
     }
@@ -449,6 +454,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             UniqueHeaders = server.UniqueHeadersSet,
         };
         res.ShouldKeepAlive = keepAlive && !server.Draining;
+        res.Telemetry = ServerTelemetry.RequestStart(req, socket);
         outgoing.Enqueue(res);
         if (outgoing.Count == 1 || CanFollow(outgoing[outgoing.Count - 2]))
         {
@@ -504,6 +510,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         switch (admission)
         {
             case Admission.Drop:
+                HttpLog.RequestDropped(server.Logger, req.Method, req.Url, socket.RemoteAddress, socket.RemotePort, server.MaxRequestsPerSocket);
                 server.Emit<IncomingMessage, Socket>(HttpEvents.DropRequest, req, socket);
                 res.WriteHead(503);
                 res.End();
@@ -673,6 +680,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         keepAliveTimer?.Close();
         keepAliveTimer = null;
         server.RemoveConnection(this);
+        ServerTelemetry.ConnectionClosed(telemetry);
         if (phase == ConnectionPhase.Upgraded)
         {
             return;
@@ -762,6 +770,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         errorHandled = true;
         socket.RemoveListener(HttpEvents.Error, onSocketError);
         socket.On<Exception>(HttpEvents.Error, static _ => { });
+        ServerTelemetry.ClientError(server, telemetry, error, socket);
         if (server.Emit<Exception, Socket>(HttpEvents.ClientError, error, socket))
         {
             return;
@@ -833,6 +842,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         keepAliveTimer?.Close();
         keepAliveTimer = null;
         server.RemoveConnection(this);
+        ServerTelemetry.ConnectionUpgraded(telemetry, socket);
     }
 
     private HpeCode MessageBegin()

@@ -69,6 +69,12 @@ public sealed class ServerOptions
     /// </summary>
     public EventLoopGroup? Loops { get; set; }
 
+    /// <summary>
+    /// Where the server logs client errors, dropped requests, rejected connections and request handler faults (event ids
+    /// in docs/observability.md). Null: nothing is logged, and a handler fault goes to the loop as an uncaught error as before.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
+
     /// <summary>The effective headers timeout by Node's rule.</summary>
     internal int EffectiveHeadersTimeout => HeadersTimeout ?? Math.Min(DefaultHeadersTimeout, RequestTimeout);
 }

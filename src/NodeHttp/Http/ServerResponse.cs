@@ -59,6 +59,9 @@ public sealed partial class ServerResponse : OutgoingMessage
     /// <summary>The connection this response belongs to (null for a response made outside a server).</summary>
     internal ServerConnection? Connection => connection;
 
+    /// <summary>The request's metrics and span while someone listens (null otherwise, and once recorded).</summary>
+    internal ServerRequestTelemetry? Telemetry { get; set; }
+
     /// <summary>Whether the client sent <c>Expect: 100-continue</c> (Node's <c>_expect_continue</c>).</summary>
     internal bool ExpectContinue { get; set; }
 
@@ -269,6 +272,7 @@ public sealed partial class ServerResponse : OutgoingMessage
     // onServerResponseClose when the socket closes, after the socket 'close' listeners added at 'connection'.
     private protected override void DestroyWithState(Exception? error, StreamStateBase owner)
     {
+        ServerTelemetry.RequestEnd(this, error);
         ReleaseOnDestroy(error);
         if (Socket is null && connection is not null && connection.IsQueued(this))
         {

@@ -81,9 +81,7 @@ public sealed partial class EventLoop
         if (ms > TimeoutMax)
         {
             // Node emits this process warning (on stderr) and goes on with 1 ms.
-            Console.Error.WriteLine(
-                "TimeoutOverflowWarning: " + ms.ToString(System.Globalization.CultureInfo.InvariantCulture) +
-                " does not fit into a 32-bit signed integer." + Environment.NewLine + "Timeout duration was set to 1.");
+            WarnTimeoutOverflow(ms);
         }
         var timer = new LoopTimer(this, callback, state, CoerceDelay(ms), repeat);
         if (IsOnLoop)

@@ -378,11 +378,11 @@ public sealed partial class EventLoop : IDisposable
     /// A callback threw: raises <see cref="UncaughtException"/>. With no handler (or a handler that throws),
     /// <see cref="Run(Action)"/> stops and rethrows; threaded loops write to stderr and go on.
     /// </summary>
-    internal void ReportUncaught(Exception exception)
+    internal void ReportUncaught(Exception exception, bool logged = false)
     {
         if (!IsOnLoop)
         {
-            QueueIo(static s => { var (loop, ex) = ((EventLoop, Exception))s!; loop.ReportUncaught(ex); }, (this, exception));
+            QueueIo(static s => { var (loop, ex, l) = ((EventLoop, Exception, bool))s!; loop.ReportUncaught(ex, l); }, (this, exception, logged));
             return;
         }
         Action<Exception>? handler = UncaughtException;
@@ -405,7 +405,7 @@ public sealed partial class EventLoop : IDisposable
         }
         else
         {
-            Console.Error.WriteLine("Uncaught exception on " + (thread?.Name ?? "event loop") + ": " + exception);
+            ReportToLogOrStderr(exception, logged);
         }
     }
 
@@ -491,7 +491,7 @@ public sealed partial class EventLoop : IDisposable
         catch (Exception ex)
         {
             // RunCore catches callback errors itself; reaching here is a bug in the loop.
-            Console.Error.WriteLine("Event loop " + thread?.Name + " failed: " + ex);
+            ReportLoopFailure(ex);
         }
         finally
         {

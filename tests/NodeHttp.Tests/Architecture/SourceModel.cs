@@ -143,14 +143,18 @@ internal sealed class SourceModel
 
     /// <summary>
     /// The framework assemblies the built library references, with what they reference in turn (type forwarders lead
-    /// to System.Private.CoreLib), taken from the shared framework the tests run on; and Microsoft.Extensions.Primitives,
-    /// the library's one package. The closure (two dozen assemblies), not the whole framework folder (about 170), which
+    /// to System.Private.CoreLib), taken from the shared framework the tests run on; and Microsoft.Extensions.Primitives
+    /// and Microsoft.Extensions.Logging.Abstractions, the library's packages. The closure (two dozen assemblies), not the whole framework folder (about 170), which
     /// the compiler would spend most of a second more setting up.
     /// </summary>
     private static List<MetadataReference> FrameworkReferences()
     {
         string frameworkDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var paths = new SortedSet<string>(StringComparer.Ordinal) { typeof(StringValues).Assembly.Location };
+        var paths = new SortedSet<string>(StringComparer.Ordinal)
+        {
+            typeof(StringValues).Assembly.Location,
+            typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location,
+        };
         var pending = new Queue<string>(typeof(NodeBuffer).Assembly.GetReferencedAssemblies().Select(a => a.Name!));
         pending.Enqueue(typeof(object).Assembly.GetName().Name!);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -172,7 +176,7 @@ internal sealed class SourceModel
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     }
 
-    // [LibraryImport] partial methods get their bodies from the interop source generator; without it they
+    // [LibraryImport] and [LoggerMessage] partial methods get their bodies from source generators; without them they
     // are CS8795 (partial method without implementation), which says nothing about the layers.
     private static bool IsLibraryImportStub(Diagnostic d)
     {
@@ -183,7 +187,7 @@ internal sealed class SourceModel
         MethodDeclarationSyntax? method = tree.GetRoot().FindNode(d.Location.SourceSpan)
             .AncestorsAndSelf().OfType<MethodDeclarationSyntax>().FirstOrDefault();
         return method is not null && method.AttributeLists.SelectMany(l => l.Attributes)
-            .Any(a => a.Name.ToString() is "LibraryImport" or "LibraryImportAttribute");
+            .Any(a => a.Name.ToString() is "LibraryImport" or "LibraryImportAttribute" or "LoggerMessage" or "LoggerMessageAttribute");
     }
 
     /// <summary>Collects what each name, operator, indexer, conversion, foreach and await of one file binds to.</summary>
