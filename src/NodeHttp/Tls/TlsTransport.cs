@@ -309,7 +309,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         }
         catch (Exception ex)
         {
-            HandshakeFailed(refusal ?? TlsErrors.FromException(ex, handshake: true));
+            HandshakeFailed(refusal ?? TlsErrors.FromException(ex, handshake: true, wire.FirstBytes(new byte[8])));
             return;
         }
         if (!options.IsServer && verifyError is not null && options.RejectUnauthorized)
