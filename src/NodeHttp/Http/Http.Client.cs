@@ -140,11 +140,12 @@ public static partial class Http
         }
     }
 
-    private static RequestOptions Merge(string url, RequestOptions options)
+    /// <summary>Node's <c>ObjectAssign(urlToHttpOptions(url), options)</c>, for the members that differ from their defaults.</summary>
+    internal static RequestOptions Merge(string url, RequestOptions options)
     {
         RequestOptions merged = options.Clone();
         RequestOptions fromUrl = RequestUrl.ToOptions(url);
-        merged.Protocol = options.Protocol != "http:" ? options.Protocol : fromUrl.Protocol;
+        merged.Protocol = options.Protocol ?? fromUrl.Protocol;
         merged.Hostname = options.Hostname ?? (options.Host != "localhost" ? null : fromUrl.Hostname);
         merged.Port = options.Port ?? fromUrl.Port;
         merged.Path = options.Path != "/" ? options.Path : fromUrl.Path;

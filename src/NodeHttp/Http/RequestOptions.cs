@@ -8,8 +8,11 @@ namespace NodeHttp;
 /// </summary>
 public sealed class RequestOptions
 {
-    /// <summary>Node's <c>protocol</c>: only <c>"http:"</c> here (default).</summary>
-    public string Protocol { get; set { Changing(); field = value; } } = "http:";
+    /// <summary>
+    /// Node's <c>protocol</c>: <c>"http:"</c> or <c>"https:"</c>; null (default) takes the agent's (<c>"http:"</c> for
+    /// <see cref="Http.Request(RequestOptions, Action{IncomingMessage}?)"/>). One that differs from the agent's is <c>ERR_INVALID_PROTOCOL</c>.
+    /// </summary>
+    public string? Protocol { get; set { Changing(); field = value; } }
 
     /// <summary>Node's <c>host</c>: the server's name or IP address (default <c>"localhost"</c>); <see cref="Hostname"/> wins when both are set.</summary>
     public string? Host { get; set { Changing(); field = value; } } = "localhost";
