@@ -70,6 +70,12 @@ public static partial class Http
     public static Task<IncomingMessage> RequestAsync(RequestOptions options, ReadOnlyMemory<byte> body = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return RequestAsync(options, body, null, cancellationToken);
+    }
+
+    /// <summary><see cref="RequestAsync(RequestOptions, ReadOnlyMemory{byte}, CancellationToken)"/> with the module's default agent (https passes its own).</summary>
+    internal static Task<IncomingMessage> RequestAsync(RequestOptions options, ReadOnlyMemory<byte> body, Agent? defaultAgent, CancellationToken cancellationToken)
+    {
         var tcs = new TaskCompletionSource<IncomingMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (cancellationToken.IsCancellationRequested)
         {
@@ -78,15 +84,15 @@ public static partial class Http
         EventLoop loop = EventLoop.Current ?? EventLoop.Default;
         loop.Execute(static s =>
         {
-            var (o, b, t, ct) = ((RequestOptions, ReadOnlyMemory<byte>, TaskCompletionSource<IncomingMessage>, CancellationToken))s!;
-            StartAsync(o, b, t, ct);
-        }, (options, body, tcs, cancellationToken));
+            var (o, b, a, t, ct) = ((RequestOptions, ReadOnlyMemory<byte>, Agent?, TaskCompletionSource<IncomingMessage>, CancellationToken))s!;
+            StartAsync(o, b, a, t, ct);
+        }, (options, body, defaultAgent, tcs, cancellationToken));
         return tcs.Task;
     }
 
     /// <summary>Node's <c>http.get(url)</c> as a task: completes with the response once its head arrived.</summary>
     public static Task<IncomingMessage> GetAsync(string url, CancellationToken cancellationToken = default) =>
-        RequestAsync(RequestUrl.ToOptions(url), default, cancellationToken);
+        RequestAsync(RequestUrl.ToOptions(url), default, null, cancellationToken);
 
     /// <summary>
     /// Node's deprecated <c>http.createClient([port], [host])</c>: a <see cref="LegacyClient"/> for one origin whose
@@ -101,12 +107,12 @@ public static partial class Http
         return new LegacyClient(port, string.IsNullOrEmpty(host) ? "localhost" : host);
     }
 
-    private static void StartAsync(RequestOptions options, ReadOnlyMemory<byte> body, TaskCompletionSource<IncomingMessage> tcs, CancellationToken cancellationToken)
+    private static void StartAsync(RequestOptions options, ReadOnlyMemory<byte> body, Agent? defaultAgent, TaskCompletionSource<IncomingMessage> tcs, CancellationToken cancellationToken)
     {
         ClientRequest req;
         try
         {
-            req = new ClientRequest(options, res => tcs.TrySetResult(res));
+            req = new ClientRequest(options, res => tcs.TrySetResult(res), defaultAgent);
         }
         catch (Exception ex)
         {
