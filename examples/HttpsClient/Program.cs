@@ -63,7 +63,7 @@ static void Insecure(int port, Action next)
     Https.Get(new RequestOptions { Host = "localhost", Port = port, RejectUnauthorized = false }, res =>
     {
         var socket = (TlsSocket)res.Socket!;
-        Console.WriteLine($"insecure: {res.StatusCode} authorized={socket.Authorized} {socket.AuthorizationError?.Code}");
+        Console.WriteLine($"insecure: {res.StatusCode} authorized={socket.Authorized} {socket.AuthorizationError}");
         res.Resume();
         res.On("end", next);
     }).On<Exception>("error", e =>

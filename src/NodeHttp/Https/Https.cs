@@ -2,7 +2,7 @@ namespace NodeHttp;
 
 /// <summary>
 /// Node's <c>https</c> module: <see cref="Http"/> over TLS. <see cref="CreateServer(HttpsServerOptions, Action{IncomingMessage, ServerResponse}?)"/>
-/// makes a <see cref="Server"/> whose connections are <c>TlsSocket</c>s; <see cref="Request(RequestOptions, Action{IncomingMessage}?)"/>
+/// makes a <see cref="Server"/> whose connections are <see cref="TlsSocket"/>s; <see cref="Request(RequestOptions, Action{IncomingMessage}?)"/>
 /// and <see cref="Get(string, Action{IncomingMessage}?)"/> are <c>http.request</c> with <see cref="GlobalAgent"/>, an
 /// <see cref="HttpsAgent"/>, as the default agent (protocol <c>"https:"</c>, port 443).
 /// </summary>
@@ -27,9 +27,9 @@ public static class Https
     /// <summary>
     /// Node's <c>https.createServer(options[, requestListener])</c>: an http <see cref="Server"/> whose accepted sockets
     /// first complete a TLS handshake. It emits <c>'connection'</c> with the raw <see cref="Socket"/>,
-    /// <c>'secureConnection'</c>(<c>TlsSocket</c>) once a handshake completes, <c>'tlsClientError'</c>(Exception,
-    /// <c>TlsSocket</c>) when one fails or times out (<see cref="HttpsServerOptions.HandshakeTimeout"/>), and
-    /// every http event over the TLS socket (<c>req.Socket</c> is the <c>TlsSocket</c>).
+    /// <c>'secureConnection'</c>(<see cref="TlsSocket"/>) once a handshake completes, <c>'tlsClientError'</c>(Exception,
+    /// <see cref="TlsSocket"/>) when one fails or times out (<see cref="HttpsServerOptions.HandshakeTimeout"/>), and
+    /// every http event over the TLS socket (<c>req.Socket</c> is the <see cref="TlsSocket"/>).
     /// </summary>
     /// <param name="options">The server's certificate (PEM <c>Cert</c>/<c>Key</c>, <c>Pfx</c>, or <c>Certificate</c>), TLS and http settings.</param>
     /// <param name="requestListener">Added as a <c>'request'</c> listener.</param>
