@@ -61,6 +61,16 @@ internal static class ErrorCodes
         ["ERR_INVALID_HTTP_TOKEN"] = ("{0} must be a valid HTTP token [\"{1}\"]", ErrorKind.TypeError),
         ["ERR_INVALID_CHAR"] = ("Invalid character in {0}", ErrorKind.TypeError),
         ["ERR_UNESCAPED_CHARACTERS"] = ("{0} contains unescaped characters", ErrorKind.TypeError),
+
+        // tls (Node's own codes; OpenSSL's verify and ERR_SSL_* codes are made in Tls/TlsErrors.cs)
+        ["ERR_TLS_CERT_ALTNAME_INVALID"] = ("Hostname/IP does not match certificate's altnames: {0}", ErrorKind.Error),
+        ["ERR_TLS_HANDSHAKE_TIMEOUT"] = ("TLS handshake timeout", ErrorKind.Error),
+        ["ERR_TLS_INVALID_PROTOCOL_VERSION"] = ("{0} is not a valid {1} TLS protocol version", ErrorKind.TypeError),
+        ["ERR_TLS_PROTOCOL_VERSION_CONFLICT"] = ("TLS protocol version {0} conflicts with secureProtocol {1}", ErrorKind.TypeError),
+        ["ERR_TLS_NO_CERTIFICATE"] = ("No certificate was given for this side of the TLS connection", ErrorKind.Error),
+        ["ERR_TLS_KEY_MISSING"] = ("A certificate was given without its key", ErrorKind.Error),
+        ["ERR_SSL_NO_CIPHER_MATCH"] = ("No cipher match", ErrorKind.Error),
+        ["ERR_TLS_CIPHERS_UNSUPPORTED"] = ("Choosing ciphers is not supported on this platform", ErrorKind.Error),
     };
 
     /// <summary>Builds the error for <paramref name="code"/> with Node's message.</summary>

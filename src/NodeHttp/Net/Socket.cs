@@ -24,7 +24,8 @@ public class Socket : Duplex, ISocketHandleOwner
     private static readonly Action<object?> FlushCallback = static s => { var sock = (Socket)s!; sock.flushQueued = false; sock.Flush(); };
 
     private readonly NetServer? server;
-    private SocketHandle? handle;
+    // The transport: the TCP/Unix engine, or what a subclass attached (AttachTransport).
+    private ISocketTransport? handle;
     private bool connecting;
     private bool readBeforeConnect;
     private LoopHandleRef loopRef;
@@ -111,6 +112,22 @@ public class Socket : Duplex, ISocketHandleOwner
         {
             Read(0);
         }
+    }
+
+    /// <summary>
+    /// The transport seam: a subclass supplies what carries its bytes (a TLS session over another socket) instead of
+    /// the TCP engine. The socket counts as connecting — writes and <c>End</c> are held — until the transport reports
+    /// <see cref="ISocketHandleOwner.OnConnect"/>; from then on it reads, writes, half-closes and closes through it.
+    /// </summary>
+    private protected void AttachTransport(ISocketTransport transport)
+    {
+        if (handle is not null || connecting)
+        {
+            ErrorCodes.Throw("ERR_INVALID_STATE", "the socket is already connecting or connected");
+        }
+        handle = transport;
+        connecting = true;
+        AcquireRef();
     }
 
     private static DuplexOptions CreateOptions(bool allowHalfOpen) => new()
@@ -213,7 +230,7 @@ public class Socket : Duplex, ISocketHandleOwner
     internal NetServer? Server => server;
 
     /// <summary>The engine under this socket (null before <c>Connect</c>). For the Http layer's direct use.</summary>
-    internal SocketHandle? Handle => handle;
+    internal SocketHandle? Handle => handle as SocketHandle;
 
     /// <summary>
     /// When set, received bytes go to this sink as spans over the loop's receive buffer instead of being pushed as
@@ -414,9 +431,10 @@ public class Socket : Duplex, ISocketHandleOwner
                 return;
             }
         }
-        handle = new SocketHandle(Loop, this);
+        var engine = new SocketHandle(Loop, this);
+        handle = engine;
         remoteEndPoint = new IPEndPoint(address, port);
-        handle.Connect(os, remoteEndPoint);
+        engine.Connect(os, remoteEndPoint);
     }
 
     private void ConnectUnix(string path, Action? listener)
@@ -427,8 +445,9 @@ public class Socket : Duplex, ISocketHandleOwner
         }
         unixPath = path;
         var os = new OsSocket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        handle = new SocketHandle(Loop, this);
-        handle.Connect(os, new UnixDomainSocketEndPoint(path));
+        var engine = new SocketHandle(Loop, this);
+        handle = engine;
+        engine.Connect(os, new UnixDomainSocketEndPoint(path));
     }
 
     /// <inheritdoc/>
@@ -444,8 +463,7 @@ public class Socket : Duplex, ISocketHandleOwner
             return;
         }
         connecting = false;
-        OsSocket os = handle!.Os!;
-        if (os.AddressFamily != AddressFamily.Unix)
+        if (handle!.Os is { } os && os.AddressFamily != AddressFamily.Unix)
         {
             CacheEndPoints(os);
             ApplyNoDelay();

@@ -28,7 +28,7 @@ namespace NodeHttp;
 /// <para>Invariant: every member runs on <see cref="Loop"/>'s thread except the portable backend's
 /// <c>Completed</c> handlers, which only queue work to the loop.</para>
 /// </remarks>
-internal sealed class SocketHandle : IoWatcher
+internal sealed class SocketHandle : IoWatcher, ISocketTransport
 {
     // Edge-triggered, registered once for everything: EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, never
     // modified until EPOLL_CTL_DEL at close. Level-triggered epoll would need an EPOLL_CTL_MOD each time the
@@ -835,4 +835,23 @@ internal sealed class SocketHandle : IoWatcher
             writeArgs = null;
         }
     }
+
+    // The transport seam (ISocketTransport): the engine's own members, for a Socket that may hold another transport.
+    OsSocket? ISocketTransport.Os => Os;
+
+    bool ISocketTransport.Closed => Closed;
+
+    long ISocketTransport.BytesRead => BytesRead;
+
+    bool ISocketTransport.WritePending => WritePending;
+
+    void ISocketTransport.ReadStart() => ReadStart();
+
+    void ISocketTransport.ReadStop() => ReadStop();
+
+    void ISocketTransport.Writev(List<ArraySegment<byte>> list, long total, Action<Exception?> callback) => Writev(list, total, callback);
+
+    SocketError ISocketTransport.Shutdown() => Shutdown();
+
+    void ISocketTransport.Close(bool reset) => Close(reset);
 }

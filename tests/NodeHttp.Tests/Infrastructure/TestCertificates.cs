@@ -50,7 +50,7 @@ internal static class TestCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        using X509Certificate2 made = request.CreateSelfSigned(now.AddDays(-2), now.AddYears(5));
+        using X509Certificate2 made = request.CreateSelfSigned(now.AddDays(-60), now.AddYears(5));
         return TestCertificate.From(made, key);
     }
 

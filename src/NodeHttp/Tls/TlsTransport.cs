@@ -1,0 +1,643 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using OsSocket = System.Net.Sockets.Socket;
+
+namespace NodeHttp;
+
+/// <summary>
+/// The transport of a <see cref="TlsSocket"/>: an <see cref="SslStream"/> over a <see cref="CiphertextStream"/> over
+/// the inner <see cref="Socket"/>. Ciphertext arrives through the inner socket's data sink and is decrypted inline;
+/// a gathered plaintext write becomes one SslStream write (as few records as the size allows) whose records go to
+/// the inner socket's write. Every completion runs on the loop thread. Owned by the loop.
+/// </summary>
+internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
+{
+    /// <summary>Plaintext read size: one TLS record's worth.</summary>
+    private const int PlainBufferSize = 16 * 1024;
+
+    internal static readonly RemoteCertificateValidationCallback ValidateCallback =
+        static (sender, certificate, chain, errors) => ((TlsSslStream)sender).Transport.OnValidate(certificate, chain, errors);
+
+    private static readonly ServerOptionsSelectionCallback SelectServerOptions =
+        static (stream, hello, state, _) => ((TlsTransport)state!).OnClientHello(hello);
+
+    private readonly TlsSocket owner;
+    private readonly Socket inner;
+    private readonly TlsSocketOptions options;
+    private readonly SecureContext context;
+    private readonly CiphertextStream wire;
+    private readonly TlsSslStream ssl;
+    private readonly Action onReadDone;
+    private readonly Action onHandshakeDone;
+    private readonly Action onWriteDone;
+    private ConfiguredValueTaskAwaitable<int>.ConfiguredValueTaskAwaiter readAwaiter;
+    private ConfiguredTaskAwaitable.ConfiguredTaskAwaiter handshakeAwaiter;
+    private ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter writeAwaiter;
+    private Task? handshake;
+    private byte[]? plain;
+    private byte[]? scratch;
+    private bool wantRead;
+    private bool readInFlight;
+    private bool secure;
+    private bool handshakeStarted;
+    private bool eofReported;
+    private LoopTimer? handshakeTimer;
+    // The write whose records the inner socket took past its highWaterMark: done at the inner socket's 'drain'.
+    private Action<Exception?>? writeCallback;
+    private bool writeInFlight;
+
+    internal TlsTransport(TlsSocket owner, Socket inner, TlsSocketOptions options, SecureContext context)
+    {
+        this.owner = owner;
+        this.inner = inner;
+        this.options = options;
+        this.context = context;
+        wire = new CiphertextStream(inner, inner.ResumeReading);
+        ssl = new TlsSslStream(wire, this);
+        onReadDone = OnReadDone;
+        onHandshakeDone = OnHandshakeDone;
+        onWriteDone = OnWriteDone;
+        inner.DataSink = this;
+        inner.On(StreamEvents.End, OnInnerEnd);
+        inner.On<Exception>(NetEvents.Error, OnInnerError);
+        inner.On(NetEvents.Close, OnInnerClose);
+        inner.On(StreamEvents.Drain, OnInnerDrain);
+    }
+
+    /// <summary>The stream, for the session's properties once secure.</summary>
+    internal SslStream Ssl => ssl;
+
+    internal bool Secure => secure;
+
+    internal string? Servername { get; private set; }
+
+    internal bool Authorized { get; private set; }
+
+    internal string? AuthorizationError { get; private set; }
+
+    internal X509Certificate2? PeerCertificate { get; private set; }
+
+    // The client's verdict on the server's certificate, applied when the handshake is done (Node's onConnectSecure).
+    private NodeHttpException? verifyError;
+
+    /// <inheritdoc/>
+    public OsSocket? Os => inner.Handle?.Os;
+
+    /// <inheritdoc/>
+    public bool Closed { get; private set; }
+
+    /// <inheritdoc/>
+    public long BytesRead { get; private set; }
+
+    /// <inheritdoc/>
+    public bool WritePending => writeCallback is not null || writeInFlight;
+
+    /// <summary>Starts the handshake (the inner socket is connected): the client's first flight goes out now.</summary>
+    internal void BeginHandshake()
+    {
+        if (Closed || handshakeStarted)
+        {
+            return;
+        }
+        handshakeStarted = true;
+        if (options.IsServer && options.HandshakeTimeout > 0)
+        {
+            handshakeTimer = owner.Loop.SetTimeout(static s => ((TlsTransport)s!).OnHandshakeTimeout(), this, options.HandshakeTimeout);
+            handshakeTimer.Unref();
+        }
+        try
+        {
+            if (options.IsServer)
+            {
+                handshake = ssl.AuthenticateAsServerAsync(SelectServerOptions, this, CancellationToken.None);
+            }
+            else
+            {
+                handshake = ssl.AuthenticateAsClientAsync(ClientOptions(), CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            HandshakeFailed(TlsErrors.FromException(ex, handshake: true));
+            return;
+        }
+        handshakeAwaiter = handshake.ConfigureAwait(false).GetAwaiter();
+        if (handshakeAwaiter.IsCompleted)
+        {
+            OnHandshakeDone();
+        }
+        else
+        {
+            handshakeAwaiter.UnsafeOnCompleted(onHandshakeDone);
+        }
+    }
+
+    private SslClientAuthenticationOptions ClientOptions()
+    {
+        string host = options is TlsConnectOptions c ? c.Host : "localhost";
+        string? servername = options.Servername;
+        if (string.IsNullOrEmpty(servername))
+        {
+            // Node sends no SNI for an IP address, and checks the certificate against the host then.
+            servername = null;
+        }
+        Servername = servername ?? (IPAddress.TryParse(host, out _) ? null : host);
+        return new SslClientAuthenticationOptions
+        {
+            TargetHost = servername ?? host,
+            ClientCertificateContext = context.CertificateContext,
+            EnabledSslProtocols = context.Protocols,
+            CipherSuitesPolicy = context.CipherSuites,
+            ApplicationProtocols = context.Alpn,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            CertificateChainPolicy = context.NewChainPolicy(),
+            RemoteCertificateValidationCallback = ValidateCallback,
+            AllowRenegotiation = false,
+        };
+    }
+
+    private ValueTask<SslServerAuthenticationOptions> OnClientHello(SslClientHelloInfo hello)
+    {
+        Servername = string.IsNullOrEmpty(hello.ServerName) ? null : hello.ServerName;
+        SslServerAuthenticationOptions defaults = context.ServerOptions(options.RequestCert);
+        if (Servername is null || (options.SniCallback is null && options.SniCallbackAsync is null))
+        {
+            return new ValueTask<SslServerAuthenticationOptions>(defaults);
+        }
+        if (options.SniCallback is { } sni)
+        {
+            return new ValueTask<SslServerAuthenticationOptions>(WithCertificateOf(defaults, sni(Servername)));
+        }
+        // The asynchronous form: the handshake goes on from the loop thread once the callback's task is done.
+        var done = new TaskCompletionSource<SslServerAuthenticationOptions>();
+        Task<TlsOptions?> pending = options.SniCallbackAsync!(Servername);
+        pending.ContinueWith(static (t, s) =>
+        {
+            var (transport, tcs, d) = ((TlsTransport, TaskCompletionSource<SslServerAuthenticationOptions>, SslServerAuthenticationOptions))s!;
+            transport.owner.Loop.QueueIo(static st =>
+            {
+                var (tr, src, t2, dflt) = ((TlsTransport, TaskCompletionSource<SslServerAuthenticationOptions>, Task<TlsOptions?>, SslServerAuthenticationOptions))st!;
+                if (t2.IsCompletedSuccessfully)
+                {
+                    try
+                    {
+                        src.TrySetResult(tr.WithCertificateOf(dflt, t2.Result));
+                    }
+                    catch (Exception ex)
+                    {
+                        src.TrySetException(ex);
+                    }
+                }
+                else
+                {
+                    src.TrySetException(t2.Exception?.InnerException ?? new OperationCanceledException());
+                }
+            }, (transport, tcs, t, d));
+        }, (this, done, defaults), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return new ValueTask<SslServerAuthenticationOptions>(done.Task);
+    }
+
+    private SslServerAuthenticationOptions WithCertificateOf(SslServerAuthenticationOptions defaults, TlsOptions? chosen)
+    {
+        if (chosen is null)
+        {
+            return defaults;
+        }
+        SecureContext sniContext = SecureContext.For(chosen);
+        if (sniContext.CertificateContext is null)
+        {
+            return defaults;
+        }
+        // Node's SNI context supplies the certificate; the server's settings stay.
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = sniContext.CertificateContext,
+            EnabledSslProtocols = defaults.EnabledSslProtocols,
+            CipherSuitesPolicy = defaults.CipherSuitesPolicy,
+            ApplicationProtocols = defaults.ApplicationProtocols,
+            ClientCertificateRequired = defaults.ClientCertificateRequired,
+            CertificateRevocationCheckMode = defaults.CertificateRevocationCheckMode,
+            CertificateChainPolicy = defaults.CertificateChainPolicy,
+            RemoteCertificateValidationCallback = defaults.RemoteCertificateValidationCallback,
+            AllowRenegotiation = false,
+        };
+    }
+
+    private bool OnValidate(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is not null)
+        {
+            PeerCertificate = certificate as X509Certificate2 is { } c2
+                ? X509CertificateLoader.LoadCertificate(c2.RawData)
+                : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        }
+        string? code = TlsErrors.VerifyCode(chain, errors & ~SslPolicyErrors.RemoteCertificateNameMismatch);
+        if (options.IsServer)
+        {
+            Authorized = code is null && certificate is not null;
+            AuthorizationError = code;
+            // Node's server with requestCert + rejectUnauthorized fails the handshake of a client that does not verify.
+            return !(options.RequestCert && options.RejectUnauthorized) || Authorized;
+        }
+        if (code is not null)
+        {
+            verifyError = TlsErrors.Verify(code);
+        }
+        else if (PeerCertificate is not null)
+        {
+            string host = Servername ?? (options as TlsConnectOptions)?.Host ?? "localhost";
+            if (options.CheckServerIdentity is { } check)
+            {
+                Exception? refused = check(host, PeerCertificate);
+                if (refused is not null)
+                {
+                    verifyError = refused as NodeHttpException ?? new NodeHttpException("ERR_TLS_CERT_ALTNAME_INVALID", refused.Message, refused);
+                }
+            }
+            else if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                verifyError = TlsErrors.AltNameInvalid(host, PeerCertificate);
+            }
+        }
+        Authorized = verifyError is null;
+        AuthorizationError = verifyError?.Code;
+        // The client decides after the handshake, as Node does: the session is up, the socket then destroyed.
+        return true;
+    }
+
+    private void OnHandshakeTimeout()
+    {
+        if (!secure && !Closed)
+        {
+            HandshakeFailed(ErrorCodes.Create("ERR_TLS_HANDSHAKE_TIMEOUT"));
+        }
+    }
+
+    private void OnHandshakeDone()
+    {
+        if (!owner.Loop.IsOnLoop)
+        {
+            // Not expected (the transport completes everything on the loop), but never run the socket elsewhere.
+            Debug.Fail("TLS handshake completed off the loop thread");
+            owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnHandshakeDone(), this);
+            return;
+        }
+        handshakeTimer?.Close();
+        handshakeTimer = null;
+        if (Closed)
+        {
+            return;
+        }
+        try
+        {
+            handshakeAwaiter.GetResult();
+        }
+        catch (Exception ex)
+        {
+            HandshakeFailed(TlsErrors.FromException(ex, handshake: true));
+            return;
+        }
+        if (!options.IsServer && verifyError is not null && options.RejectUnauthorized)
+        {
+            owner.Destroy(verifyError);
+            return;
+        }
+        secure = true;
+        owner.OnSecure();
+        if (wantRead && !Closed)
+        {
+            PumpReads();
+        }
+    }
+
+    private void HandshakeFailed(NodeHttpException error)
+    {
+        handshakeTimer?.Close();
+        handshakeTimer = null;
+        owner.OnHandshakeError(error);
+    }
+
+    /// <inheritdoc/>
+    public void ReadStart()
+    {
+        wantRead = true;
+        if (secure && !readInFlight && !Closed)
+        {
+            PumpReads();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ReadStop() => wantRead = false;
+
+    // Decrypts and delivers while the owner wants data and SslStream has it; a read that has to wait completes from
+    // the inner socket's data callback.
+    private void PumpReads()
+    {
+        plain ??= new byte[PlainBufferSize];
+        while (wantRead && !Closed && !readInFlight && !eofReported)
+        {
+            ValueTask<int> read;
+            try
+            {
+                read = ssl.ReadAsync(plain);
+            }
+            catch (Exception ex)
+            {
+                ReadFailed(ex);
+                return;
+            }
+            readAwaiter = read.ConfigureAwait(false).GetAwaiter();
+            if (!readAwaiter.IsCompleted)
+            {
+                readInFlight = true;
+                readAwaiter.UnsafeOnCompleted(onReadDone);
+                return;
+            }
+            if (!Delivered())
+            {
+                return;
+            }
+        }
+    }
+
+    private void OnReadDone()
+    {
+        if (!owner.Loop.IsOnLoop)
+        {
+            Debug.Fail("TLS read completed off the loop thread");
+            owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnReadDone(), this);
+            return;
+        }
+        readInFlight = false;
+        if (Delivered())
+        {
+            PumpReads();
+        }
+    }
+
+    // The read the awaiter holds is done: hands its plaintext (or EOF, or the error) to the owner. False: stop pumping.
+    private bool Delivered()
+    {
+        int n;
+        try
+        {
+            n = readAwaiter.GetResult();
+        }
+        catch (Exception ex)
+        {
+            ReadFailed(ex);
+            return false;
+        }
+        if (Closed)
+        {
+            return false;
+        }
+        if (n == 0)
+        {
+            // The peer's close_notify, or the inner socket's EOF.
+            eofReported = true;
+            ((ISocketHandleOwner)owner).OnEof();
+            return false;
+        }
+        BytesRead += n;
+        if (!((ISocketHandleOwner)owner).OnData(plain.AsSpan(0, n)))
+        {
+            wantRead = false;
+        }
+        return true;
+    }
+
+    private void ReadFailed(Exception ex)
+    {
+        if (Closed)
+        {
+            return;
+        }
+        owner.Destroy(TlsErrors.FromException(ex, handshake: false));
+    }
+
+    /// <inheritdoc/>
+    bool ISocketDataSink.OnSocketData(ReadOnlySpan<byte> data)
+    {
+        if (Closed)
+        {
+            return false;
+        }
+        return wire.Deliver(data);
+    }
+
+    private void OnInnerEnd()
+    {
+        if (!Closed)
+        {
+            wire.OnEof();
+        }
+    }
+
+    private void OnInnerError(Exception error)
+    {
+        if (!Closed && !owner.Destroyed)
+        {
+            if (!secure)
+            {
+                HandshakeFailed(error as NodeHttpException ?? new NodeHttpException("ECONNRESET", error.Message, error));
+            }
+            else
+            {
+                owner.Destroy(error);
+            }
+        }
+    }
+
+    private void OnInnerClose()
+    {
+        if (!Closed && !owner.Destroyed)
+        {
+            if (!secure && handshakeStarted)
+            {
+                HandshakeFailed(TlsErrors.FromException(new IOException("The connection closed during the TLS handshake."), handshake: true));
+            }
+            else
+            {
+                owner.Destroy();
+            }
+        }
+    }
+
+    private void OnInnerDrain()
+    {
+        if (writeCallback is { } callback && !writeInFlight)
+        {
+            writeCallback = null;
+            callback(null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Writev(List<ArraySegment<byte>> list, long total, Action<Exception?> callback)
+    {
+        if (Closed || !secure)
+        {
+            list.Clear();
+            callback(ErrorCodes.Create("ERR_SOCKET_CLOSED"));
+            return;
+        }
+        ReadOnlyMemory<byte> data;
+        if (list.Count == 1)
+        {
+            data = list[0];
+        }
+        else
+        {
+            // One SslStream write for the turn's bytes: records filled up to their size rather than one per piece.
+            if (scratch is null || scratch.Length < total)
+            {
+                if (scratch is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(scratch);
+                }
+                scratch = ArrayPool<byte>.Shared.Rent((int)total);
+            }
+            int at = 0;
+            foreach (ArraySegment<byte> segment in list)
+            {
+                segment.AsSpan().CopyTo(scratch.AsSpan(at));
+                at += segment.Count;
+            }
+            data = scratch.AsMemory(0, at);
+        }
+        list.Clear();
+        wire.ResetFull();
+        writeCallback = callback;
+        writeInFlight = true;
+        ValueTask write;
+        try
+        {
+            write = ssl.WriteAsync(data);
+        }
+        catch (Exception ex)
+        {
+            write = ValueTask.FromException(ex);
+        }
+        writeAwaiter = write.ConfigureAwait(false).GetAwaiter();
+        if (writeAwaiter.IsCompleted)
+        {
+            OnWriteDone();
+        }
+        else
+        {
+            writeAwaiter.UnsafeOnCompleted(onWriteDone);
+        }
+    }
+
+    private void OnWriteDone()
+    {
+        if (!owner.Loop.IsOnLoop)
+        {
+            Debug.Fail("TLS write completed off the loop thread");
+            owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnWriteDone(), this);
+            return;
+        }
+        writeInFlight = false;
+        Action<Exception?>? callback = writeCallback;
+        if (callback is null)
+        {
+            return;
+        }
+        try
+        {
+            writeAwaiter.GetResult();
+        }
+        catch (Exception ex)
+        {
+            writeCallback = null;
+            callback(Closed ? ErrorCodes.Create("ERR_SOCKET_CLOSED") : TlsErrors.FromException(ex, handshake: false));
+            return;
+        }
+        if (wire.InnerFull && !Closed)
+        {
+            // The inner socket holds more than its highWaterMark: this write is done at its 'drain' (back-pressure).
+            return;
+        }
+        writeCallback = null;
+        callback(null);
+    }
+
+    /// <inheritdoc/>
+    public SocketError Shutdown()
+    {
+        if (Closed || inner.Destroyed)
+        {
+            return SocketError.NotConnected;
+        }
+        Task close;
+        try
+        {
+            close = ssl.ShutdownAsync();
+        }
+        catch (Exception)
+        {
+            inner.End();
+            return SocketError.Success;
+        }
+        if (close.IsCompleted)
+        {
+            inner.End();
+        }
+        else
+        {
+            close.ContinueWith(static (_, s) =>
+            {
+                var t = (TlsTransport)s!;
+                t.owner.Loop.Execute(static st => ((TlsTransport)st!).inner.End(), t);
+            }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return SocketError.Success;
+    }
+
+    /// <inheritdoc/>
+    public void Close(bool reset = false)
+    {
+        if (Closed)
+        {
+            return;
+        }
+        Closed = true;
+        wantRead = false;
+        handshakeTimer?.Close();
+        handshakeTimer = null;
+        writeCallback = null;
+        wire.Abort();
+        try
+        {
+            ssl.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Tearing down a session that already failed.
+        }
+        if (inner.DataSink == this)
+        {
+            inner.DataSink = null;
+        }
+        if (scratch is not null)
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+            scratch = null;
+        }
+        if (reset)
+        {
+            inner.ResetAndDestroy();
+        }
+        else
+        {
+            inner.Destroy();
+        }
+    }
+}
