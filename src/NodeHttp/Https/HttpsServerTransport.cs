@@ -67,8 +67,13 @@ internal sealed class HttpsServerTransport
 
     // Node's tlsConnectionListener: the raw socket (already announced by 'connection') gets its TLS socket.
     // allowHalfOpen as http's server asks of its sockets, so a client's close_notify/FIN does not cut an answer short.
-    private void OnConnection(Server owner, Socket raw) =>
-        _ = new TlsSocket(raw, socketOptions, allowHalfOpen: true, onSecure, onClientError);
+    // Paused as http's plain sockets are (pauseOnConnect): nothing is decrypted into the socket's own buffer when the
+    // handshake completes, so a request that came with the client's last handshake flight waits for http's parser.
+    private void OnConnection(Server owner, Socket raw)
+    {
+        var tls = new TlsSocket(raw, socketOptions, allowHalfOpen: true, onSecure, onClientError);
+        tls.Pause();
+    }
 
     // Node's onServerSocketSecure, then http's connectionListener. The user's listeners run first, before any
     // request can be read from the socket.
