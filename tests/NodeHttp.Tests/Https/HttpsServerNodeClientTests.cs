@@ -35,7 +35,7 @@ public class HttpsServerNodeClientTests
                 res.on('data', (d) => body += d);
                 res.on('end', () => {
                   console.log(body + ' reused=' + res.req.reusedSocket + ' authorized=' + authorized);
-                  if (++n < 3) next(); else agent.destroy();
+                  if (++n < 3) setImmediate(next); else agent.destroy();
                 });
               }).on('error', (e) => console.log('error ' + e.code + ' ' + e.message));
             }
