@@ -22,6 +22,9 @@ internal sealed class CiphertextStream : Stream, IValueTaskSource<int>
     private int backlogEnd;
     private bool eof;
     private bool aborted;
+    // The first bytes the peer sent, to name a failed handshake as Node does (a plaintext HTTP request on a TLS port).
+    private ulong firstBytes;
+    private int firstCount;
 
     /// <param name="inner">The socket that carries the ciphertext.</param>
     /// <param name="wantMore">Called when a read has to wait, so the inner socket reads again.</param>
@@ -39,6 +42,16 @@ internal sealed class CiphertextStream : Stream, IValueTaskSource<int>
 
     internal void ResetFull() => InnerFull = false;
 
+    /// <summary>The first (up to 8) bytes received.</summary>
+    internal ReadOnlySpan<byte> FirstBytes(Span<byte> into)
+    {
+        for (int i = 0; i < firstCount; i++)
+        {
+            into[i] = (byte)(firstBytes >> (8 * i));
+        }
+        return into[..firstCount];
+    }
+
     private int BacklogLength => backlogEnd - backlogStart;
 
     /// <summary>
@@ -47,6 +60,10 @@ internal sealed class CiphertextStream : Stream, IValueTaskSource<int>
     /// </summary>
     internal bool Deliver(ReadOnlySpan<byte> data)
     {
+        for (int i = 0; firstCount < 8 && i < data.Length; i++)
+        {
+            firstBytes |= (ulong)data[i] << (8 * firstCount++);
+        }
         while (!data.IsEmpty && readPending && !aborted)
         {
             if (pendingBuffer.IsEmpty)

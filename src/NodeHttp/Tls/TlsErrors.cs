@@ -129,7 +129,7 @@ internal static class TlsErrors
     }
 
     /// <summary>A failed handshake or record (an exception from SslStream) as Node's error.</summary>
-    internal static NodeHttpException FromException(Exception ex, bool handshake)
+    internal static NodeHttpException FromException(Exception ex, bool handshake, ReadOnlySpan<byte> received = default)
     {
         if (ex is NodeHttpException node)
         {
@@ -144,6 +144,15 @@ internal static class TlsErrors
                 string code = "ERR_SSL_" + reason.ToUpperInvariant().Replace(' ', '_').Replace('-', '_');
                 return new NodeHttpException(code, e.Message.Trim(), ex) { Reason = reason };
             }
+        }
+        if (handshake && received.Length > 0 && received[0] != 0x16)
+        {
+            // Not a TLS handshake record: OpenSSL's verdicts on what came instead.
+            bool http = received.Length >= 4 && received[0] is >= (byte)'A' and <= (byte)'Z' && received[1] is >= (byte)'A' and <= (byte)'Z'
+                && received[2] is >= (byte)'A' and <= (byte)'Z';
+            return http
+                ? new NodeHttpException("ERR_SSL_HTTP_REQUEST", "SSL routines::http request", ex) { Reason = "http request" }
+                : new NodeHttpException("ERR_SSL_WRONG_VERSION_NUMBER", "SSL routines::wrong version number", ex) { Reason = "wrong version number" };
         }
         if (handshake)
         {

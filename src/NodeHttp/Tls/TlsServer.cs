@@ -13,7 +13,8 @@ public sealed class TlsServer : NetServer
     private readonly bool allowHalfOpen;
 
     internal TlsServer(TlsServerOptions options, Action<TlsSocket>? secureConnectionListener)
-        : base(new NetServerOptions { AllowHalfOpen = true, PauseOnConnect = false, Loops = options.Loops })
+        // Raw sockets start paused: nothing is read before the TLS socket takes their bytes.
+        : base(new NetServerOptions { AllowHalfOpen = true, PauseOnConnect = true, Loops = options.Loops })
     {
         SecureContext context = Tls.CreateSecureContext(options);
         if (context.CertificateContext is null && options.SniCallback is null && options.SniCallbackAsync is null)

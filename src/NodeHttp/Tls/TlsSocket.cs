@@ -69,6 +69,11 @@ public class TlsSocket : Socket
             Destroy(ErrorCodes.Create("ERR_SOCKET_CLOSED"));
             return;
         }
+        // Bytes the inner socket read before it was handed over are the start of the handshake.
+        while (inner.ReadableLength > 0 && inner.Read() is NodeBuffer early)
+        {
+            transport.TakeEarly(early.Span);
+        }
         if (inner.Pending)
         {
             inner.Once(NetEvents.Connect, transport.BeginHandshake);

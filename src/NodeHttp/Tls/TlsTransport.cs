@@ -85,6 +85,9 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     // The client's verdict on the server's certificate, applied when the handshake is done (Node's onConnectSecure).
     private NodeHttpException? verifyError;
 
+    // The server's refusal of the client's certificate, reported as the handshake's failure.
+    private NodeHttpException? refusal;
+
     /// <inheritdoc/>
     public OsSocket? Os => inner.Handle?.Os;
 
@@ -242,7 +245,14 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
             Authorized = code is null && certificate is not null;
             AuthorizationError = code;
             // Node's server with requestCert + rejectUnauthorized fails the handshake of a client that does not verify.
-            return !(options.RequestCert && options.RejectUnauthorized) || Authorized;
+            if (options.RequestCert && options.RejectUnauthorized && !Authorized)
+            {
+                refusal = certificate is null
+                    ? new NodeHttpException("ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE", "peer did not return a certificate") { Reason = "peer did not return a certificate" }
+                    : new NodeHttpException("ERR_SSL_CERTIFICATE_VERIFY_FAILED", "certificate verify failed: " + code) { Reason = "certificate verify failed" };
+                return false;
+            }
+            return true;
         }
         if (code is not null)
         {
@@ -299,7 +309,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         }
         catch (Exception ex)
         {
-            HandshakeFailed(TlsErrors.FromException(ex, handshake: true));
+            HandshakeFailed(refusal ?? TlsErrors.FromException(ex, handshake: true, wire.FirstBytes(new byte[8])));
             return;
         }
         if (!options.IsServer && verifyError is not null && options.RejectUnauthorized)
@@ -431,6 +441,9 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         }
         return wire.Deliver(data);
     }
+
+    /// <summary>Ciphertext the inner socket had buffered in its readable side before this transport took it over.</summary>
+    internal void TakeEarly(ReadOnlySpan<byte> data) => wire.Deliver(data);
 
     private void OnInnerEnd()
     {
