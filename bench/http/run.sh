@@ -10,6 +10,9 @@
 #   PIN=1         server on core 0, wrk/curl on core 1 (wrk -t1); PIN=0: nothing pinned, wrk -t2
 #   STARTS=5      fresh starts timed per server for the time to first response
 #   SERVERS="NodeHttp NodeHttp-AOT node Kestrel"  OUT=bench/results/http-<date>.md
+#   HTTPS=1       the same servers over TLS (Node's https, Kestrel HTTPS, Https.CreateServer) with a P-256
+#                 self-signed certificate made by openssl for the run: hello c64 keep-alive, full handshakes per
+#                 second (wrk -c16 -H "Connection: close"), the 1 GiB stream; default SERVERS="NodeHttp node Kestrel"
 #   BASE=/path    another build of NodeHttpBenchServer (e.g. the previous commit's, to see what a change costs:
 #                 git worktree add /tmp/wt REV && dotnet build /tmp/wt/bench/http/NodeHttpBenchServer -c Release -o /path),
 #                 measured as server "NodeHttp@base" in the same run, with a new/base ratio column
@@ -20,18 +23,27 @@ DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-10}"
 PIN="${PIN:-1}"
 STARTS="${STARTS:-5}"
-SERVERS="${SERVERS:-NodeHttp NodeHttp-AOT node Kestrel}"
+HTTPS="${HTTPS:-0}"
+if [ "$HTTPS" = 1 ]; then
+  SERVERS="${SERVERS:-NodeHttp node Kestrel}"
+else
+  SERVERS="${SERVERS:-NodeHttp NodeHttp-AOT node Kestrel}"
+fi
 BASE="${BASE:-}"
 if [ -n "$BASE" ]; then
   [ -x "$BASE/NodeHttpBenchServer" ] || { echo "BASE=$BASE has no NodeHttpBenchServer" >&2; exit 1; }
   SERVERS="$SERVERS NodeHttp@base"
 fi
 stamp="$(date +%Y-%m-%d-%H%M)"
-OUT="${OUT:-$root/bench/results/http-$stamp.md}"
+if [ "$HTTPS" = 1 ]; then
+  OUT="${OUT:-$root/bench/results/https-$stamp.md}"
+else
+  OUT="${OUT:-$root/bench/results/http-$stamp.md}"
+fi
 STREAM_BYTES=1073741824
 
 command -v wrk > /dev/null || { echo "installing wrk" >&2; sudo -n apt-get install -y wrk > /dev/null 2>&1 || apt-get install -y wrk > /dev/null; }
-for tool in wrk curl node dotnet python3; do
+for tool in wrk curl node dotnet python3 $([ "$HTTPS" = 1 ] && echo openssl); do
   command -v "$tool" > /dev/null || { echo "missing $tool" >&2; exit 1; }
 done
 
@@ -74,15 +86,33 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# HTTPS=1: one certificate for every server (P-256, as the handshake figures in the README assume), trusted by curl
+# through --cacert; wrk does not verify.
+scheme=http; curl_tls=(); tls_note=""
+if [ "$HTTPS" = 1 ]; then
+  scheme=https
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout "$workdir/key.pem" -out "$workdir/cert.pem" 2> /dev/null \
+    || { echo "openssl could not make the certificate" >&2; exit 1; }
+  curl_tls=(--cacert "$workdir/cert.pem")
+  tls_note=" TLS: self-signed P-256 certificate, each server's default protocol and cipher choice."
+fi
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+tls_args=(); kestrel_tls=()
+if [ "$HTTPS" = 1 ]; then
+  tls_args=(--tls "$workdir/cert.pem" "$workdir/key.pem")
+  kestrel_tls=(--Kestrel:Certificates:Default:Path="$workdir/cert.pem" --Kestrel:Certificates:Default:KeyPath="$workdir/key.pem")
+fi
 
 server_cmd() { # $1 = name, $2 = port: sets cmd to the server's command line, pinned as the placement says
   case "$1" in
-    NodeHttp)     cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$2") ;;
-    NodeHttp-AOT) cmd=("$bin/NodeHttpBenchServer-aot/NodeHttpBenchServer" "$2") ;;
-    NodeHttp@base) cmd=("$BASE/NodeHttpBenchServer" "$2") ;;
-    node)         cmd=(node "$here/node-server.js" "$2") ;;
-    Kestrel)      cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$2") ;;
+    NodeHttp)     cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$2" "${tls_args[@]}") ;;
+    NodeHttp-AOT) cmd=("$bin/NodeHttpBenchServer-aot/NodeHttpBenchServer" "$2" "${tls_args[@]}") ;;
+    NodeHttp@base) cmd=("$BASE/NodeHttpBenchServer" "$2" "${tls_args[@]}") ;;
+    node)         cmd=(node "$here/node-server.js" "$2" "${tls_args[@]}") ;;
+    Kestrel)      cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "$scheme://127.0.0.1:$2" "${kestrel_tls[@]}") ;;
     *) echo "unknown server $1" >&2; exit 1 ;;
   esac
   cmd=("${srv_pin[@]}" "${cmd[@]}")
@@ -97,7 +127,7 @@ start_server() { # $1 = name, $2 = port
     if ! kill -0 "$server_pid" 2>/dev/null; then
       echo "$name exited during start-up:" >&2; cat "$log" >&2; exit 1
     fi
-    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" && return 0
+    curl -s "${curl_tls[@]}" -o /dev/null --max-time 1 "$scheme://127.0.0.1:$port/" && return 0
     sleep 0.1
   done
   echo "$name did not answer on 127.0.0.1:$port within 30 s:" >&2; cat "$log" >&2; exit 1
@@ -111,13 +141,13 @@ stop_server() {
 
 check_server() { # $1 = name, $2 = port: the responses are what the scenarios expect
   local name="$1" port="$2" body headers payload echoed
-  headers="$(curl -s -D - -o "$workdir/body" "http://127.0.0.1:$port/")"
+  headers="$(curl -s "${curl_tls[@]}" -D - -o "$workdir/body" "$scheme://127.0.0.1:$port/")"
   body="$(cat "$workdir/body")"
   [ "$body" = "Hello, World!" ] || { echo "$name: GET / answered '$body'" >&2; exit 1; }
   grep -qi '^content-type: text/plain' <<< "$headers" || { echo "$name: no Content-Type: text/plain" >&2; exit 1; }
   grep -qi '^content-length: 13' <<< "$headers" || { echo "$name: no Content-Length: 13" >&2; exit 1; }
   payload="$(head -c 1024 /dev/urandom | base64 -w0 | head -c 1024)"
-  echoed="$(curl -s --data-binary "$payload" -H 'Content-Type: application/octet-stream' "http://127.0.0.1:$port/echo")"
+  echoed="$(curl -s "${curl_tls[@]}" --data-binary "$payload" -H 'Content-Type: application/octet-stream' "$scheme://127.0.0.1:$port/echo")"
   [ "$echoed" = "$payload" ] || { echo "$name: POST /echo did not echo the body" >&2; exit 1; }
 }
 
@@ -144,8 +174,11 @@ run_wrk() { # $1 = connections, rest = extra wrk args; prints "req/s p99ms error
 # time, then the CPU time the server's threads ran until then (schedstat): on a busy machine the wall time grows with
 # the wait for a core, the CPU time does not.
 cat > "$workdir/first_response.py" <<'PY'
-import glob, socket, subprocess, sys, time
+import glob, os, socket, ssl, subprocess, sys, time
 port, argv = int(sys.argv[1]), sys.argv[2:]
+tls = None
+if os.environ.get("FIRST_RESPONSE_CA"):
+    tls = ssl.create_default_context(cafile=os.environ["FIRST_RESPONSE_CA"])
 request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
 start = time.perf_counter()
 proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -154,7 +187,8 @@ try:
         if proc.poll() is not None:
             sys.exit("the server exited during start-up")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+                s = tls.wrap_socket(raw, server_hostname="localhost") if tls else raw
                 s.sendall(request)
                 data = b""
                 while True:
@@ -186,7 +220,8 @@ first_response() { # $1 = name: "wall-median wall-min wall-max cpu-median" over 
   for _ in $(seq 1 "$STARTS"); do
     port="$(free_port)"
     server_cmd "$name" "$port"
-    times+=("$("${cli_pin[@]}" python3 "$workdir/first_response.py" "$port" "${cmd[@]}")") || { echo "$name: no first response" >&2; exit 1; }
+    times+=("$(FIRST_RESPONSE_CA="$([ "$HTTPS" = 1 ] && echo "$workdir/cert.pem")" "${cli_pin[@]}" python3 "$workdir/first_response.py" "$port" "${cmd[@]}")") \
+      || { echo "$name: no first response" >&2; exit 1; }
   done
   printf '%s\n' "${times[@]}" | awk '{ w[NR] = $1; c[NR] = $2 }
     function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
@@ -195,7 +230,11 @@ first_response() { # $1 = name: "wall-median wall-min wall-max cpu-median" over 
 }
 
 declare -A rps p99 errs mbps rss died ttfr ttfr_range ttfr_cpu
-scenarios=("hello c16" "hello c64" "hello c256" "pipelined c64x16" "echo 1KiB c64")
+if [ "$HTTPS" = 1 ]; then
+  scenarios=("hello c64" "handshakes c16")
+else
+  scenarios=("hello c16" "hello c64" "hello c256" "pipelined c64x16" "echo 1KiB c64")
+fi
 
 for name in $SERVERS; do
   read -r ttfr["$name"] lo hi ttfr_cpu["$name"] <<< "$(first_response "$name")"
@@ -205,7 +244,7 @@ for name in $SERVERS; do
   echo "== $name on 127.0.0.1:$port" >&2
   start_server "$name" "$port"
   check_server "$name" "$port"
-  url="http://127.0.0.1:$port/"
+  url="$scheme://127.0.0.1:$port/"
   [ "$WARMUP" -gt 0 ] && DURATION="$WARMUP" run_wrk 64 "$url" > /dev/null
   for s in "${scenarios[@]}"; do
     case "$s" in
@@ -214,6 +253,8 @@ for name in $SERVERS; do
       "hello c256")       r="$(run_wrk 256 "$url")" ;;
       "pipelined c64x16") r="$(run_wrk 64 -s "$here/pipeline.lua" "$url" -- 16)" ;;
       "echo 1KiB c64")    r="$(run_wrk 64 -s "$here/post.lua" "${url}echo")" ;;
+      # Every request on a new connection with a full handshake (wrk does not resume sessions): handshakes/s.
+      "handshakes c16")   r="$(run_wrk 16 -H "Connection: close" "$url")" ;;
     esac
     read -r rps["$name|$s"] p99["$name|$s"] errs["$name|$s"] <<< "$r"
     echo "   $s: ${rps[$name|$s]} req/s, p99 ${p99[$name|$s]} ms, errors ${errs[$name|$s]}" >&2
@@ -223,7 +264,7 @@ for name in $SERVERS; do
     fi
   done
   if [ -n "${died[$name]:-}" ]; then continue; fi
-  read -r size secs <<< "$("${cli_pin[@]}" curl -s -o /dev/null --max-time 600 -w '%{size_download} %{time_total}' "${url}stream")"
+  read -r size secs <<< "$("${cli_pin[@]}" curl -s "${curl_tls[@]}" -o /dev/null --max-time 600 -w '%{size_download} %{time_total}' "${url}stream")"
   [ "$size" = "$STREAM_BYTES" ] || { echo "$name: /stream sent $size bytes, expected $STREAM_BYTES" >&2; exit 1; }
   mbps["$name"]="$(awk -v b="$size" -v t="$secs" 'BEGIN { printf "%.1f", b / 1048576 / t }')"
   echo "   stream 1GiB: ${mbps[$name]} MB/s" >&2
@@ -238,11 +279,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 has() { [[ " $SERVERS " == *" $1 "* ]]; }
 
 {
-  echo "HTTP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+  echo "$([ "$HTTPS" = 1 ] && echo HTTPS || echo HTTP) benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
   echo
-  echo "Placement: $placement. wrk -d${DURATION}s --latency, ${WARMUP}s hello c64 warm-up per server."
+  echo "Placement: $placement. wrk -d${DURATION}s --latency, ${WARMUP}s hello c64 warm-up per server.$tls_note"
   echo "Versions: $(dotnet --version | sed 's/^/.NET SDK /'), node $(node --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
-  echo "Command: DURATION=$DURATION PIN=$PIN STARTS=$STARTS SERVERS=\"$SERVERS\"${BASE:+ BASE=$BASE} bench/http/run.sh"
+  echo "Command: $([ "$HTTPS" = 1 ] && echo "HTTPS=1 ")DURATION=$DURATION PIN=$PIN STARTS=$STARTS SERVERS=\"$SERVERS\"${BASE:+ BASE=$BASE} bench/http/run.sh"
   echo
   header="| scenario |"; sep="|---|"
   for n in $SERVERS; do header+=" $n req/s | $n p99 ms |"; sep+="---:|---:|"; done

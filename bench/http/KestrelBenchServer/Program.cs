@@ -6,9 +6,12 @@ using System.IO.Pipelines;
 //   POST <any>   -> the whole request body echoed back (Content-Length)
 //   GET /stream  -> 1 GiB in 64 KiB chunks, Transfer-Encoding: chunked, each write awaited (back-pressure)
 // Usage: KestrelBenchServer --urls http://127.0.0.1:PORT
+//        KestrelBenchServer --urls https://127.0.0.1:PORT --Kestrel:Certificates:Default:Path=cert.pem --Kestrel:Certificates:Default:KeyPath=key.pem
 WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
+// The slim builder leaves out Kestrel's https configuration (certificates from configuration) unless asked for.
+builder.WebHost.UseKestrelHttpsConfiguration();
 WebApplication app = builder.Build();
 
 byte[] hello = "Hello, World!"u8.ToArray();

@@ -13,10 +13,13 @@ public static class BenchServer
     public const long StreamBytes = 1024L * 1024 * 1024;
 
     /// <summary>Creates the server; call on the loop thread.</summary>
-    public static Server Create()
+    /// <param name="tls">With options, the same server over TLS (<c>Https.CreateServer</c>, as node-server.js's <c>--tls</c>).</param>
+    public static Server Create(HttpsServerOptions? tls = null)
     {
         NodeBuffer chunk = NodeBuffer.Alloc(64 * 1024, (byte)'x');
-        return Http.CreateServer((req, res) =>
+        return tls is null ? Http.CreateServer(Handler) : Https.CreateServer(tls, Handler);
+
+        void Handler(IncomingMessage req, ServerResponse res)
         {
             if (req.Url == "/stream")
             {
@@ -30,7 +33,7 @@ public static class BenchServer
             }
             res.SetHeader("Content-Type", "text/plain");
             res.End("Hello, World!");
-        });
+        }
     }
 
     // The closures live in their own methods so that the hello path allocates none.

@@ -95,6 +95,9 @@ public class Agent : EventEmitter
     /// <summary>Node's <c>agent.protocol</c> (<c>"http:"</c>).</summary>
     public virtual string Protocol => "http:";
 
+    /// <summary>A new agent of this kind with default options (Node's <c>new defaultAgent.constructor()</c> for <c>agent: false</c>).</summary>
+    internal virtual Agent CreateOneUse() => new();
+
     /// <summary>Node's <c>agent.sockets</c>: the sockets in use by requests, by origin (a snapshot).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<Socket>> Sockets => Snapshot(sockets);
 

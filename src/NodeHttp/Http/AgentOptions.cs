@@ -3,7 +3,7 @@ namespace NodeHttp;
 /// <summary>
 /// The options of Node's <c>new http.Agent([options])</c>. Unset members take Node 20's defaults.
 /// </summary>
-public sealed class AgentOptions
+public class AgentOptions
 {
     /// <summary>Node's <c>keepAlive</c>: keep sockets around for later requests even with nothing queued (default false).</summary>
     public bool KeepAlive { get; set; }

@@ -50,15 +50,19 @@ public class ClientRequest : OutgoingMessage
     private Action? onResponseEnd;
     private Action? onFinish;
 
-    internal ClientRequest(RequestOptions options, Action<IncomingMessage>? callback)
+    /// <param name="options">Where and what to request.</param>
+    /// <param name="callback">A one-time <c>'response'</c> listener.</param>
+    /// <param name="defaultAgent">Node's <c>options._defaultAgent</c>: the module's global agent (https passes its own); null for <see cref="Http.GlobalAgent"/>.</param>
+    internal ClientRequest(RequestOptions options, Action<IncomingMessage>? callback, Agent? defaultAgent = null)
         // A request usually hears 'response', 'error' and (its own listener) 'finish'.
         : base(RequestWritableOptions, eventCapacity: 3)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Agent? defaultAgent = Http.GlobalAgent;
+        defaultAgent ??= Http.GlobalAgent;
         if (!options.UseAgent)
         {
-            agent = new Agent();
+            // Node: new defaultAgent.constructor().
+            agent = defaultAgent.CreateOneUse();
         }
         else if (options.Agent is not null)
         {
@@ -70,7 +74,8 @@ public class ClientRequest : OutgoingMessage
         }
 
         string expectedProtocol = agent?.Protocol ?? defaultAgent.Protocol;
-        string protocol = string.IsNullOrEmpty(options.Protocol) ? expectedProtocol : options.Protocol;
+        // Node: options.protocol || defaultAgent.protocol, so http.request({ agent: httpsAgent }) needs protocol "https:".
+        string protocol = string.IsNullOrEmpty(options.Protocol) ? defaultAgent.Protocol : options.Protocol;
         if (options.Path is { Length: > 0 } rawPath && rawPath.AsSpan().ContainsAnyExcept(PathChars))
         {
             ErrorCodes.Throw("ERR_UNESCAPED_CHARACTERS", "Request path");

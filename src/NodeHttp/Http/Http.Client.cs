@@ -78,7 +78,14 @@ public static partial class Http
     public static Task<IncomingMessage> RequestAsync(RequestOptions options, ReadOnlyMemory<byte> body = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return RequestAsyncOperation.Start(EventLoop.Current ?? EventLoop.Default, options, body, cancellationToken);
+        return RequestAsync(options, body, null, cancellationToken);
+    }
+
+    /// <summary><see cref="RequestAsync(RequestOptions, ReadOnlyMemory{byte}, CancellationToken)"/> with the module's default agent (https passes its own).</summary>
+    internal static Task<IncomingMessage> RequestAsync(RequestOptions options, ReadOnlyMemory<byte> body, Agent? defaultAgent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return RequestAsyncOperation.Start(EventLoop.Current ?? EventLoop.Default, options, body, defaultAgent, cancellationToken);
     }
 
     /// <summary>Node's <c>http.get(url)</c> as a task: completes with the response once its head arrived (see
@@ -89,7 +96,7 @@ public static partial class Http
     /// <exception cref="NodeHttpException"><paramref name="url"/> is not a valid URL (<c>ERR_INVALID_URL</c>); in the task, the request failed.</exception>
     /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled.</exception>
     public static Task<IncomingMessage> GetAsync(string url, CancellationToken cancellationToken = default) =>
-        RequestAsync(RequestUrl.ToOptions(url), default, cancellationToken);
+        RequestAsync(RequestUrl.ToOptions(url), default, null, cancellationToken);
 
     /// <summary>
     /// Node's deprecated <c>http.createClient([port], [host])</c>: a <see cref="LegacyClient"/> for one origin whose
@@ -104,11 +111,12 @@ public static partial class Http
         return new LegacyClient(port, string.IsNullOrEmpty(host) ? "localhost" : host);
     }
 
-    private static RequestOptions Merge(string url, RequestOptions options)
+    /// <summary>Node's <c>ObjectAssign(urlToHttpOptions(url), options)</c>, for the members that differ from their defaults.</summary>
+    internal static RequestOptions Merge(string url, RequestOptions options)
     {
         RequestOptions merged = options.Clone();
         RequestOptions fromUrl = RequestUrl.ToOptions(url);
-        merged.Protocol = options.Protocol != "http:" ? options.Protocol : fromUrl.Protocol;
+        merged.Protocol = options.Protocol ?? fromUrl.Protocol;
         merged.Hostname = options.Hostname ?? (options.Host != "localhost" ? null : fromUrl.Hostname);
         merged.Port = options.Port ?? fromUrl.Port;
         merged.Path = options.Path != "/" ? options.Path : fromUrl.Path;

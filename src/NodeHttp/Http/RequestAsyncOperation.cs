@@ -13,23 +13,27 @@ internal sealed class RequestAsyncOperation
     private readonly RequestOptions options;
     private readonly ReadOnlyMemory<byte> body;
     private readonly CancellationToken cancellationToken;
+    private readonly Agent? defaultAgent;
     private ClientRequest? request;
     private CancellationTokenRegistration registration;
 
-    private RequestAsyncOperation(RequestOptions options, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private RequestAsyncOperation(RequestOptions options, ReadOnlyMemory<byte> body, Agent? defaultAgent, CancellationToken cancellationToken)
     {
         this.options = options;
         this.body = body;
+        this.defaultAgent = defaultAgent;
         this.cancellationToken = cancellationToken;
     }
 
-    internal static Task<IncomingMessage> Start(EventLoop loop, RequestOptions options, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>Starts the request on <paramref name="loop"/>; <paramref name="defaultAgent"/> is the module's
+    /// (Node's <c>_defaultAgent</c>: https passes its own, null is http's).</summary>
+    internal static Task<IncomingMessage> Start(EventLoop loop, RequestOptions options, ReadOnlyMemory<byte> body, Agent? defaultAgent, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<IncomingMessage>(cancellationToken);
         }
-        var op = new RequestAsyncOperation(options, body, cancellationToken);
+        var op = new RequestAsyncOperation(options, body, defaultAgent, cancellationToken);
         loop.Execute(static s => ((RequestAsyncOperation)s!).Run(), op);
         return op.tcs.Task;
     }
@@ -46,7 +50,7 @@ internal sealed class RequestAsyncOperation
         ClientRequest req;
         try
         {
-            req = new ClientRequest(options, OnResponse);
+            req = new ClientRequest(options, OnResponse, defaultAgent);
         }
         catch (Exception ex)
         {

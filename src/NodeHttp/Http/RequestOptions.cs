@@ -8,8 +8,11 @@ namespace NodeHttp;
 /// </summary>
 public sealed class RequestOptions
 {
-    /// <summary>Node's <c>protocol</c>: only <c>"http:"</c> here (default).</summary>
-    public string Protocol { get; set { Changing(); field = value; } } = "http:";
+    /// <summary>
+    /// Node's <c>protocol</c>: <c>"http:"</c> or <c>"https:"</c>; null (default) takes the agent's (<c>"http:"</c> for
+    /// <see cref="Http.Request(RequestOptions, Action{IncomingMessage}?)"/>). One that differs from the agent's is <c>ERR_INVALID_PROTOCOL</c>.
+    /// </summary>
+    public string? Protocol { get; set { Changing(); field = value; } }
 
     /// <summary>Node's <c>host</c>: the server's name or IP address (default <c>"localhost"</c>); <see cref="Hostname"/> wins when both are set.</summary>
     public string? Host { get; set { Changing(); field = value; } } = "localhost";
@@ -73,6 +76,60 @@ public sealed class RequestOptions
 
     /// <summary>Node's <c>joinDuplicateHeaders</c>: join every duplicate response header with <c>", "</c>.</summary>
     public bool JoinDuplicateHeaders { get; set { Changing(); field = value; } }
+
+    /// <summary>
+    /// Node's <c>ca</c> (https): the certificate authorities to trust, as PEM (one or more certificates); when set they
+    /// replace the system's roots, as in Node. Null trusts the system's roots.
+    /// </summary>
+    public string? Ca { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>ca</c> (https) given as certificates; joins <see cref="Ca"/>. They replace the system's roots.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? CaCertificates { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>cert</c> (https): the client certificate chain as PEM, with <see cref="Key"/>.</summary>
+    public string? Cert { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>key</c> (https): the private key of <see cref="Cert"/> as PEM (encrypted with <see cref="Passphrase"/> if it is).</summary>
+    public string? Key { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>pfx</c> (https): the client certificate and key as PKCS#12 bytes, opened with <see cref="Passphrase"/>.</summary>
+    public byte[]? Pfx { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>passphrase</c> (https): for <see cref="Pfx"/> or an encrypted <see cref="Key"/>.</summary>
+    public string? Passphrase { get; set { Changing(); field = value; } }
+
+    /// <summary>The client certificate with its private key, the .NET way (instead of <see cref="Cert"/>/<see cref="Key"/> or <see cref="Pfx"/>).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>ciphers</c> (https): an OpenSSL cipher list, where the platform lets it be set.</summary>
+    public string? Ciphers { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>minVersion</c> (https): <c>"TLSv1.2"</c> or <c>"TLSv1.3"</c>; null for the platform's default.</summary>
+    public string? MinVersion { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>maxVersion</c> (https): <c>"TLSv1.2"</c> or <c>"TLSv1.3"</c>; null for the platform's default.</summary>
+    public string? MaxVersion { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>ALPNProtocols</c> (https): the protocols offered in the handshake; null offers none.</summary>
+    public IReadOnlyList<string>? AlpnProtocols { get; set { Changing(); field = value; } }
+
+    /// <summary>
+    /// Node's <c>rejectUnauthorized</c> (https): whether a server certificate that does not verify (chain or host name)
+    /// fails the request. Null is Node's default, true; as in Node, only a value set here is part of the agent's pool key.
+    /// </summary>
+    public bool? RejectUnauthorized { get; set { Changing(); field = value; } }
+
+    /// <summary>
+    /// Node's <c>servername</c> (https): the name sent for SNI and checked against the certificate. Null: the
+    /// <c>Host</c> header's host, else <see cref="Host"/>, unless that is an IP address.
+    /// </summary>
+    public string? Servername { get; set { Changing(); field = value; } }
+
+    /// <summary>
+    /// Node's <c>checkServerIdentity(hostname, cert)</c> (https): returns the error that fails the connection, or null
+    /// to accept it. Replaces the default check (host name against the certificate's names, <c>ERR_TLS_CERT_ALTNAME_INVALID</c>).
+    /// </summary>
+    public Func<string, System.Security.Cryptography.X509Certificates.X509Certificate2, Exception?>? CheckServerIdentity { get; set { Changing(); field = value; } }
 
     // The request reading these options without a copy of its own (see Lend), or null.
     private ClientRequest? borrower;

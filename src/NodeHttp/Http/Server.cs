@@ -303,15 +303,39 @@ public sealed partial class Server : EventEmitter
         }
     }
 
-    // Node's connectionListenerInternal.
+    /// <summary>
+    /// Puts a transport over each accepted socket before http reads it (https: the TLS handshake), or null for plain
+    /// http. It is called after <c>'connection'</c> with the raw socket and calls <see cref="OnTransportReady"/> with
+    /// the transport once that can carry requests (never, when it fails). Set before the server listens.
+    /// </summary>
+    internal Action<Server, Socket>? TransportHook { get; set; }
+
     private void OnConnection(Socket socket)
+    {
+        if (TransportHook is { } hook)
+        {
+            Emit<Socket>(HttpEvents.Connection, socket);
+            hook(this, socket);
+            return;
+        }
+        StartConnection(socket, emitConnection: true);
+    }
+
+    /// <summary>A connection's transport is ready (https: Node's <c>'secureConnection'</c>): http handling starts on it.</summary>
+    internal void OnTransportReady(Socket transport) => StartConnection(transport, emitConnection: false);
+
+    // Node's connectionListenerInternal.
+    private void StartConnection(Socket socket, bool emitConnection)
     {
         var connection = new ServerConnection(this, socket);
         lock (connections)
         {
             connections.Add(connection);
         }
-        Emit<Socket>(HttpEvents.Connection, socket);
+        if (emitConnection)
+        {
+            Emit<Socket>(HttpEvents.Connection, socket);
+        }
         connection.Start();
     }
 

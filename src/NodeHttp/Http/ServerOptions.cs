@@ -1,7 +1,7 @@
 namespace NodeHttp;
 
 /// <summary>The options of Node's <c>http.createServer(options)</c> (Node 20), with Node's defaults.</summary>
-public sealed class ServerOptions
+public class ServerOptions
 {
     /// <summary>Node's default <c>keepAliveTimeout</c> (5 s since Node 8).</summary>
     public const int DefaultKeepAliveTimeout = 5000;
