@@ -1,7 +1,7 @@
 namespace NodeHttp;
 
 /// <summary>
-/// One <see cref="Http.RequestAsync"/> on its loop: the task completes at <c>'response'</c>, faults with the request's
+/// One <see cref="Http.RequestAsync(RequestOptions, ReadOnlyMemory{byte}, CancellationToken)"/> on its loop: the task completes at <c>'response'</c>, faults with the request's
 /// <c>'error'</c>, is cancelled by the token (the request destroyed) and faults with <c>ETIMEDOUT</c> when
 /// <see cref="RequestOptions.Timeout"/> passes with the socket idle (the request destroyed). The request keeps its
 /// <c>'error'</c> listener to the end: the awaiting caller is the one handling its errors, so none of them is raised

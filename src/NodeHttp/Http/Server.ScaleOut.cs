@@ -40,13 +40,15 @@ public sealed partial class Server
 
     /// <summary>Listens as <see cref="Listen(ListenOptions, Action?)"/>; completes at <c>'listening'</c>, fails on <c>'error'</c>.</summary>
     /// <param name="options">Where and how to listen; read now.</param>
+    /// <param name="cancellationToken">Cancelled before <c>'listening'</c>: the task is cancelled and the server closed.</param>
+    /// <exception cref="OperationCanceledException">(in the task) <paramref name="cancellationToken"/> was cancelled first.</exception>
     /// <exception cref="NodeHttpException"><c>ERR_INVALID_ARG_VALUE</c> or <c>ERR_SOCKET_BAD_PORT</c>, thrown at once.</exception>
-    public Task ListenAsync(ListenOptions options)
+    public Task ListenAsync(ListenOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ListenOptions snapshot = options.Snapshot();
-        return ListenAsyncCore(() => net.Listen(snapshot));
+        return ListenAsyncCore(() => net.Listen(snapshot), cancellationToken);
     }
 
     /// <summary>
