@@ -89,7 +89,10 @@ public partial class Readable
     }
 
     /// <summary>A read-only <see cref="System.IO.Stream"/> over this readable, usable from any thread: <c>ReadAsync</c> pulls
-    /// chunks with back-pressure; disposing before the end destroys the readable.</summary>
+    /// chunks with back-pressure; disposing before the end destroys the readable. A failure of the readable (a peer
+    /// reset, a premature close) is an <see cref="IOException"/> whose <see cref="Exception.InnerException"/> is Node's
+    /// error.</summary>
+    /// <returns>The stream.</returns>
     public Stream AsStream() => new NodeStreamAdapter(this, null, Loop);
 
     // ReadAllAsync's consumer: 'data' listeners on the loop, one task completion at the end.
