@@ -50,6 +50,8 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     private bool wantRead;
     private bool readInFlight;
     private bool secure;
+    // 'secure' was emitted: reads may deliver.
+    private bool announced;
     private bool handshakeStarted;
     private bool eofReported;
     private LoopTimer? handshakeTimer;
@@ -369,6 +371,8 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         }
         secure = true;
         owner.OnSecure();
+        // Reading starts only now: no 'data' before 'secure'/'secureConnection' (whose listeners may install a sink).
+        announced = true;
         if (wantRead && !Closed)
         {
             PumpReads();
@@ -399,7 +403,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     private void ReadStartCore()
     {
         wantRead = true;
-        if (secure && !readInFlight && !Closed)
+        if (announced && !readInFlight && !Closed)
         {
             PumpReads();
         }
