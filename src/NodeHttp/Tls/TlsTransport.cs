@@ -26,6 +26,12 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     private static readonly ServerOptionsSelectionCallback SelectServerOptions =
         static (stream, hello, state, _) => ((TlsTransport)state!).OnClientHello(hello);
 
+    /// <summary>
+    /// Completions (handshake, read, write) that arrived on a thread other than the loop's and had to be queued onto
+    /// it: zero in the design (the framework's TLS continues inline where its inner stream completes); a diagnostic.
+    /// </summary>
+    internal static long OffLoopCompletions;
+
     private readonly TlsSocket owner;
     private readonly Socket inner;
     private readonly TlsSocketOptions options;
@@ -69,6 +75,22 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         inner.On(StreamEvents.Drain, OnInnerDrain);
     }
 
+    /// <summary>
+    /// Clears the loop's <see cref="SynchronizationContext"/> while this transport drives the SslStream: a Task the
+    /// framework's TLS awaits with <c>ConfigureAwait(false)</c> runs its continuation inline only on a thread without
+    /// a context, and would otherwise go to the thread pool (a hop, and the session's code off the loop thread).
+    /// Returns the context to put back.
+    /// </summary>
+    private static SynchronizationContext? EnterInline()
+    {
+        SynchronizationContext? saved = SynchronizationContext.Current;
+        if (saved is not null)
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+        return saved;
+    }
+
     /// <summary>The stream, for the session's properties once secure.</summary>
     internal SslStream Ssl => ssl;
 
@@ -102,6 +124,19 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
 
     /// <summary>Starts the handshake (the inner socket is connected): the client's first flight goes out now.</summary>
     internal void BeginHandshake()
+    {
+        SynchronizationContext? saved = EnterInline();
+        try
+        {
+            BeginHandshakeCore();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
+    }
+
+    private void BeginHandshakeCore()
     {
         if (Closed || handshakeStarted)
         {
@@ -185,24 +220,38 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
             transport.owner.Loop.QueueIo(static st =>
             {
                 var (tr, src, t2, dflt) = ((TlsTransport, TaskCompletionSource<SslServerAuthenticationOptions>, Task<TlsOptions?>, SslServerAuthenticationOptions))st!;
-                if (t2.IsCompletedSuccessfully)
+                // The handshake resumes inside this call, on the loop thread.
+                SynchronizationContext? saved = EnterInline();
+                try
                 {
-                    try
-                    {
-                        src.TrySetResult(tr.WithCertificateOf(dflt, t2.Result));
-                    }
-                    catch (Exception ex)
-                    {
-                        src.TrySetException(ex);
-                    }
+                    Resume(tr, src, t2, dflt);
                 }
-                else
+                finally
                 {
-                    src.TrySetException(t2.Exception?.InnerException ?? new OperationCanceledException());
+                    SynchronizationContext.SetSynchronizationContext(saved);
                 }
             }, (transport, tcs, t, d));
         }, (this, done, defaults), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return new ValueTask<SslServerAuthenticationOptions>(done.Task);
+
+        static void Resume(TlsTransport tr, TaskCompletionSource<SslServerAuthenticationOptions> src, Task<TlsOptions?> t2, SslServerAuthenticationOptions dflt)
+        {
+            if (t2.IsCompletedSuccessfully)
+            {
+                try
+                {
+                    src.TrySetResult(tr.WithCertificateOf(dflt, t2.Result));
+                }
+                catch (Exception ex)
+                {
+                    src.TrySetException(ex);
+                }
+            }
+            else
+            {
+                src.TrySetException(t2.Exception?.InnerException ?? new OperationCanceledException());
+            }
+        }
     }
 
     private SslServerAuthenticationOptions WithCertificateOf(SslServerAuthenticationOptions defaults, TlsOptions? chosen)
@@ -294,7 +343,8 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         {
             // Not expected (the transport completes everything on the loop), but never run the socket elsewhere.
             Debug.Fail("TLS handshake completed off the loop thread");
-            owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnHandshakeDone(), this);
+            Interlocked.Increment(ref OffLoopCompletions);
+                        owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnHandshakeDone(), this);
             return;
         }
         handshakeTimer?.Close();
@@ -334,6 +384,19 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
 
     /// <inheritdoc/>
     public void ReadStart()
+    {
+        SynchronizationContext? saved = EnterInline();
+        try
+        {
+            ReadStartCore();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
+    }
+
+    private void ReadStartCore()
     {
         wantRead = true;
         if (secure && !readInFlight && !Closed)
@@ -381,7 +444,8 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         if (!owner.Loop.IsOnLoop)
         {
             Debug.Fail("TLS read completed off the loop thread");
-            owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnReadDone(), this);
+            Interlocked.Increment(ref OffLoopCompletions);
+                        owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnReadDone(), this);
             return;
         }
         readInFlight = false;
@@ -435,6 +499,19 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     /// <inheritdoc/>
     bool ISocketDataSink.OnSocketData(ReadOnlySpan<byte> data)
     {
+        SynchronizationContext? saved = EnterInline();
+        try
+        {
+            return OnSocketDataCore(data);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
+    }
+
+    private bool OnSocketDataCore(ReadOnlySpan<byte> data)
+    {
         if (Closed)
         {
             return false;
@@ -443,9 +520,22 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     }
 
     /// <summary>Ciphertext the inner socket had buffered in its readable side before this transport took it over.</summary>
-    internal void TakeEarly(ReadOnlySpan<byte> data) => wire.Deliver(data);
+    internal void TakeEarly(ReadOnlySpan<byte> data) => OnSocketDataCore(data);
 
     private void OnInnerEnd()
+    {
+        SynchronizationContext? saved = EnterInline();
+        try
+        {
+            OnInnerEndCore();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
+    }
+
+    private void OnInnerEndCore()
     {
         if (!Closed)
         {
@@ -494,6 +584,19 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
 
     /// <inheritdoc/>
     public void Writev(List<ArraySegment<byte>> list, long total, Action<Exception?> callback)
+    {
+        SynchronizationContext? saved = EnterInline();
+        try
+        {
+            WritevCore(list, total, callback);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
+    }
+
+    private void WritevCore(List<ArraySegment<byte>> list, long total, Action<Exception?> callback)
     {
         if (Closed || !secure)
         {
@@ -554,7 +657,8 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         if (!owner.Loop.IsOnLoop)
         {
             Debug.Fail("TLS write completed off the loop thread");
-            owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnWriteDone(), this);
+            Interlocked.Increment(ref OffLoopCompletions);
+                        owner.Loop.QueueIo(static s => ((TlsTransport)s!).OnWriteDone(), this);
             return;
         }
         writeInFlight = false;
@@ -584,6 +688,19 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
 
     /// <inheritdoc/>
     public SocketError Shutdown()
+    {
+        SynchronizationContext? saved = EnterInline();
+        try
+        {
+            return ShutdownCore();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
+    }
+
+    private SocketError ShutdownCore()
     {
         if (Closed || inner.Destroyed)
         {
@@ -616,6 +733,19 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
 
     /// <inheritdoc/>
     public void Close(bool reset = false)
+    {
+        SynchronizationContext? saved = EnterInline();
+        try
+        {
+            CloseCore(reset);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(saved);
+        }
+    }
+
+    private void CloseCore(bool reset)
     {
         if (Closed)
         {

@@ -89,5 +89,87 @@ public class TlsSocketTests
         int[] seen = await t.RunAsync(() => threads.ToArray());
         Assert.NotEmpty(seen);
         Assert.All(seen, id => Assert.Equal(loopThread, id));
+        // And no completion needed a hop onto the loop to get there (in any test of this run).
+        Assert.Equal(0, Interlocked.Read(ref TlsTransport.OffLoopCompletions));
+    }
+
+    private static async Task<(string? Protocol, TlsCipher? Cipher, string? Subject)> HandshakeAsync(TlsServerOptions serverOptions, TlsConnectOptions clientOptions)
+    {
+        using var t = new NetTestLoop();
+        var (server, port) = await ListenAsync(t, serverOptions, tls => tls.On<NodeBuffer>("data", d => tls.End(d)));
+        var result = NetTestExtensions.NewTcs<(string?, TlsCipher?, string?)>();
+        clientOptions.Port = port;
+        clientOptions.Ca ??= TestCertificates.Ca.CertPem;
+        await t.RunAsync(() =>
+        {
+            TlsSocket c = NodeHttp.Tls.Connect(clientOptions);
+            c.On("secureConnect", () => c.Write("x"));
+            c.On<NodeBuffer>("data", _ => result.TrySetResult((c.GetProtocol(), c.GetCipher(), c.GetPeerCertificate()?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false))));
+            c.On<Exception>("error", e => result.TrySetException(e));
+        });
+        try
+        {
+            return await result.Bounded();
+        }
+        finally
+        {
+            await t.RunAsync(() => server.Close());
+        }
+    }
+
+    [Fact]
+    public async Task Versions_and_ciphers_are_chosen_as_asked()
+    {
+        var (protocol, cipher, _) = await HandshakeAsync(ServerOptions(), new TlsConnectOptions { Host = "localhost", MaxVersion = "TLSv1.2", Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256" });
+        Assert.Equal("TLSv1.2", protocol);
+        Assert.Equal(new TlsCipher("ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLSv1.2"), cipher);
+        Assert.Equal("TLSv1.3", (await HandshakeAsync(ServerOptions(), new TlsConnectOptions { Host = "localhost", MinVersion = "TLSv1.3" })).Protocol);
+        var bad = Assert.Throws<NodeHttpException>(() => NodeHttp.Tls.CreateSecureContext(new TlsOptions { MinVersion = "TLSv9" }));
+        Assert.Equal("ERR_TLS_INVALID_PROTOCOL_VERSION", bad.Code);
+    }
+
+    [Fact]
+    public async Task A_server_certificate_may_come_as_pfx_or_as_an_x509_certificate()
+    {
+        var pfx = new TlsServerOptions { Pfx = TestCertificates.Localhost.Pfx, Passphrase = TestCertificates.PfxPassphrase };
+        Assert.Equal("localhost", (await HandshakeAsync(pfx, new TlsConnectOptions { Host = "localhost" })).Subject);
+        var cert = new TlsServerOptions { Certificate = TestCertificates.Localhost.Certificate };
+        Assert.Equal("localhost", (await HandshakeAsync(cert, new TlsConnectOptions { Host = "127.0.0.1" })).Subject);
+    }
+
+    [Fact]
+    public async Task The_asynchronous_sni_callback_picks_the_certificate_and_the_handshake_stays_on_the_loop()
+    {
+        var options = ServerOptions();
+        options.SniCallbackAsync = async name =>
+        {
+            await Task.Delay(10);
+            return name == "other.example" ? new TlsOptions { Cert = TestCertificates.OtherHost.CertPem, Key = TestCertificates.OtherHost.KeyPem } : null;
+        };
+        Assert.Equal("other.example", (await HandshakeAsync(options, new TlsConnectOptions { Host = "127.0.0.1", Servername = "other.example" })).Subject);
+        Assert.Equal("localhost", (await HandshakeAsync(options, new TlsConnectOptions { Host = "localhost" })).Subject);
+        Assert.Equal(0, Interlocked.Read(ref TlsTransport.OffLoopCompletions));
+    }
+
+    [Fact]
+    public async Task Writes_made_before_the_handshake_are_sent_after_it_and_end_sends_close_notify()
+    {
+        using var t = new NetTestLoop();
+        var got = NetTestExtensions.NewTcs<string>();
+        var (server, port) = await ListenAsync(t, ServerOptions(), tls =>
+        {
+            var sb = new StringBuilder();
+            tls.On<NodeBuffer>("data", d => sb.Append(d.ToString()));
+            tls.On("end", () => got.TrySetResult(sb.ToString()));
+        });
+        await t.RunAsync(() =>
+        {
+            TlsSocket c = NodeHttp.Tls.Connect(new TlsConnectOptions { Port = port, Host = "localhost", Ca = TestCertificates.Ca.CertPem });
+            Assert.True(c.Connecting);
+            c.Write("early ");
+            c.End("and last");
+        });
+        Assert.Equal("early and last", await got.Bounded());
+        await t.RunAsync(() => server.Close());
     }
 }
