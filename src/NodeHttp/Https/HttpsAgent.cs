@@ -85,6 +85,12 @@ public class HttpsAgent : Agent
         }
         TlsView tls = View(options);
         SecureContext context = ContextFor(tls);
+        if (options.Port is null && options.DefaultPort is null)
+        {
+            // Called directly with no port: https's 443, not http's 80.
+            options = options.Clone();
+            options.DefaultPort = DefaultPort;
+        }
         Socket raw = ClientConnect.Connect(options);
         return Tls.Connect(new TlsConnectOptions
         {

@@ -153,7 +153,8 @@ public class HttpsClientNodeServerTests
                         }
                         else
                         {
-                            agent.Destroy();
+                            // After the socket went back to the pool (it does once 'end' has been emitted).
+                            EventLoop.Current!.Post(agent.Destroy);
                         }
                     });
                 }

@@ -51,4 +51,17 @@ public class HttpsProtocolTests
         Assert.Equal("https:", protocol);
         Assert.Equal("127.0.0.1", host);
     }
+
+    [Fact]
+    public async Task HttpsAgent_CreateConnection_WithoutPort_ConnectsTo443()
+    {
+        string? remote = null;
+        await LoopRunner.RunAsync(() =>
+        {
+            Socket socket = new HttpsAgent().CreateConnection(new RequestOptions { Host = "127.0.0.1" }, (_, _) => { })!;
+            socket.On<Exception>("error", e => remote = (e as NodeHttpException)?.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+        // Nothing listens there: the refused connect names the port it tried.
+        Assert.Equal("443", remote);
+    }
 }
