@@ -154,10 +154,7 @@ public sealed class ServerResponse : OutgoingMessage
             ShouldKeepAlive = false;
         }
 
-        HeadWriter line = StatusLineWriter;
-        line.Clear();
-        StatusLines.Write(line, statusCode, this.statusMessage);
-        StoreHeader(line.Written, raw);
+        StoreHeader(statusCode, this.statusMessage, raw);
         return this;
     }
 
@@ -351,9 +348,4 @@ public sealed class ServerResponse : OutgoingMessage
         }
         return false;
     }
-
-    [ThreadStatic]
-    private static HeadWriter? statusLineWriter;
-
-    private static HeadWriter StatusLineWriter => statusLineWriter ??= new HeadWriter(64);
 }
