@@ -36,7 +36,8 @@ internal sealed class HeadWriter : IDisposable
     /// <summary>Starts over, keeping the buffer.</summary>
     public void Clear() => length = 0;
 
-    /// <summary>Appends raw bytes.</summary>
+    /// <summary>Appends raw bytes (inlined, so a literal's copy is unrolled at its constant length).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(Reserve(bytes.Length));
@@ -79,6 +80,15 @@ internal sealed class HeadWriter : IDisposable
     {
         Write(name);
         Write(ColonSpace);
+        Write(value);
+        Write(Crlf);
+    }
+
+    /// <summary>Appends <paramref name="start"/>, <paramref name="value"/> and CR LF (a header line whose name and separator are one literal).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteLine(ReadOnlySpan<byte> start, ReadOnlySpan<byte> value)
+    {
+        Write(start);
         Write(value);
         Write(Crlf);
     }

@@ -374,9 +374,24 @@ public class OutgoingMessage : Writable
     {
         HeadWriter w = scratch ??= new HeadWriter(1024);
         w.Clear();
+        w.Write(firstLine);
+        StoreHeaders(w, rawHeaders);
+    }
+
+    /// <summary><see cref="StoreHeader(ReadOnlySpan{byte}, IEnumerable{KeyValuePair{string, StringValues}}?)"/> with a response's status line, written in place.</summary>
+    private protected void StoreHeader(int statusCode, string statusMessage, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
+    {
+        HeadWriter w = scratch ??= new HeadWriter(1024);
+        w.Clear();
+        StatusLines.Write(w, statusCode, statusMessage);
+        StoreHeaders(w, rawHeaders);
+    }
+
+    // _storeHeader after the start line, which w holds.
+    private void StoreHeaders(HeadWriter w, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
+    {
         try
         {
-            w.Write(firstLine);
             var state = default(HeadState);
             if (rawHeaders is not null)
             {
@@ -397,9 +412,7 @@ public class OutgoingMessage : Writable
 
             if (SendDate && !state.Date)
             {
-                w.Write("Date: "u8);
-                w.Write(HttpDate.Current);
-                w.Write(Crlf);
+                w.WriteLine("Date: "u8, HttpDate.Current);
             }
 
             // Node: a chunked 204/304 would confuse proxies; no zero chunk, and the connection closes.
@@ -421,20 +434,20 @@ public class OutgoingMessage : Writable
                 {
                     w.Write("Connection: close\r\n"u8);
                 }
+                else if (sendKeepAlive && KeepAliveTimeout > 0 && !state.KeepAlive)
+                {
+                    w.Write("Connection: keep-alive\r\nKeep-Alive: timeout="u8);
+                    w.WriteDecimal(KeepAliveTimeout / 1000);
+                    if (MaxRequestsPerSocket > 0)
+                    {
+                        w.Write(", max="u8);
+                        w.WriteDecimal(MaxRequestsPerSocket);
+                    }
+                    w.Write(Crlf);
+                }
                 else if (sendKeepAlive)
                 {
                     w.Write("Connection: keep-alive\r\n"u8);
-                    if (KeepAliveTimeout > 0 && !state.KeepAlive)
-                    {
-                        w.Write("Keep-Alive: timeout="u8);
-                        w.WriteDecimal(KeepAliveTimeout / 1000);
-                        if (MaxRequestsPerSocket > 0)
-                        {
-                            w.Write(", max="u8);
-                            w.WriteDecimal(MaxRequestsPerSocket);
-                        }
-                        w.Write(Crlf);
-                    }
                 }
                 else
                 {

@@ -158,10 +158,7 @@ public sealed partial class ServerResponse : OutgoingMessage
             ShouldKeepAlive = false;
         }
 
-        HeadWriter line = StatusLineWriter;
-        line.Clear();
-        StatusLines.Write(line, statusCode, this.statusMessage);
-        StoreHeader(line.Written, raw);
+        StoreHeader(statusCode, this.statusMessage, raw);
         return this;
     }
 
@@ -363,9 +360,4 @@ public sealed partial class ServerResponse : OutgoingMessage
         }
         return false;
     }
-
-    [ThreadStatic]
-    private static HeadWriter? statusLineWriter;
-
-    private static HeadWriter StatusLineWriter => statusLineWriter ??= new HeadWriter(64);
 }

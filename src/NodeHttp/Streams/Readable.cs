@@ -717,17 +717,27 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
         }
     }
 
+    // endReadableNT is queued and has not run yet.
+    private bool endReadableQueued;
+
     private void EndReadable()
     {
         if (!rs.EndEmitted)
         {
             rs.Ended = true;
+            if (endReadableQueued)
+            {
+                // One endReadableNT pending is enough: another queued behind it could only find 'end' emitted.
+                return;
+            }
+            endReadableQueued = true;
             Loop.NextTick(static s => ((Readable)s!).EndReadableNT(), this);
         }
     }
 
     private void EndReadableNT()
     {
+        endReadableQueued = false;
         ReadableState state = rs;
         // A last unshift() may have refilled the buffer.
         if (state.Errored is null && !state.CloseEmitted && !state.EndEmitted && state.Length == 0)

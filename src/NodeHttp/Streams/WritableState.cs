@@ -42,6 +42,10 @@ internal sealed class WritableState : StreamStateBase
     // The _final call in progress (Node's callFinal closure), kept in the state: _final runs once per stream.
     private Action<Exception?>? onFinal;
     private bool finalCallbackCalled;
+    // Set while end() runs _final right after its own chunk's write queued the after-write tick (see EndAfterWrite).
+    private bool finishInWriteTick;
+    // finish() is due at the end of the queued after-write tick (instead of in a tick of its own).
+    private bool finishAfterWriteTick;
     private List<Action<Exception?>>? onFinished;
 
     internal bool Ending;
@@ -409,11 +413,12 @@ internal sealed class WritableState : StreamStateBase
     internal void End(NodeBuffer? chunk, Action<Exception?>? callback)
     {
         Exception? error = null;
+        bool tickQueued = inlineTickQueued;
         if (chunk is not null)
         {
             WriteOrError(chunk, null, out error);
         }
-        EndAfterWrite(error, callback);
+        EndAfterWrite(error, callback, finishJoinsTick: !tickQueued && inlineTickQueued);
     }
 
     /// <summary><c>end(chunk, cb)</c> for bytes the caller keeps (see <see cref="WriteSpan"/>).</summary>
@@ -424,11 +429,15 @@ internal sealed class WritableState : StreamStateBase
             End(NodeBuffer.From(chunk), callback);
             return;
         }
+        bool tickQueued = inlineTickQueued;
         WriteSpan(chunk, null);
-        EndAfterWrite(null, callback);
+        EndAfterWrite(null, callback, finishJoinsTick: !tickQueued && inlineTickQueued);
     }
 
-    private void EndAfterWrite(Exception? error, Action<Exception?>? callback)
+    // finishJoinsTick: the chunk given to end() completed at once and queued the after-write tick; nothing runs between
+    // that write and end(), so 'finish' comes in that tick rather than one of its own (Node's http response gets one
+    // tick, its socket's, for res.end(data)).
+    private void EndAfterWrite(Exception? error, Action<Exception?>? callback, bool finishJoinsTick = false)
     {
         // end() fully uncorks.
         if (Corked > 0)
@@ -444,7 +453,9 @@ internal sealed class WritableState : StreamStateBase
         else if (Errored is null && !Ending)
         {
             Ending = true;
+            finishInWriteTick = finishJoinsTick;
             FinishMaybe(sync: true);
+            finishInWriteTick = false;
             Ended = true;
         }
         else if (Finished)
@@ -611,6 +622,12 @@ internal sealed class WritableState : StreamStateBase
             Prefinished = true;
             stream.Emitter.Emit(StreamEvents.Prefinish);
             pendingCallbacks++;
+            if (finishInWriteTick && inlineTickQueued && inlineTickCurrent)
+            {
+                // The after-write tick already queued runs finish() right after its own work.
+                finishAfterWriteTick = true;
+                return;
+            }
             stream.Loop.NextTick(static s => ((WritableState)s!).Finish(), this);
         }
     }
@@ -659,6 +676,11 @@ internal sealed class WritableState : StreamStateBase
         Action<Exception?>? callback = tickCallback;
         tickCallback = null;
         AfterWrite(count, callback);
+        if (finishAfterWriteTick)
+        {
+            finishAfterWriteTick = false;
+            Finish();
+        }
     }
 
     // Node's afterWriteTickInfo as an object, for a tick queued while the state's own one is still pending.
