@@ -102,7 +102,13 @@ internal sealed class NodePeer : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded) for the process to exit; returns its exit code.</summary>
-    public Task<int> WaitExitAsync(double seconds = 10) => exited.Task.WaitAsync(TimeSpan.FromSeconds(seconds));
+    /// <remarks>'Exited' can come before the last lines were read from the pipes; WaitForExitAsync also waits for
+    /// the end of the redirected output, so <see cref="Lines"/> is complete when this returns.</remarks>
+    public async Task<int> WaitExitAsync(double seconds = 10)
+    {
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(seconds));
+        return await exited.Task.WaitAsync(TimeSpan.FromSeconds(seconds));
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
