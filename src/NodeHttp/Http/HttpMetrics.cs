@@ -28,14 +28,21 @@ internal static class HttpMetrics
         "http.server.active_requests", "{request}", "Number of active HTTP server requests.");
 
     // Server: Kestrel's connection instruments. kestrel.queued_connections has no counterpart (a connection is
-    // served as it is accepted, in the same loop turn); kestrel.tls_handshake.duration and kestrel.active_tls_handshakes
-    // belong beside these once the server speaks TLS (see ServerTelemetry.TlsHandshakeStarted).
+    // served as it is accepted, in the same loop turn). The TLS handshake's two are recorded by https servers
+    // (ServerTelemetry.TlsHandshakeStarted).
     internal static readonly UpDownCounter<long> ActiveConnections = ServerMeter.CreateUpDownCounter<long>(
         "kestrel.active_connections", "{connection}", "Number of connections that are currently active on the server.");
 
     internal static readonly Histogram<double> ConnectionDuration = ServerMeter.CreateHistogram(
         "kestrel.connection.duration", "s", "The duration of connections on the server.",
         tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConnectionBuckets });
+
+    internal static readonly Histogram<double> TlsHandshakeDuration = ServerMeter.CreateHistogram(
+        "kestrel.tls_handshake.duration", "s", "The duration of TLS handshakes on the server.",
+        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConnectionBuckets });
+
+    internal static readonly UpDownCounter<long> ActiveTlsHandshakes = ServerMeter.CreateUpDownCounter<long>(
+        "kestrel.active_tls_handshakes", "{handshake}", "Number of TLS handshakes that are currently in progress on the server.");
 
     internal static readonly Counter<long> RejectedConnections = ServerMeter.CreateCounter<long>(
         "kestrel.rejected_connections", "{connection}", "Number of connections rejected by the server.");

@@ -200,9 +200,39 @@ internal static class ServerTelemetry
         HttpLog.ConnectionRejected(server.Logger, drop?.RemoteAddress, drop?.RemotePort);
     }
 
-    // Where the TLS handshake of an https connection is timed once the server speaks TLS: Kestrel's
-    // kestrel.tls_handshake.duration (s; tls.protocol.version, error.type) and kestrel.active_tls_handshakes go with
-    // the connection's endpoint tags made here.
+    /// <summary>
+    /// An https connection's handshake began (Kestrel's <c>kestrel.active_tls_handshakes</c> +1): the start time, or
+    /// 0 when neither handshake instrument is enabled (then <see cref="TlsHandshakeEnded"/> is not called).
+    /// </summary>
+    internal static long TlsHandshakeStarted(Server server, Socket raw)
+    {
+        if (!HttpMetrics.TlsHandshakeDuration.Enabled && !HttpMetrics.ActiveTlsHandshakes.Enabled)
+        {
+            return 0;
+        }
+        HttpMetrics.ActiveTlsHandshakes.Add(1, EndpointTags(server, raw.LocalAddress, raw.LocalPort, raw.LocalFamily));
+        return Math.Max(1, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>
+    /// The handshake begun at <paramref name="started"/> ended: <c>kestrel.active_tls_handshakes</c> −1 and
+    /// <c>kestrel.tls_handshake.duration</c> with <c>tls.protocol.version</c> ("1.3"), or <c>error.type</c> (Node's
+    /// code) when it failed.
+    /// </summary>
+    internal static void TlsHandshakeEnded(Server server, Socket raw, long started, string? protocol, Exception? error)
+    {
+        TagList tags = EndpointTags(server, raw.LocalAddress, raw.LocalPort, raw.LocalFamily);
+        HttpMetrics.ActiveTlsHandshakes.Add(-1, tags);
+        if (error is not null)
+        {
+            tags.Add("error.type", (error as NodeHttpException)?.Code ?? error.GetType().FullName);
+        }
+        else if (protocol is { Length: > 5 } && protocol.StartsWith("TLSv", StringComparison.Ordinal))
+        {
+            tags.Add("tls.protocol.version", protocol[4..]);
+        }
+        HttpMetrics.TlsHandshakeDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+    }
 
     // Kestrel's endpoint attributes: network.transport, network.type, server.address, server.port.
     private static TagList EndpointTags(Server server, string? address, int? port, string? family)

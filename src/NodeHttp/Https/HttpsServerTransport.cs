@@ -71,8 +71,47 @@ internal sealed class HttpsServerTransport
     // handshake completes, so a request that came with the client's last handshake flight waits for http's parser.
     private void OnConnection(Server owner, Socket raw)
     {
-        var tls = new TlsSocket(raw, socketOptions, allowHalfOpen: true, onSecure, onClientError);
+        long started = ServerTelemetry.TlsHandshakeStarted(server, raw);
+        TlsSocket tls = started == 0
+            ? new TlsSocket(raw, socketOptions, allowHalfOpen: true, onSecure, onClientError)
+            : new HandshakeTiming(this, raw, started).Start();
         tls.Pause();
+    }
+
+    // Only while a handshake instrument listens: the handshake of one connection, counted once however it ends
+    // (secure, failed, or the socket closed first).
+    private sealed class HandshakeTiming(HttpsServerTransport transport, Socket raw, long started)
+    {
+        private bool ended;
+
+        public TlsSocket Start()
+        {
+            raw.Once(NetEvents.Close, (bool _) => End(null, null));
+            return new TlsSocket(raw, transport.socketOptions, allowHalfOpen: true, OnSecure, OnClientError);
+        }
+
+        private void OnSecure(TlsSocket socket)
+        {
+            End(socket.GetProtocol(), null);
+            transport.onSecure(socket);
+        }
+
+        private void OnClientError(Exception error, TlsSocket socket)
+        {
+            End(null, error);
+            transport.onClientError(error, socket);
+        }
+
+        private void End(string? protocol, Exception? error)
+        {
+            if (!ended)
+            {
+                ended = true;
+                ServerTelemetry.TlsHandshakeEnded(transport.server, raw, started, protocol, error ?? (protocol is null ? ClosedFirst : null));
+            }
+        }
+
+        private static readonly NodeHttpException ClosedFirst = new("ECONNRESET", "The connection closed before the TLS handshake completed");
     }
 
     // Node's onServerSocketSecure, then http's connectionListener. The user's listeners run first, before any

@@ -68,7 +68,8 @@ public sealed class ClientMetricsTests
 
         Measured connection = Assert.Single(recorder.Of("http.client.connection.duration"));
         Assert.Equal("s", connection.Unit);
-        Assert.True(connection.Value >= durations.Max(d => d.Value), "the connection outlived its requests");
+        // A request's time starts before its connection is made, so the two are not ordered; the value is bounded.
+        Assert.InRange(connection.Value, 0, TestServer.Deadline.TotalSeconds);
     }
 
     [Fact]
