@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
+using NodeHttp.Tests.Packaging;
+
 namespace NodeHttp.Tests.Http;
 
 /// <summary>
@@ -17,26 +19,12 @@ internal sealed partial class DrainServerProcess : IAsyncDisposable
 
     private static readonly Lazy<string> App = new(Prepare, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private readonly Process process;
-    private readonly List<string> lines = new();
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Tcs)> waiters = new();
-    private readonly TaskCompletionSource exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChildProcess process;
 
     private DrainServerProcess(string fileName, string[] args)
     {
-        var psi = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data is null ? null : "stderr: " + e.Data);
-        process.Exited += (_, _) => exited.TrySetResult();
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        Pid = process.Id;
+        process = ChildProcess.Start(fileName, args);
+        Pid = process.Pid;
     }
 
     /// <summary>The process id (the one <c>kill</c> signals).</summary>
@@ -46,16 +34,7 @@ internal sealed partial class DrainServerProcess : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>Its output so far (stderr lines prefixed <c>stderr: </c>).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (lines)
-            {
-                return string.Join('\n', lines);
-            }
-        }
-    }
+    public string Output => process.Output;
 
     /// <summary>The DrainServer.dll to run.</summary>
     public static string AppPath => App.Value;
@@ -77,32 +56,7 @@ internal sealed partial class DrainServerProcess : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded) for an output line matching <paramref name="match"/>, including lines already seen.</summary>
-    public async Task<string> WaitLineAsync(Func<string, bool> match)
-    {
-        Task<string> line;
-        lock (lines)
-        {
-            string? seen = lines.FirstOrDefault(match);
-            if (seen is not null)
-            {
-                return seen;
-            }
-            var tcs = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            waiters.Add((match, tcs));
-            line = tcs.Task;
-        }
-        await Task.WhenAny(line, exited.Task).WaitAsync(Deadline);
-        if (!line.IsCompleted)
-        {
-            // Output still in the pipe is read after the exit is seen.
-            await Task.WhenAny(line, Task.Delay(TimeSpan.FromSeconds(2)));
-        }
-        if (!line.IsCompleted)
-        {
-            throw new InvalidOperationException("the process exited before the expected line; its output:\n" + Output);
-        }
-        return await line;
-    }
+    public Task<string> WaitLineAsync(Func<string, bool> match) => process.WaitLineAsync(match, Deadline);
 
     /// <summary>Sends SIGTERM with <c>kill -TERM</c>, as a supervisor does.</summary>
     public async Task TerminateAsync()
@@ -113,11 +67,7 @@ internal sealed partial class DrainServerProcess : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded by <paramref name="timeout"/>) for the process to exit and its output to be read; returns its exit code.</summary>
-    public async Task<int> WaitExitAsync(TimeSpan timeout)
-    {
-        await process.WaitForExitAsync().WaitAsync(timeout);
-        return process.ExitCode;
-    }
+    public Task<int> WaitExitAsync(TimeSpan timeout) => process.WaitExitAsync(timeout);
 
     /// <summary>
     /// One request on a new connection, <c>Connection: close</c> unless <paramref name="keepAlive"/>; returns everything
@@ -138,44 +88,8 @@ internal sealed partial class DrainServerProcess : IAsyncDisposable
     /// <summary>The body of a response <see cref="GetAsync"/> read.</summary>
     public static string BodyOf(string response) => response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync().WaitAsync(Deadline);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (TimeoutException)
-        {
-        }
-        process.Dispose();
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (lines)
-        {
-            lines.Add(line);
-            for (int i = waiters.Count - 1; i >= 0; i--)
-            {
-                if (waiters[i].Match(line))
-                {
-                    waiters[i].Tcs.TrySetResult(line);
-                    waiters.RemoveAt(i);
-                }
-            }
-        }
-    }
+    /// <summary>Kills the process if it still runs.</summary>
+    public ValueTask DisposeAsync() => process.DisposeAsync();
 
     private static string Prepare()
     {

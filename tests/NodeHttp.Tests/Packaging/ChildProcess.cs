@@ -37,6 +37,9 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="fileName"/> with <paramref name="args"/>.</summary>
     public static ChildProcess Start(string fileName, params string[] args) => new(fileName, args);
 
+    /// <summary>The process id (the one <c>kill</c> signals).</summary>
+    public int Pid => process.Id;
+
     /// <summary>Every line so far, stderr lines prefixed with <c>stderr: </c>.</summary>
     public string Output
     {
