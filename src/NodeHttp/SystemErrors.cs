@@ -28,6 +28,8 @@ internal static class SystemErrors
         ["EINVAL"] = (-22, "invalid argument"),
         ["ENOTCONN"] = (-107, "socket is not connected"),
         ["EMFILE"] = (-24, "too many open files"),
+        ["ENFILE"] = (-23, "file table overflow"),
+        ["ENOTSUP"] = (-95, "operation not supported on socket"),
         ["ENOBUFS"] = (-105, "no buffer space available"),
         ["ECANCELED"] = (-125, "operation canceled"),
         ["EIO"] = (-5, "i/o error"),
@@ -53,10 +55,15 @@ internal static class SystemErrors
         SocketError.InvalidArgument => "EINVAL",
         SocketError.NotConnected => "ENOTCONN",
         SocketError.TooManyOpenSockets => "EMFILE",
+        SocketError.OperationNotSupported => "ENOTSUP",
         SocketError.NoBufferSpaceAvailable => "ENOBUFS",
         SocketError.OperationAborted => "ECANCELED",
         _ => "EIO",
     };
+
+    /// <summary>Every code this table knows, with libuv's errno and description.</summary>
+    public static IEnumerable<(string Code, int Errno, string Description)> Known =>
+        Table.Select(e => (e.Key, e.Value.Errno, e.Value.Description));
 
     /// <summary>libuv's errno for a code, or 0 when unknown.</summary>
     public static int ErrnoOf(string code) => Table.TryGetValue(code, out var e) ? e.Errno : 0;
