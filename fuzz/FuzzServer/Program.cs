@@ -28,6 +28,11 @@ EventLoop.Run(() =>
         // One line per dispatched request and per completed body, keyed by the client's address and port: what the driver
         // compares with Node's server.
         Console.Out.Write("D " + peer + " " + Convert.ToHexStringLower(Encoding.Latin1.GetBytes(req.Method + " " + req.Url)) + "\n");
+        if (req.Headers.ContainsKey("upgrade"))
+        {
+            // The request asked for an Upgrade nobody takes: the driver compares what follows it apart.
+            Console.Out.Write("U " + peer + " 1\n");
+        }
         req.On<NodeBuffer>("data", chunk => bytes += chunk.Length);
         req.On("end", () =>
         {
