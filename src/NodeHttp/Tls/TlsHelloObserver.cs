@@ -136,7 +136,11 @@ internal sealed class TlsHelloObserver
                 return;
             }
             ReadServerHello(body);
-            d.Consume(4 + length);
+            if (!Done)
+            {
+                // A HelloRetryRequest: the real ServerHello follows.
+                d.Consume(4 + length);
+            }
         }
     }
 

@@ -40,7 +40,12 @@ public class TlsVerifyCodeTests
         { "root-sent-untrusted", "SELF_SIGNED_CERT_IN_CHAIN" },
         { "intermediate-sent-root-unknown", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" },
         { "not-yet-valid", "CERT_NOT_YET_VALID" },
-        { "issuer-not-a-ca", "INVALID_CA" },
+        { "issuer-without-basic-constraints", "INVALID_CA" },
+        // OpenSSL checks an issuer's purpose before its CA flag: one that says CA:false yet may sign certificates
+        // fails as a purpose; one that may not sign them is no issuer at all (OpenSSL 3.0, as in Node 20, says
+        // "unspecified" then).
+        { "issuer-not-a-ca", "INVALID_PURPOSE" },
+        { "issuer-not-a-ca-and-not-a-signer", "UNSPECIFIED" },
         { "client-purpose-only", "INVALID_PURPOSE" },
         { "bad-signature", "CERT_SIGNATURE_FAILURE" },
         { "expired-intermediate", "CERT_HAS_EXPIRED" },
@@ -58,8 +63,10 @@ public class TlsVerifyCodeTests
             // Leaf and intermediate sent; the root above them is nowhere.
             "intermediate-sent-root-unknown" => (c.UnderIntermediate.Pem + c.Intermediate.Pem, c.UnderIntermediate.KeyPem, null),
             "not-yet-valid" => (c.NotYetValid.Pem, c.NotYetValid.KeyPem, c.Root.Pem),
-            // The leaf's issuer says CA:false.
+            // The leaf's issuer has no basic constraints, or says CA:false (with or without the keyCertSign usage).
+            "issuer-without-basic-constraints" => (c.UnderNoConstraints.Pem + c.NoConstraints.Pem, c.UnderNoConstraints.KeyPem, c.Root.Pem),
             "issuer-not-a-ca" => (c.UnderNonCa.Pem + c.NonCa.Pem, c.UnderNonCa.KeyPem, c.Root.Pem),
+            "issuer-not-a-ca-and-not-a-signer" => (c.UnderNonSigner.Pem + c.NonSigner.Pem, c.UnderNonSigner.KeyPem, c.Root.Pem),
             // A certificate for clients only (extended key usage clientAuth) presented by a server.
             "client-purpose-only" => (c.ClientOnly.Pem, c.ClientOnly.KeyPem, c.Root.Pem),
             "bad-signature" => (c.BadSignature.Pem, c.BadSignature.KeyPem, c.Root.Pem),
@@ -185,13 +192,17 @@ public class TlsVerifyCodeTests
 
         internal Chains()
         {
-            Root = Make("CN=Verify Test Root", issuer: null, ca: true, ServerAuth, Now.AddDays(-60), Now.AddYears(2));
+            Root = Make("CN=Verify Test Root", issuer: null, ca: true, null, Now.AddDays(-60), Now.AddYears(2));
             Leaf = Make("CN=localhost", Root, ca: false, ServerAuth, Now.AddDays(-1), Now.AddDays(60));
             Intermediate = Make("CN=Verify Test Intermediate", Root, ca: true, null, Now.AddDays(-30), Now.AddYears(1));
             UnderIntermediate = Make("CN=localhost", Intermediate, ca: false, ServerAuth, Now.AddDays(-1), Now.AddDays(60));
             NotYetValid = Make("CN=localhost", Root, ca: false, ServerAuth, Now.AddDays(2), Now.AddDays(60));
-            NonCa = Make("CN=Verify Test Not A CA", Root, ca: false, null, Now.AddDays(-30), Now.AddYears(1));
+            NoConstraints = Make("CN=Verify Test No Constraints", Root, ca: null, null, Now.AddDays(-30), Now.AddYears(1), CaUsage);
+            UnderNoConstraints = Make("CN=localhost", NoConstraints, ca: false, ServerAuth, Now.AddDays(-1), Now.AddDays(60));
+            NonCa = Make("CN=Verify Test Not A CA", Root, ca: false, null, Now.AddDays(-30), Now.AddYears(1), CaUsage);
             UnderNonCa = Make("CN=localhost", NonCa, ca: false, ServerAuth, Now.AddDays(-1), Now.AddDays(60));
+            NonSigner = Make("CN=Verify Test Not A Signer", Root, ca: false, null, Now.AddDays(-30), Now.AddYears(1));
+            UnderNonSigner = Make("CN=localhost", NonSigner, ca: false, ServerAuth, Now.AddDays(-1), Now.AddDays(60));
             ClientOnly = Make("CN=localhost", Root, ca: false, ClientAuth, Now.AddDays(-1), Now.AddDays(60));
             ExpiredIntermediate = Make("CN=Verify Test Expired Intermediate", Root, ca: true, null, Now.AddDays(-30), Now.AddDays(-2));
             UnderExpiredIntermediate = Make("CN=localhost", ExpiredIntermediate, ca: false, ServerAuth, Now.AddDays(-3), Now.AddDays(60));
@@ -214,9 +225,17 @@ public class TlsVerifyCodeTests
 
         public Made NotYetValid { get; }
 
+        public Made NoConstraints { get; }
+
+        public Made UnderNoConstraints { get; }
+
         public Made NonCa { get; }
 
         public Made UnderNonCa { get; }
+
+        public Made NonSigner { get; }
+
+        public Made UnderNonSigner { get; }
 
         public Made ClientOnly { get; }
 
@@ -230,18 +249,23 @@ public class TlsVerifyCodeTests
 
         public Made BadSignature { get; }
 
-        private static Made Make(string subject, Made? issuer, bool ca, string? usage, DateTimeOffset notBefore, DateTimeOffset notAfter)
+        private const X509KeyUsageFlags CaUsage = X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature;
+
+        // ca null: no basic constraints at all. keyUsage null: a CA's usages for a CA, digitalSignature for the rest.
+        private static Made Make(string subject, Made? issuer, bool? ca, string? usage, DateTimeOffset notBefore, DateTimeOffset notAfter, X509KeyUsageFlags? keyUsage = null)
         {
             var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(ca, false, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(
-                ca ? X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature : X509KeyUsageFlags.DigitalSignature, true));
+            if (ca is bool isCa)
+            {
+                request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, false, 0, true));
+            }
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(keyUsage ?? (ca == true ? CaUsage : X509KeyUsageFlags.DigitalSignature), true));
             if (usage is not null)
             {
                 request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
             }
-            if (!ca && subject == "CN=localhost")
+            if (subject == "CN=localhost")
             {
                 var san = new SubjectAlternativeNameBuilder();
                 san.AddDnsName("localhost");
