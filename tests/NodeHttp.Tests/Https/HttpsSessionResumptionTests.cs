@@ -70,7 +70,14 @@ public class HttpsSessionResumptionTests
         string name = UniqueName();
         Assert.Equal((version + " false", false), await GetAsync(port, name, agent));
         Assert.Equal((version + " true", true), await GetAsync(port, name, agent));
-        Assert.Equal((version + " true", true), await GetAsync(port, name, agent));
+        // Later connections resume as the platform's cache allows (under TLS 1.3 it does not keep the ticket a resumed
+        // connection receives from an OpenSSL server, so every other handshake is a full one): either way, both sides
+        // must tell the same.
+        for (int i = 0; i < 3; i++)
+        {
+            (string body, bool reused) = await GetAsync(port, name, agent);
+            Assert.Equal(version + (reused ? " true" : " false"), body);
+        }
     }
 
     [Fact]
