@@ -7,8 +7,8 @@ namespace NodeHttp;
 /// <summary>
 /// Node's <c>https.Agent</c>: the <see cref="Agent"/> pool over TLS connections. Its <see cref="Agent.CreateConnection"/> is
 /// Node's <c>tls.connect</c> with the request's TLS options (and the agent's own, which win), its pool key
-/// (<see cref="GetName"/>) adds those options as Node's <c>https.Agent.prototype.getName</c> does, and it keeps up to
-/// <see cref="MaxCachedSessions"/> TLS sessions for resumption, one per pool key.
+/// (<see cref="GetName"/>) adds those options as Node's <c>https.Agent.prototype.getName</c> does, and its connections
+/// resume TLS sessions unless <see cref="MaxCachedSessions"/> is 0.
 /// </summary>
 public class HttpsAgent : Agent
 {
@@ -32,7 +32,11 @@ public class HttpsAgent : Agent
     /// <summary>Node's <c>agent.protocol</c> for https (<c>"https:"</c>).</summary>
     public override string Protocol => "https:";
 
-    /// <summary>Node's <c>agent.maxCachedSessions</c>: how many pool keys keep a TLS session for resumption (0: none).</summary>
+    /// <summary>
+    /// Node's <c>agent.maxCachedSessions</c>: 0 makes every connection a full handshake (no session is offered). Any
+    /// other value lets connections resume: the platform's TLS keeps the client sessions itself (one per target host
+    /// and TLS settings, in a cache it sizes and ages), so the number does not bound it as Node's agent does.
+    /// </summary>
     public int MaxCachedSessions { get; set; }
 
     /// <summary>The options the agent was made with (<see cref="Agent.Options"/> as <see cref="HttpsAgentOptions"/>).</summary>
@@ -103,6 +107,8 @@ public class HttpsAgent : Agent
             // Empty for an IP address: no SNI, and the address is what the certificate must name.
             Servername = tls.Servername is { Length: > 0 } sni ? sni : null,
             CheckServerIdentity = tls.CheckServerIdentity,
+            // The platform keeps the sessions (see MaxCachedSessions); an agent that caches none offers none.
+            AllowSessionResumption = MaxCachedSessions > 0,
         });
     }
 

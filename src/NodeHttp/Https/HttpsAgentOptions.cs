@@ -12,7 +12,10 @@ public class HttpsAgentOptions : AgentOptions
     /// <summary>Node's default <c>maxCachedSessions</c> (100).</summary>
     public const int DefaultMaxCachedSessions = 100;
 
-    /// <summary>Node's <c>maxCachedSessions</c>: how many pool keys keep their TLS session for resumption (default 100; 0 keeps none).</summary>
+    /// <summary>
+    /// Node's <c>maxCachedSessions</c> (default 100): 0 turns TLS session resumption off for the agent's connections;
+    /// otherwise they resume from the platform's own session cache (see <see cref="HttpsAgent.MaxCachedSessions"/>).
+    /// </summary>
     public int MaxCachedSessions { get; set; } = DefaultMaxCachedSessions;
 
     /// <summary>

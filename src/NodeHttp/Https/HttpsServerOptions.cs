@@ -45,7 +45,7 @@ public class HttpsServerOptions : ServerOptions
     /// <summary>Node's <c>ALPNProtocols</c>: the protocols the server accepts; null is Node's https default, <c>["http/1.1"]</c>.</summary>
     public IReadOnlyList<string>? AlpnProtocols { get; set; }
 
-    /// <summary>Node's <c>sessionTimeout</c> in seconds (Node's default 300), where the platform lets it be set.</summary>
+    /// <summary>Node's <c>sessionTimeout</c> in seconds (Node's default 300): accepted and not applied (see <see cref="TlsOptions.SessionTimeout"/>).</summary>
     public int? SessionTimeout { get; set; }
 
     /// <summary>Node's <c>requestCert</c>: ask clients for a certificate (default false); see <see cref="TlsSocket.Authorized"/>.</summary>

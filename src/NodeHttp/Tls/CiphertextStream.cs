@@ -26,6 +26,9 @@ internal sealed class CiphertextStream : Stream, IValueTaskSource<int>
     private ulong firstBytes;
     private int firstCount;
 
+    /// <summary>Reads the handshake's hellos as they pass, both ways, until the handshake is done (then null).</summary>
+    internal TlsHelloObserver? Hello;
+
     /// <param name="inner">The socket that carries the ciphertext.</param>
     /// <param name="wantMore">Called when a read has to wait, so the inner socket reads again.</param>
     internal CiphertextStream(Socket inner, Action wantMore)
@@ -64,6 +67,7 @@ internal sealed class CiphertextStream : Stream, IValueTaskSource<int>
         {
             firstBytes |= (ulong)data[i] << (8 * firstCount++);
         }
+        Hello?.OnReceived(data);
         while (!data.IsEmpty && readPending && !aborted)
         {
             if (pendingBuffer.IsEmpty)
@@ -188,6 +192,7 @@ internal sealed class CiphertextStream : Stream, IValueTaskSource<int>
             // The transport is gone (or ended under us): the record goes nowhere, as a write to a closed TLS socket.
             return ValueTask.CompletedTask;
         }
+        Hello?.OnSent(buffer.Span);
         if (!inner.Write(buffer))
         {
             InnerFull = true;

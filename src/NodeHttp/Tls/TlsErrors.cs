@@ -26,6 +26,7 @@ internal static class TlsErrors
         ["CERT_REVOKED"] = "certificate revoked",
         ["CERT_SIGNATURE_FAILURE"] = "certificate signature failure",
         ["INVALID_CA"] = "invalid CA certificate",
+        ["UNSPECIFIED"] = "unspecified certificate verification error",
         ["INVALID_PURPOSE"] = "unsupported certificate purpose",
         ["CERT_UNTRUSTED"] = "certificate not trusted",
         ["CERT_REJECTED"] = "certificate rejected",
@@ -95,13 +96,45 @@ internal static class TlsErrors
         }
         if ((all & X509ChainStatusFlags.InvalidBasicConstraints) != 0)
         {
-            return "INVALID_CA";
+            return IssuerNotACa(chain);
         }
         if ((all & (X509ChainStatusFlags.NotValidForUsage | X509ChainStatusFlags.InvalidExtension)) != 0)
         {
             return "INVALID_PURPOSE";
         }
         return "CERT_UNTRUSTED";
+    }
+
+    // An issuer in the chain is not a CA. OpenSSL looks at an issuer's purpose before its CA flag: one that says CA:false
+    // yet may sign certificates fails the purpose check; one that may not sign them is never taken as an issuer, which
+    // OpenSSL 3.0 reports as unspecified; one without basic constraints is an invalid CA.
+    private static string IssuerNotACa(X509Chain chain)
+    {
+        for (int i = 1; i < chain.ChainElements.Count; i++)
+        {
+            X509BasicConstraintsExtension? constraints = null;
+            X509KeyUsageExtension? usage = null;
+            foreach (X509Extension ext in chain.ChainElements[i].Certificate.Extensions)
+            {
+                if (ext is X509BasicConstraintsExtension b)
+                {
+                    constraints = b;
+                }
+                else if (ext is X509KeyUsageExtension u)
+                {
+                    usage = u;
+                }
+            }
+            if (constraints is null)
+            {
+                return "INVALID_CA";
+            }
+            if (!constraints.CertificateAuthority)
+            {
+                return usage is null || (usage.KeyUsages & X509KeyUsageFlags.KeyCertSign) != 0 ? "INVALID_PURPOSE" : "UNSPECIFIED";
+            }
+        }
+        return "INVALID_CA";
     }
 
     /// <summary>Node's <c>ERR_TLS_CERT_ALTNAME_INVALID</c> for a certificate that does not name <paramref name="host"/>.</summary>

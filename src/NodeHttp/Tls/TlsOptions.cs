@@ -48,6 +48,10 @@ public class TlsOptions
     /// <summary>Node's <c>ALPNProtocols</c>: the application protocols offered (client) or accepted (server), in preference order.</summary>
     public IReadOnlyList<string>? AlpnProtocols { get; set; }
 
-    /// <summary>Node's <c>sessionTimeout</c> for a server's TLS sessions, in seconds (Node's default 300); informational where the platform manages the cache.</summary>
+    /// <summary>
+    /// Node's <c>sessionTimeout</c> for a server's TLS sessions, in seconds (Node's default 300). Accepted and not applied:
+    /// SslStream has no setting for it, and a server's sessions and tickets live as long as the platform's TLS keeps
+    /// them (OpenSSL's 7200 s on Linux).
+    /// </summary>
     public int? SessionTimeout { get; set; }
 }

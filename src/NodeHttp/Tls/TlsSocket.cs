@@ -152,10 +152,12 @@ public class TlsSocket : Socket
         (options.SecureContext ?? SecureContext.For(options)).Certificate;
 
     /// <summary>
-    /// Node's <c>tlsSocket.isSessionReused()</c>. The platform's TLS resumes client sessions on its own (per target host
-    /// and options) but does not say whether it did, so this is false unless that can be told.
+    /// Node's <c>tlsSocket.isSessionReused()</c>: the handshake resumed an earlier session (TLS 1.3 with a PSK, or a
+    /// TLS 1.2 session id or ticket) instead of a full handshake; false until the handshake is done. The platform's
+    /// TLS resumes on its own (a client per target host and settings, a server per certificate) and this is read from
+    /// the handshake's hello messages, as both sides see them.
     /// </summary>
-    public bool IsSessionReused() => false;
+    public bool IsSessionReused() => transport?.SessionReused ?? false;
 
     /// <summary>The handshake is done: Node's <c>onConnectSecure</c> (client) / <c>onServerSocketSecure</c>.</summary>
     internal void OnSecure()

@@ -38,4 +38,7 @@ public class TlsSocketOptions : TlsOptions
 
     /// <summary>Node's <c>handshakeTimeout</c> (server) in milliseconds: a handshake not done by then fails with <c>ERR_TLS_HANDSHAKE_TIMEOUT</c>; 0 disables it.</summary>
     public int HandshakeTimeout { get; set; }
+
+    /// <summary>(client) Offer a session the platform cached for the same server and settings; false for an agent that caches none.</summary>
+    internal bool AllowSessionResumption { get; set; } = true;
 }

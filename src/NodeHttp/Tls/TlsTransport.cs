@@ -37,6 +37,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     private readonly TlsSocketOptions options;
     private readonly SecureContext context;
     private readonly CiphertextStream wire;
+    private readonly TlsHelloObserver hello;
     private readonly TlsSslStream ssl;
     private readonly Action onReadDone;
     private readonly Action onHandshakeDone;
@@ -66,6 +67,8 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         this.options = options;
         this.context = context;
         wire = new CiphertextStream(inner, inner.ResumeReading);
+        hello = new TlsHelloObserver(options.IsServer);
+        wire.Hello = hello;
         ssl = new TlsSslStream(wire, this);
         onReadDone = OnReadDone;
         onHandshakeDone = OnHandshakeDone;
@@ -105,6 +108,9 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     internal string? AuthorizationError { get; private set; }
 
     internal X509Certificate2? PeerCertificate { get; private set; }
+
+    /// <summary>The handshake resumed an earlier session (read from the hellos; see <see cref="TlsHelloObserver"/>).</summary>
+    internal bool SessionReused { get; private set; }
 
     // The client's verdict on the server's certificate, applied when the handshake is done (Node's onConnectSecure).
     private NodeHttpException? verifyError;
@@ -198,6 +204,8 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
             CertificateChainPolicy = context.NewChainPolicy(),
             RemoteCertificateValidationCallback = ValidateCallback,
             AllowRenegotiation = false,
+            // The platform's client session cache (per target host and settings); off for an agent with maxCachedSessions 0.
+            AllowTlsResume = options.AllowSessionResumption,
         };
     }
 
@@ -369,6 +377,9 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
             owner.Destroy(verifyError);
             return;
         }
+        // The hellos are behind: the verdict on resumption is final and the records go by unread from now on.
+        SessionReused = hello.Done && hello.Resumed;
+        wire.Hello = null;
         secure = true;
         owner.OnSecure();
         // Reading starts only now: no 'data' before 'secure'/'secureConnection' (whose listeners may install a sink).
