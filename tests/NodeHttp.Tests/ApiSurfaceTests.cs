@@ -47,7 +47,8 @@ internal static class ApiListing
     public static string Generate(Assembly assembly)
     {
         var sb = new StringBuilder();
-        foreach (Type type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
+        // Extension blocks also emit public types with unspeakable names; their members are listed as the static methods.
+        foreach (Type type in assembly.GetExportedTypes().Where(t => !t.FullName!.Contains("+<", StringComparison.Ordinal)).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             sb.Append(TypeHeader(type)).Append('\n');
             var lines = new List<string>();

@@ -229,7 +229,7 @@ public class ClientRequest : OutgoingMessage
     public int? MaxHeadersCount { get; set; }
 
     /// <summary>The final write completed and <c>'finish'</c> is queued for the next tick.</summary>
-    internal bool FinishPending => WritableStateInternal.Prefinished && !WritableFinished;
+    internal bool FinishPending => WritableStateInternal.Prefinished && !this.WritableFinished;
 
     /// <summary>The response, once its head arrived (Node's <c>req.res</c>).</summary>
     internal IncomingMessage? Res { get; private set; }
@@ -646,7 +646,7 @@ public class ClientRequest : OutgoingMessage
                 socket.DestroySoon();
             }
         }
-        else if (WritableFinished && Res is { Aborted: false })
+        else if (this.WritableFinished && Res is { Aborted: false })
         {
             ResponseKeepAlive();
         }

@@ -97,7 +97,7 @@ public static class HttpJson
     /// <param name="message">A <see cref="ServerResponse"/> or a <see cref="ClientRequest"/>.</param>
     /// <param name="value">The value to write.</param>
     /// <param name="typeInfo">The type's metadata, from a source-generated context.</param>
-    /// <param name="cancellationToken">See <see cref="Writable.WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">See <see cref="WritableExtensions.extension(IWritable).WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</param>
     /// <returns>A task completing when the body accepted the bytes.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> or <paramref name="typeInfo"/> is null.</exception>
     /// <exception cref="JsonException"><paramref name="value"/> cannot be serialized.</exception>
@@ -115,7 +115,7 @@ public static class HttpJson
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="message">A <see cref="ServerResponse"/> or a <see cref="ClientRequest"/>.</param>
     /// <param name="value">The value to write.</param>
-    /// <param name="cancellationToken">See <see cref="Writable.WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">See <see cref="WritableExtensions.extension(IWritable).WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</param>
     /// <returns>A task completing when the body accepted the bytes.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
     /// <exception cref="JsonException"><paramref name="value"/> cannot be serialized.</exception>
@@ -132,7 +132,7 @@ public static class HttpJson
     /// <param name="message">A <see cref="ServerResponse"/> or a <see cref="ClientRequest"/>.</param>
     /// <param name="value">The value to write.</param>
     /// <param name="options">The serializer's options; null: the web defaults (camelCase names).</param>
-    /// <param name="cancellationToken">See <see cref="Writable.WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">See <see cref="WritableExtensions.extension(IWritable).WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</param>
     /// <returns>A task completing when the body accepted the bytes.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
     /// <exception cref="JsonException"><paramref name="value"/> cannot be serialized.</exception>

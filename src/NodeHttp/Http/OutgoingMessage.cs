@@ -11,7 +11,7 @@ namespace NodeHttp;
 /// </summary>
 /// <remarks>
 /// The body goes through the <see cref="Writable"/> state machine: a write completes when the socket has taken
-/// the bytes, so <see cref="Writable.Write(string, string, Action{Exception?})"/> returns false under socket
+/// the bytes, so <see cref="WritableExtensions.extension(IWritable).Write(string, string, Action{Exception?})"/> returns false under socket
 /// back-pressure and <c>'drain'</c> follows. Owned by one loop; call it on that loop.
 /// </remarks>
 public class OutgoingMessage : Writable
@@ -71,8 +71,8 @@ public class OutgoingMessage : Writable
     /// </summary>
     public Socket? Socket { get; private set; }
 
-    /// <summary>Node's <c>outgoingMessage.finished</c>: <c>End()</c> was called (an alias of <see cref="Writable.WritableEnded"/>).</summary>
-    public bool Finished => WritableEnded;
+    /// <summary>Node's <c>outgoingMessage.finished</c>: <c>End()</c> was called (an alias of <see cref="WritableExtensions.extension(IWritable).WritableEnded"/>).</summary>
+    public bool Finished => this.WritableEnded;
 
     /// <summary>Node's <c>chunkedEncoding</c>: the body is sent in chunks.</summary>
     internal bool ChunkedEncoding { get; set; }
@@ -314,9 +314,9 @@ public class OutgoingMessage : Writable
     // False (the failure reported on the next tick) for a write after end or destroy; else the head is built.
     private bool BeginWrite(Action<Exception?>? callback)
     {
-        if (WritableEnded || Destroyed)
+        if (this.WritableEnded || Destroyed)
         {
-            Exception error = WritableEnded
+            Exception error = this.WritableEnded
                 ? ErrorCodes.Create("ERR_STREAM_WRITE_AFTER_END")
                 : ErrorCodes.Create("ERR_STREAM_DESTROYED", "write");
             bool emit = !Destroyed;
@@ -355,7 +355,7 @@ public class OutgoingMessage : Writable
 
     private void BeginEnd(int length)
     {
-        if (!headerBuilt && !WritableEnded && !Destroyed)
+        if (!headerBuilt && !this.WritableEnded && !Destroyed)
         {
             ContentLength = length;
             ImplicitHeader();
@@ -755,7 +755,7 @@ public class OutgoingMessage : Writable
     /// <summary><see cref="DestroyCore"/>'s work before it completes: an unfinished message's socket is destroyed, output dropped.</summary>
     private protected void ReleaseOnDestroy(Exception? error)
     {
-        if (!WritableFinished && Socket is { Destroyed: false } socket)
+        if (!this.WritableFinished && Socket is { Destroyed: false } socket)
         {
             socket.Destroy(error);
         }

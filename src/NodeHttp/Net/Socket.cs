@@ -154,7 +154,7 @@ public class Socket : Duplex, ISocketHandleOwner
                 return "opening";
             }
             bool r = IsReadable && handle is not null && !handle.Closed;
-            bool w = IsWritable && handle is not null && !handle.Closed;
+            bool w = this.IsWritable && handle is not null && !handle.Closed;
             return (r, w) switch
             {
                 (true, true) => "open",
@@ -195,7 +195,7 @@ public class Socket : Duplex, ISocketHandleOwner
         get
         {
             // The stream's length counts the write in flight too; that part is either dispatched or pending.
-            long buffered = WritableLength - (WritableStateCore?.WriteLength ?? 0);
+            long buffered = this.WritableLength - (WritableStateCore?.WriteLength ?? 0);
             return bytesDispatched + SumLength(pendingChunks) + SumLength(waitingChunks) + buffered;
         }
     }
@@ -637,7 +637,7 @@ public class Socket : Duplex, ISocketHandleOwner
     {
         bytesDispatched += length;
         idleTimer?.Refresh();
-        if (outbound!.Length < WritableHighWaterMark)
+        if (outbound!.Length < this.WritableHighWaterMark)
         {
             if (!flushQueued)
             {

@@ -38,7 +38,7 @@ internal static class EncodedText
     internal static void Return(byte[] buffer) => scratch = buffer;
 
     /// <summary><c>write(text, encoding, cb)</c> on a stream's entry points: a span when the text fits the scratch, else a chunk.</summary>
-    internal static bool Write(IWriteEntry stream, string text, string encoding, Action<Exception?>? callback)
+    internal static bool Write(IWritable stream, string text, string encoding, Action<Exception?>? callback)
     {
         byte[]? encoded = TryEncode(text, encoding, out int length);
         if (encoded is null)
@@ -56,7 +56,7 @@ internal static class EncodedText
     }
 
     /// <summary><c>end(text, encoding, cb)</c> on a stream's entry points (see <see cref="Write"/>).</summary>
-    internal static void End(IWriteEntry stream, string text, string encoding, Action<Exception?>? callback)
+    internal static void End(IWritable stream, string text, string encoding, Action<Exception?>? callback)
     {
         byte[]? encoded = TryEncode(text, encoding, out int length);
         if (encoded is null)

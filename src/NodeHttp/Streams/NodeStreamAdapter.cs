@@ -246,7 +246,7 @@ internal sealed class NodeStreamAdapter : Stream
         bool accepted;
         try
         {
-            accepted = ((IWriteEntry)writable!).WriteChunk(chunk, Written);
+            accepted = writable!.WriteChunk(chunk, Written);
         }
         catch (Exception ex)
         {
@@ -267,7 +267,7 @@ internal sealed class NodeStreamAdapter : Stream
         bool accepted;
         try
         {
-            accepted = ((IWriteEntry)writable!).WriteBytes(bytes, Written);
+            accepted = writable!.WriteBytes(bytes, Written);
         }
         catch (Exception ex)
         {

@@ -6,7 +6,7 @@ namespace NodeHttp;
 /// <c>Destroy</c> (Node 20's state machine, shared with <see cref="Duplex"/>). A stream belongs to the loop that
 /// created it; call its members on that loop. Sinks override <see cref="WriteCore(NodeBuffer, Action{Exception?})"/> (Node's <c>_write</c>).
 /// </summary>
-public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntry
+public partial class Writable : EventEmitter, IWritable, IStreamHost
 {
     private readonly WritableState ws;
     private readonly WritableOptions? options;
@@ -48,7 +48,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
         WriteCore(NodeBuffer.From(chunk), callback);
 
     /// <summary>Node's <c>writable._writev(chunks, callback)</c>: write several buffered chunks at once
-    /// (used after a write in flight completes and by <see cref="Uncork"/>) when <see cref="HasWritev"/> is true.</summary>
+    /// (used after a write in flight completes and by <c>Uncork</c>) when <see cref="HasWritev"/> is true.</summary>
     protected virtual void WritevCore(IReadOnlyList<NodeBuffer> chunks, Action<Exception?> callback) =>
         WritableApi.DefaultWritev(options?.Writev, this, chunks, callback);
 
@@ -61,43 +61,6 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
     /// <summary>Node's <c>writable._destroy(err, callback)</c>: release resources, then call <paramref name="callback"/>.</summary>
     protected virtual void DestroyCore(Exception? error, Action<Exception?> callback) =>
         WritableApi.DefaultDestroy(options?.Destroy, this, error, callback);
-
-    /// <summary>Node's <c>writable.write(chunk[, callback])</c>: false once the buffered length reaches the highWaterMark
-    /// (wait for <c>'drain'</c>). The callback gets the write's error, or null.</summary>
-    public bool Write(NodeBuffer chunk, Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, callback);
-
-    /// <summary>Node's <c>writable.write(string, encoding[, callback])</c>.</summary>
-    public bool Write(string chunk, string encoding = "utf8", Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, encoding, callback);
-
-    /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
-    public bool Write(ReadOnlyMemory<byte> chunk, Action<Exception?>? callback = null) => WriteSpanImpl(chunk.Span, callback);
-
-    /// <summary>Node's <c>writable.write(uint8array[, callback])</c>; the bytes are copied, so the caller may reuse them.</summary>
-    public bool Write(byte[] chunk, Action<Exception?>? callback = null) => WritableApi.Write(this, chunk, callback);
-
-    /// <summary>Node's <c>writable.end()</c>: no more writes; <c>'finish'</c> follows once everything is flushed.</summary>
-    public Writable End() => WritableApi.End(this);
-
-    /// <summary>Node's <c>writable.end(callback)</c>: the callback runs at <c>'finish'</c> (or on failure).</summary>
-    public Writable End(Action callback) => WritableApi.End(this, callback);
-
-    /// <summary>Node's <c>writable.end(string, encoding[, callback])</c>.</summary>
-    public Writable End(string data, string encoding = "utf8", Action? callback = null) => WritableApi.End(this, data, encoding, callback);
-
-    /// <summary>Node's <c>writable.end(uint8array[, callback])</c>; the bytes are copied.</summary>
-    public Writable End(ReadOnlyMemory<byte> data, Action? callback = null) => WritableApi.End(this, data.Span, callback);
-
-    /// <summary>Node's <c>writable.end(buffer[, callback])</c>.</summary>
-    public Writable End(NodeBuffer data, Action? callback = null) => WritableApi.End(this, data, callback);
-
-    /// <summary>Node's <c>writable.end([chunk], callback)</c> with the error-first callback, for layers built on streams.</summary>
-    internal Writable End(NodeBuffer? data, Action<Exception?>? callback) => WritableApi.End(this, data, callback);
-
-    /// <summary>Node's <c>writable.cork()</c>: buffer writes until <see cref="Uncork"/> (calls nest).</summary>
-    public virtual void Cork() => ws.Cork();
-
-    /// <summary>Node's <c>writable.uncork()</c>: flush corked writes, as one <see cref="WritevCore"/> call when available.</summary>
-    public virtual void Uncork() => ws.Uncork();
 
     /// <summary>Node's <c>writable.destroy([error])</c>: pending writes fail; <c>'error'</c> (when given) then <c>'close'</c> on the next tick.</summary>
     public Writable Destroy(Exception? error = null)
@@ -125,32 +88,8 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
         StreamDestroy.Destroy(this, error);
     }
 
-    /// <summary>Node's <c>writable.destroyed</c>.</summary>
+    /// <inheritdoc/>
     public virtual bool Destroyed => ws.Destroyed;
-
-    /// <summary>Node's <c>writable.writable</c>: true unless ended, destroyed or errored.</summary>
-    public virtual bool IsWritable => ws.IsWritable;
-
-    /// <summary>Node's <c>writable.writableEnded</c>: <c>End()</c> was called.</summary>
-    public virtual bool WritableEnded => ws.Ending;
-
-    /// <summary>Node's <c>writable.writableFinished</c>: <c>'finish'</c> is about to be or was emitted.</summary>
-    public virtual bool WritableFinished => ws.Finished;
-
-    /// <summary>Node's <c>writable.writableLength</c>: bytes queued and in flight.</summary>
-    public virtual int WritableLength => ws.Length;
-
-    /// <summary>Node's <c>writable.writableHighWaterMark</c>.</summary>
-    public int WritableHighWaterMark => ws.HighWaterMark;
-
-    /// <summary>Node's <c>writable.writableNeedDrain</c>: a write returned false and <c>'drain'</c> has not come yet.</summary>
-    public virtual bool WritableNeedDrain => ws.WritableNeedDrain;
-
-    /// <summary>Node's <c>writable.writableCorked</c>: how many <see cref="Uncork"/> calls are needed.</summary>
-    public virtual int WritableCorked => ws.Corked;
-
-    /// <summary>Node's <c>writable.writableAborted</c>: destroyed or errored before <c>'finish'</c>.</summary>
-    public bool WritableAborted => WritableApi.Aborted(ws);
 
     /// <summary>Node's <c>writable.errored</c>.</summary>
     public Exception? Errored => ws.Errored;
@@ -162,17 +101,19 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
     /// disposing ends the stream. Usable from any thread.</summary>
     public Stream AsStream() => new NodeStreamAdapter(null, this, Loop);
 
-    bool IWriteEntry.WriteChunk(NodeBuffer chunk, Action<Exception?>? callback) => WriteImpl(chunk, callback);
+    bool IWritable.WriteChunk(NodeBuffer chunk, Action<Exception?>? callback) => WriteImpl(chunk, callback);
 
-    bool IWriteEntry.WriteBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => WriteSpanImpl(chunk, callback);
+    bool IWritable.WriteBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => WriteSpanImpl(chunk, callback);
 
-    void IWriteEntry.EndChunk(NodeBuffer? chunk, Action<Exception?>? callback) => EndImpl(chunk, callback);
+    void IWritable.EndChunk(NodeBuffer? chunk, Action<Exception?>? callback) => EndImpl(chunk, callback);
 
-    void IWriteEntry.EndBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => EndSpanImpl(chunk, callback);
-
-    IWritable IWritable.End() => End();
+    void IWritable.EndBytes(ReadOnlySpan<byte> chunk, Action<Exception?>? callback) => EndSpanImpl(chunk, callback);
 
     IWritable IWritable.Destroy(Exception? error) => Destroy(error);
+
+    EventLoop IWritable.Loop => Loop;
+
+    WritableState IWritable.WritableStateInternal => ws;
 
     EventLoop IStreamHost.Loop => Loop;
 
@@ -186,7 +127,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost, IWriteEntr
 
     void IStreamHost.DestroyFromState(Exception? error) => DestroyImpl(error);
 
-    void IStreamHost.EndFromState() => End();
+    void IStreamHost.EndFromState() => EndImpl(null, null);
 
     void IStreamHost.CallDestroyCore(Exception? error, StreamStateBase owner) => DestroyWithState(error, owner);
 

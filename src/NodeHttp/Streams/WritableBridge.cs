@@ -67,9 +67,9 @@ internal static class WritableBridge
 
     private static bool Write(IWritable stream, ReadOnlyMemory<byte> chunk, object? textOrOwned, Action<Exception?>? callback) => textOrOwned switch
     {
-        string text => EncodedText.Write((IWriteEntry)stream, text, "utf8", callback),
-        NodeBuffer owned => ((IWriteEntry)stream).WriteChunk(owned, callback),
-        _ => ((IWriteEntry)stream).WriteBytes(chunk.Span, callback),
+        string text => EncodedText.Write(stream, text, "utf8", callback),
+        NodeBuffer owned => stream.WriteChunk(owned, callback),
+        _ => stream.WriteBytes(chunk.Span, callback),
     };
 
     private static Task EndAsync(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> data, string? text, bool hasData, CancellationToken cancellationToken)
@@ -90,94 +90,80 @@ internal static class WritableBridge
         return op.Task;
     }
 
-    // One WriteAsync that could not complete at once: queued from another thread (Queued → Started on the loop, or
-    // Queued → Cancelled by the token, in which case the caller's bytes are never touched), then accepted when Write
-    // returns true, else at 'drain'; fails on the write's error or 'close'; cancelled by the token while it waits.
-    private sealed class WriteOperation
+    // What a WriteAsync or EndAsync that could not complete at once goes through: made on another thread it is queued
+    // (Queued → Started on the loop, or Queued → Cancelled by the token, in which case the caller's bytes are never
+    // touched); once started, the token stops the wait (Detach removes the listeners) and the task completes once.
+    private abstract class BridgeOperation
     {
         private const int Queued = 0;
         private const int Started = 1;
         private const int Cancelled = 2;
 
         private readonly TaskCompletionSource tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly IWritable stream;
         private readonly EventLoop loop;
-        private readonly ReadOnlyMemory<byte> chunk;
-        private readonly object? textOrOwned;
         private readonly CancellationToken cancellationToken;
-        private Action? onDrain;
-        private Action? onClose;
         private CancellationTokenRegistration registration;
         private int state;
-        private bool listening;
 
-        internal WriteOperation(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, object? textOrOwned, CancellationToken cancellationToken)
+        protected BridgeOperation(IWritable stream, EventLoop loop, CancellationToken cancellationToken)
         {
-            this.stream = stream;
+            Target = stream;
             this.loop = loop;
-            this.chunk = chunk;
-            this.textOrOwned = textOrOwned;
             this.cancellationToken = cancellationToken;
         }
 
         internal Task Task => tcs.Task;
 
-        // Off the loop: the token may cancel the write before the loop makes it.
+        /// <summary>The stream written to or ended.</summary>
+        protected IWritable Target { get; }
+
+        protected bool IsCompleted => tcs.Task.IsCompleted;
+
+        // Off the loop: the token may cancel the operation before the loop starts it.
         internal void Queue()
         {
-            if (cancellationToken.CanBeCanceled)
-            {
-                registration = cancellationToken.Register(static s => ((WriteOperation)s!).OnCancel(), this);
-            }
-            loop.Execute(static s => ((WriteOperation)s!).Start(), this);
+            ListenForCancel();
+            loop.Execute(static s => ((BridgeOperation)s!).Start(), this);
         }
 
-        // On the loop, after a write that returned false.
-        internal void WaitForDrain()
+        // On the loop.
+        internal void Start()
         {
-            state = Started;
-            Listen();
-            if (cancellationToken.CanBeCanceled)
+            if (Interlocked.CompareExchange(ref state, Started, Queued) == Queued)
             {
-                registration = cancellationToken.Register(static s => ((WriteOperation)s!).OnCancel(), this);
+                Run();
             }
         }
 
-        private void Start()
+        /// <summary>The write or the end, on the loop; completes the operation or listens for what will.</summary>
+        protected abstract void Run();
+
+        /// <summary>Removes the listeners <see cref="Run"/> added (on the loop).</summary>
+        protected abstract void Detach();
+
+        // On the loop, for an operation that was made there already started.
+        protected void MarkStarted() => state = Started;
+
+        protected void ListenForCancel()
         {
-            if (Interlocked.CompareExchange(ref state, Started, Queued) != Queued)
+            if (cancellationToken.CanBeCanceled && registration == default)
             {
-                return;
+                registration = cancellationToken.Register(static s => ((BridgeOperation)s!).OnCancel(), this);
             }
-            bool accepted;
-            try
-            {
-                accepted = Write(stream, chunk, textOrOwned, OnWritten);
-            }
-            catch (Exception ex)
-            {
-                Complete(ex);
-                return;
-            }
-            if (tcs.Task.IsCompleted)
-            {
-                return;
-            }
-            if (accepted)
-            {
-                Complete(null);
-                return;
-            }
-            Listen();
         }
 
-        private void Listen()
+        protected void Complete(Exception? error)
         {
-            listening = true;
-            onDrain ??= OnDrain;
-            onClose ??= OnClose;
-            stream.Once(StreamEvents.Drain, onDrain);
-            stream.Once(StreamEvents.Close, onClose);
+            Detach();
+            registration.Dispose();
+            if (error is null)
+            {
+                tcs.TrySetResult();
+            }
+            else
+            {
+                tcs.TrySetException(error);
+            }
         }
 
         // Any thread.
@@ -190,13 +176,81 @@ internal static class WritableBridge
             }
             loop.Execute(static s =>
             {
-                var me = (WriteOperation)s!;
+                var me = (BridgeOperation)s!;
                 if (!me.tcs.Task.IsCompleted)
                 {
                     me.Detach();
                     me.tcs.TrySetCanceled(me.cancellationToken);
                 }
             }, this);
+        }
+    }
+
+    // One WriteAsync: accepted when Write returns true, else at 'drain'; fails on the write's error or 'close'.
+    private sealed class WriteOperation : BridgeOperation
+    {
+        private readonly ReadOnlyMemory<byte> chunk;
+        private readonly object? textOrOwned;
+        private Action? onDrain;
+        private Action? onClose;
+        private bool listening;
+
+        internal WriteOperation(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> chunk, object? textOrOwned, CancellationToken cancellationToken)
+            : base(stream, loop, cancellationToken)
+        {
+            this.chunk = chunk;
+            this.textOrOwned = textOrOwned;
+        }
+
+        // On the loop, after a write that returned false.
+        internal void WaitForDrain()
+        {
+            MarkStarted();
+            Listen();
+            ListenForCancel();
+        }
+
+        protected override void Run()
+        {
+            bool accepted;
+            try
+            {
+                accepted = Write(Target, chunk, textOrOwned, OnWritten);
+            }
+            catch (Exception ex)
+            {
+                Complete(ex);
+                return;
+            }
+            if (IsCompleted)
+            {
+                return;
+            }
+            if (accepted)
+            {
+                Complete(null);
+                return;
+            }
+            Listen();
+        }
+
+        protected override void Detach()
+        {
+            if (listening)
+            {
+                listening = false;
+                Target.RemoveListener(StreamEvents.Drain, onDrain!);
+                Target.RemoveListener(StreamEvents.Close, onClose!);
+            }
+        }
+
+        private void Listen()
+        {
+            listening = true;
+            onDrain ??= OnDrain;
+            onClose ??= OnClose;
+            Target.Once(StreamEvents.Drain, onDrain);
+            Target.Once(StreamEvents.Close, onClose);
         }
 
         private void OnWritten(Exception? error)
@@ -209,99 +263,47 @@ internal static class WritableBridge
 
         private void OnDrain() => Complete(null);
 
-        private void OnClose() => Complete(stream.WritableFinished ? null : ErrorCodes.Create("ERR_STREAM_DESTROYED", "write"));
-
-        private void Complete(Exception? error)
-        {
-            Detach();
-            registration.Dispose();
-            if (error is null)
-            {
-                tcs.TrySetResult();
-            }
-            else
-            {
-                tcs.TrySetException(error);
-            }
-        }
-
-        private void Detach()
-        {
-            if (listening)
-            {
-                listening = false;
-                stream.RemoveListener(StreamEvents.Drain, onDrain!);
-                stream.RemoveListener(StreamEvents.Close, onClose!);
-            }
-        }
+        private void OnClose() => Complete(Target.WritableFinished ? null : ErrorCodes.Create("ERR_STREAM_DESTROYED", "write"));
     }
 
     // One EndAsync: end() (with the last data, if any) on the loop, then completes at the end callback ('finish'),
     // fails with its error or when the stream closes unfinished; the token stops the wait (the stream still ends), and
     // cancels the end itself when it fires before the loop made it.
-    private sealed class EndOperation
+    private sealed class EndOperation : BridgeOperation
     {
-        private const int Queued = 0;
-        private const int Started = 1;
-        private const int Cancelled = 2;
-
-        private readonly TaskCompletionSource tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly IWritable stream;
-        private readonly EventLoop loop;
         private readonly ReadOnlyMemory<byte> data;
         private readonly string? text;
         private readonly bool hasData;
-        private readonly CancellationToken cancellationToken;
         private Action? onClose;
-        private CancellationTokenRegistration registration;
-        private int state;
 
         internal EndOperation(IWritable stream, EventLoop loop, ReadOnlyMemory<byte> data, string? text, bool hasData, CancellationToken cancellationToken)
+            : base(stream, loop, cancellationToken)
         {
-            this.stream = stream;
-            this.loop = loop;
             this.data = data;
             this.text = text;
             this.hasData = hasData;
-            this.cancellationToken = cancellationToken;
         }
 
-        internal Task Task => tcs.Task;
-
-        internal void Queue()
+        protected override void Run()
         {
-            if (cancellationToken.CanBeCanceled)
-            {
-                registration = cancellationToken.Register(static s => ((EndOperation)s!).OnCancel(), this);
-            }
-            loop.Execute(static s => ((EndOperation)s!).Start(), this);
-        }
-
-        internal void Start()
-        {
-            if (Interlocked.CompareExchange(ref state, Started, Queued) != Queued)
-            {
-                return;
-            }
-            if (!hasData && stream.WritableFinished)
+            if (!hasData && Target.WritableFinished)
             {
                 Complete(null);
                 return;
             }
             try
             {
-                var entry = (IWriteEntry)stream;
                 if (text is not null)
                 {
-                    EncodedText.End(entry, text, "utf8", OnEnded);
+                    EncodedText.End(Target, text, "utf8", OnEnded);
                 }
                 else if (hasData)
                 {
-                    entry.EndBytes(data.Span, OnEnded);
+                    Target.EndBytes(data.Span, OnEnded);
                 }
                 else
                 {
-                    entry.EndChunk(null, OnEnded);
+                    Target.EndChunk(null, OnEnded);
                 }
             }
             catch (Exception ex)
@@ -309,67 +311,32 @@ internal static class WritableBridge
                 Complete(ex);
                 return;
             }
-            if (tcs.Task.IsCompleted)
+            if (IsCompleted)
             {
                 return;
             }
-            if (stream.WritableFinished)
+            if (Target.WritableFinished)
             {
                 Complete(null);
                 return;
             }
             // Destroyed before 'finish': the end callback may never run.
             onClose = OnClose;
-            stream.Once(StreamEvents.Close, onClose);
-            if (cancellationToken.CanBeCanceled && registration == default)
+            Target.Once(StreamEvents.Close, onClose);
+            ListenForCancel();
+        }
+
+        protected override void Detach()
+        {
+            if (onClose is not null)
             {
-                registration = cancellationToken.Register(static s => ((EndOperation)s!).OnCancel(), this);
+                Target.RemoveListener(StreamEvents.Close, onClose);
+                onClose = null;
             }
         }
 
         private void OnEnded(Exception? error) => Complete(error);
 
-        private void OnClose() => Complete(stream.WritableFinished ? null : ErrorCodes.Create("ERR_STREAM_PREMATURE_CLOSE"));
-
-        private void OnCancel()
-        {
-            if (Interlocked.CompareExchange(ref state, Cancelled, Queued) == Queued)
-            {
-                tcs.TrySetCanceled(cancellationToken);
-                return;
-            }
-            loop.Execute(static s =>
-            {
-                var me = (EndOperation)s!;
-                if (!me.tcs.Task.IsCompleted)
-                {
-                    me.Detach();
-                    me.tcs.TrySetCanceled(me.cancellationToken);
-                }
-            }, this);
-        }
-
-        private void Complete(Exception? error)
-        {
-            Detach();
-            registration.Dispose();
-            if (error is null)
-            {
-                tcs.TrySetResult();
-            }
-            else
-            {
-                tcs.TrySetException(error);
-            }
-        }
-
-        private void Detach()
-        {
-            if (onClose is not null)
-            {
-                stream.RemoveListener(StreamEvents.Close, onClose);
-                onClose = null;
-            }
-        }
+        private void OnClose() => Complete(Target.WritableFinished ? null : ErrorCodes.Create("ERR_STREAM_PREMATURE_CLOSE"));
     }
 }

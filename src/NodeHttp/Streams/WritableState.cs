@@ -79,6 +79,9 @@ internal sealed class WritableState : StreamStateBase
     // writable.writableNeedDrain
     internal bool WritableNeedDrain => !Destroyed && !Ending && NeedDrain;
 
+    // writable.writableAborted: destroyed or errored before 'finish' (a side that was never writable is not).
+    internal bool Aborted => WritableEnabled && (Destroyed || Errored is not null) && !Finished;
+
     // _write(stream, chunk, encoding, cb): returns true to continue, false to wait for 'drain'.
     internal bool Write(NodeBuffer chunk, Action<Exception?>? callback) => WriteOrError(chunk, callback, out _);
 
