@@ -143,7 +143,10 @@ public class ClientRequest : OutgoingMessage
         }
         if (options.SetHost && !HasHeader("host"))
         {
-            SetHeader("Host", HostHeader(host, port, defaultPort));
+            // Node compares with options.defaultPort || agent.defaultPort only: with neither (a createConnection
+            // request and no agent) there is no default, and the port is always written.
+            int hostDefaultPort = options.DefaultPort is int odp and not 0 ? odp : agent?.DefaultPort ?? 0;
+            SetHeader("Host", HostHeader(host, port, hostDefaultPort));
         }
         if (options.Auth is { } auth && !HasHeader("authorization"))
         {
