@@ -414,7 +414,17 @@ public class ClientRequest : OutgoingMessage
                     OnSocket(s, null);
                 }
             }
-            Socket? socket = create(options, OnCreate);
+            Socket? socket;
+            try
+            {
+                socket = create(options, OnCreate);
+            }
+            catch (Exception ex)
+            {
+                // Node: a createConnection that throws is the request's 'error', on the next tick.
+                OnCreate(ex, null);
+                return;
+            }
             if (socket is not null)
             {
                 OnCreate(null, socket);
@@ -593,7 +603,19 @@ public class ClientRequest : OutgoingMessage
         On(HttpEvents.Finish, onFinish ??= RequestOnFinish);
         responseTimeoutListening = true;
         ClientTelemetry.ResponseReceived(this, res);
-        if (Aborted || !Emit(HttpEvents.Response, res))
+        bool listened;
+        try
+        {
+            listened = !Aborted && Emit(HttpEvents.Response, res);
+        }
+        catch (Exception ex)
+        {
+            // A throwing 'response' listener is the loop's uncaught exception; the response is still read to its
+            // end and the request closes (Node's test-http-catch-uncaughtexception).
+            Loop.ReportUncaught(ex);
+            listened = true;
+        }
+        if (!listened)
         {
             res.Dump();
         }
