@@ -193,7 +193,13 @@ public class Agent : EventEmitter
         {
             return create(options, callback);
         }
-        return ClientConnect.Connect(options);
+        Socket socket = ClientConnect.Connect(options);
+        if (options.Timeout is int timeout and > 0)
+        {
+            // Node's net.connect: the timeout option (the agent's, else the request's) is the new socket's.
+            socket.SetTimeout(timeout);
+        }
+        return socket;
     }
 
     /// <summary>
@@ -366,6 +372,11 @@ public class Agent : EventEmitter
     private void CreateSocket(ClientRequest req, RequestOptions options, string name, Action<Exception?, Socket?> cb)
     {
         RequestOptions connectOptions = options.Clone();
+        if (Options.Timeout is int agentTimeout)
+        {
+            // Node's createSocket spreads the agent's options over the request's.
+            connectOptions.Timeout = agentTimeout;
+        }
         bool created = false;
         void OnCreate(Exception? err, Socket? s)
         {
@@ -529,6 +540,11 @@ public class Agent : EventEmitter
         if (ListenerCount(HttpEvents.Free) > 0 && (options ?? owner?.ConnectOptions) is { } o)
         {
             Emit(HttpEvents.Free, socket, o);
+        }
+        // Node's emitFreeNT emits 'free' on the socket; the agent's own listener (installed first) has run above.
+        if (socket.ListenerCount(HttpEvents.Free) > 0)
+        {
+            socket.Emit(HttpEvents.Free);
         }
     }
 

@@ -143,7 +143,10 @@ public class ClientRequest : OutgoingMessage
         }
         if (options.SetHost && !HasHeader("host"))
         {
-            SetHeader("Host", HostHeader(host, port, defaultPort));
+            // Node compares with options.defaultPort || agent.defaultPort only: with neither (a createConnection
+            // request and no agent) there is no default, and the port is always written.
+            int hostDefaultPort = options.DefaultPort is int odp and not 0 ? odp : agent?.DefaultPort ?? 0;
+            SetHeader("Host", HostHeader(host, port, hostDefaultPort));
         }
         if (options.Auth is { } auth && !HasHeader("authorization"))
         {
@@ -411,7 +414,17 @@ public class ClientRequest : OutgoingMessage
                     OnSocket(s, null);
                 }
             }
-            Socket? socket = create(options, OnCreate);
+            Socket? socket;
+            try
+            {
+                socket = create(options, OnCreate);
+            }
+            catch (Exception ex)
+            {
+                // Node: a createConnection that throws is the request's 'error', on the next tick.
+                OnCreate(ex, null);
+                return;
+            }
             if (socket is not null)
             {
                 OnCreate(null, socket);
@@ -590,7 +603,19 @@ public class ClientRequest : OutgoingMessage
         On(HttpEvents.Finish, onFinish ??= RequestOnFinish);
         responseTimeoutListening = true;
         ClientTelemetry.ResponseReceived(this, res);
-        if (Aborted || !Emit(HttpEvents.Response, res))
+        bool listened;
+        try
+        {
+            listened = !Aborted && Emit(HttpEvents.Response, res);
+        }
+        catch (Exception ex)
+        {
+            // A throwing 'response' listener is the loop's uncaught exception; the response is still read to its
+            // end and the request closes (Node's test-http-catch-uncaughtexception).
+            Loop.ReportUncaught(ex);
+            listened = true;
+        }
+        if (!listened)
         {
             res.Dump();
         }

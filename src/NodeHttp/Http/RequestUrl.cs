@@ -11,7 +11,9 @@ internal static class RequestUrl
     public static RequestOptions ToOptions(string url, RequestOptions? into = null)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out Uri? uri) || uri.IsFile || uri.IsUnc)
+        string text = url.Trim();
+        string? userInfo = TakeUserInfo(ref text);
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || uri.IsFile || uri.IsUnc)
         {
             NodeHttpException error = ErrorCodes.Create("ERR_INVALID_URL");
             error.Data["input"] = url;
@@ -28,13 +30,35 @@ internal static class RequestUrl
         options.Hostname = host;
         options.Port = uri.IsDefaultPort ? null : uri.Port;
         options.Path = uri.PathAndQuery;
-        if (uri.UserInfo.Length > 0)
+        if (userInfo is { Length: > 0 })
         {
-            int colon = uri.UserInfo.IndexOf(':');
+            int colon = userInfo.IndexOf(':');
             options.Auth = colon < 0
-                ? Uri.UnescapeDataString(uri.UserInfo) + ":"
-                : Uri.UnescapeDataString(uri.UserInfo[..colon]) + ":" + Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+                ? Uri.UnescapeDataString(userInfo) + ":"
+                : Uri.UnescapeDataString(userInfo[..colon]) + ":" + Uri.UnescapeDataString(userInfo[(colon + 1)..]);
         }
         return options;
+    }
+
+    // WHATWG URL: the user info runs to the authority's last '@' and may hold '@', '"', '^' that System.Uri refuses
+    // (Node's test-http-decoded-auth); it is cut out here and the rest parsed without it.
+    private static string? TakeUserInfo(ref string url)
+    {
+        int scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return null;
+        }
+        int start = scheme + 3;
+        int end = url.AsSpan(start).IndexOfAny('/', '?', '#');
+        end = end < 0 ? url.Length : start + end;
+        int at = url.AsSpan(start, end - start).LastIndexOf('@');
+        if (at < 0)
+        {
+            return null;
+        }
+        string info = url.Substring(start, at);
+        url = string.Concat(url.AsSpan(0, start), url.AsSpan(start + at + 1));
+        return info;
     }
 }
