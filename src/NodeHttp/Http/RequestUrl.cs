@@ -13,6 +13,14 @@ internal static class RequestUrl
         ArgumentNullException.ThrowIfNull(url);
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out Uri? uri) || uri.IsFile || uri.IsUnc)
         {
+            if (OtherScheme(url.Trim()) is { } scheme)
+            {
+                // A one-letter scheme ("f://host/") reads as a drive letter to Uri, but it is a URL to WHATWG (and
+                // to Node); its protocol is what the request refuses (ERR_INVALID_PROTOCOL).
+                RequestOptions other = into ?? new RequestOptions();
+                other.Protocol = scheme + ":";
+                return other;
+            }
             NodeHttpException error = ErrorCodes.Create("ERR_INVALID_URL");
             error.Data["input"] = url;
             throw error;
@@ -36,5 +44,25 @@ internal static class RequestUrl
                 : Uri.UnescapeDataString(uri.UserInfo[..colon]) + ":" + Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
         }
         return options;
+    }
+
+    /// <summary>The scheme of a URL that names one other than <c>file</c> (RFC 3986 §3.1), or null.</summary>
+    private static string? OtherScheme(string url)
+    {
+        int colon = url.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 1 || !char.IsAsciiLetter(url[0]))
+        {
+            return null;
+        }
+        for (int i = 1; i < colon; i++)
+        {
+            char c = url[i];
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
+            {
+                return null;
+            }
+        }
+        string scheme = url[..colon].ToLowerInvariant();
+        return scheme == "file" ? null : scheme;
     }
 }

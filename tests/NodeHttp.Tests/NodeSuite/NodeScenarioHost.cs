@@ -6,7 +6,7 @@ namespace NodeHttp.Tests.NodeSuite;
 
 /// <summary>
 /// One node process that runs a class's whole set of JavaScript scenarios (each a function of <c>done</c>, with
-/// <c>http</c>, <c>net</c> and <c>PORT_OF(server)</c> in scope) and prints each result as a
+/// <c>http</c>, <c>net</c>, <c>PORT_OF(server)</c> and the <c>uncaughtHandlers</c> set in scope) and prints each result as a
 /// <c>RESULT ["name","value"]</c> line, so that node's start-up is paid once per class rather than once per test.
 /// A scenario that throws reports <c>THREW code</c>; one that never calls <c>done</c> reports <c>TIMEOUT</c>.
 /// </summary>
@@ -16,7 +16,8 @@ public abstract class NodeScenarioHost : IAsyncLifetime
 
     /// <param name="scenarios">Name to JavaScript function body; the body calls <c>done(result)</c> once.</param>
     /// <param name="sequential">Runs the scenarios one after another (timing-sensitive ones) instead of at once.</param>
-    protected NodeScenarioHost(IReadOnlyDictionary<string, string> scenarios, bool sequential = false)
+    /// <param name="prelude">JavaScript helpers shared by the scenarios.</param>
+    protected NodeScenarioHost(IReadOnlyDictionary<string, string> scenarios, bool sequential = false, string prelude = "")
     {
         var script = new StringBuilder();
         script.AppendLine("""
@@ -24,11 +25,13 @@ public abstract class NodeScenarioHost : IAsyncLifetime
             const net = require('net');
             const scenarios = {};
             const PORT_OF = (server) => server.address().port;
+            const uncaughtHandlers = new Set();
             process.on('uncaughtException', (e) => {
-              if (global.onUncaught) global.onUncaught(e);
+              if (uncaughtHandlers.size) for (const h of [...uncaughtHandlers]) h(e);
               else console.log('UNCAUGHT ' + JSON.stringify(String(e && e.stack)));
             });
             """);
+        script.AppendLine(prelude);
         foreach ((string name, string body) in scenarios)
         {
             script.Append("scenarios[").Append(JsonSerializer.Serialize(name)).AppendLine("] = (done) => {");
@@ -91,6 +94,7 @@ internal sealed class Twin
     private readonly List<Server> servers = new();
     private readonly List<Agent> agents = new();
     private readonly List<Socket> sockets = new();
+    private readonly List<Action> onDone = new();
     private string? result;
 
     /// <summary>Runs <paramref name="scenario"/> and returns what it passed to <see cref="Done"/>.</summary>
@@ -119,10 +123,14 @@ internal sealed class Twin
         return socket;
     }
 
+    /// <summary>Runs <paramref name="cleanup"/> when the scenario is done (closing what it opened).</summary>
+    public void OnDone(Action cleanup) => onDone.Add(cleanup);
+
     /// <summary>Starts listening on 127.0.0.1:0 and calls <paramref name="then"/> with the port.</summary>
     public void Listen(Server server, Action<int> then)
     {
         Track(server);
+        server.OnConnection(s => Track(s));
         server.Listen(0, "127.0.0.1", () => then(server.Address()!.Port));
     }
 
@@ -133,6 +141,10 @@ internal sealed class Twin
             return;
         }
         result = value;
+        foreach (Action a in onDone)
+        {
+            a();
+        }
         foreach (Agent a in agents)
         {
             a.Destroy();
