@@ -610,7 +610,7 @@ public sealed class ServerWireTwinTests(ServerWireTwinFixture fixture) : IClassF
         {
             head.Append(h).Append(": foo\r\n").Append(h).Append(": bar\r\n");
         }
-        head.Append("X-Multi: a\r\nX-Multi: b\r\nVia: 1\r\nVia: 2\r\nConnection: close\r\n\r\n");
+        head.Append("Host: x\r\nX-Multi: a\r\nX-Multi: b\r\nVia: 1\r\nVia: 2\r\nConnection: close\r\n\r\n");
         string r = await SameAsync(head.ToString());
         Assert.Contains("\"x-multi\":\"a, b\"", r, StringComparison.Ordinal);
     }
