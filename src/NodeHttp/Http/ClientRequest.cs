@@ -138,7 +138,15 @@ public class ClientRequest : OutgoingMessage
         {
             foreach (KeyValuePair<string, StringValues> pair in headers)
             {
-                SetHeader(pair.Key, pair.Value);
+                // A name listed twice is sent twice, as Node sends a raw header array (the second does not replace).
+                if (HasHeader(pair.Key))
+                {
+                    AppendHeader(pair.Key, pair.Value);
+                }
+                else
+                {
+                    SetHeader(pair.Key, pair.Value);
+                }
             }
         }
         if (options.SetHost && !HasHeader("host"))

@@ -74,6 +74,13 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>outgoingMessage.finished</c>: <c>End()</c> was called (an alias of <see cref="WritableExtensions.extension(IWritable).WritableEnded"/>).</summary>
     public bool Finished => this.WritableEnded;
 
+    /// <summary>
+    /// Node's <c>outgoingMessage.writable</c>: true from the start and never cleared, not by <c>End()</c> nor by a
+    /// closed socket (Node keeps it so for compatibility). Whether a write can still go out is
+    /// <see cref="WritableExtensions.extension(IWritable).WritableEnded"/> and <see cref="Writable.Destroyed"/>.
+    /// </summary>
+    public bool IsWritable => true;
+
     /// <summary>Node's <c>chunkedEncoding</c>: the body is sent in chunks.</summary>
     internal bool ChunkedEncoding { get; set; }
 

@@ -15,6 +15,14 @@ internal static class RequestUrl
         string? userInfo = TakeUserInfo(ref text);
         if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || uri.IsFile || uri.IsUnc)
         {
+            if (OtherScheme(url.Trim()) is { } scheme)
+            {
+                // A one-letter scheme ("f://host/") reads as a drive letter to Uri, but it is a URL to WHATWG (and
+                // to Node); its protocol is what the request refuses (ERR_INVALID_PROTOCOL).
+                RequestOptions other = into ?? new RequestOptions();
+                other.Protocol = scheme + ":";
+                return other;
+            }
             NodeHttpException error = ErrorCodes.Create("ERR_INVALID_URL");
             error.Data["input"] = url;
             throw error;
@@ -60,5 +68,25 @@ internal static class RequestUrl
         string info = url.Substring(start, at);
         url = string.Concat(url.AsSpan(0, start), url.AsSpan(start + at + 1));
         return info;
+    }
+
+    /// <summary>The scheme of a URL that names one other than <c>file</c> (RFC 3986 §3.1), or null.</summary>
+    private static string? OtherScheme(string url)
+    {
+        int colon = url.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 1 || !char.IsAsciiLetter(url[0]))
+        {
+            return null;
+        }
+        for (int i = 1; i < colon; i++)
+        {
+            char c = url[i];
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
+            {
+                return null;
+            }
+        }
+        string scheme = url[..colon].ToLowerInvariant();
+        return scheme == "file" ? null : scheme;
     }
 }

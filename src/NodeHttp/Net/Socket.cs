@@ -430,7 +430,10 @@ public class Socket : Duplex, ISocketHandleOwner
             catch (SocketException ex)
             {
                 os.Dispose();
-                Destroy(SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "bind", local, connectOptions.LocalPort > 0 ? connectOptions.LocalPort : null));
+                // Node connects to an address literal on the next tick, so a bind failure comes after the caller
+                // (an http request taking the socket) attached its 'error' listener.
+                NodeHttpException error = SystemErrors.Create(SystemErrors.CodeOf(ex.SocketErrorCode), "bind", local, connectOptions.LocalPort > 0 ? connectOptions.LocalPort : null);
+                Loop.NextTick(static s => { var (so, e) = ((Socket, NodeHttpException))s!; so.Destroy(e); }, (this, error));
                 return;
             }
         }

@@ -455,7 +455,7 @@ public sealed class ClientMessageTwinTests(ClientMessageTwinTests.Node node) : I
             bool ended = response!.WritableEnded;
             res.Resume();
             res.On("end", () => { server.Close(); done("server-ended-at-response=" + Twin.B(ended) + " foo=" + Header(res.Headers, "foo")); });
-            response.End();
+            response!.End();
         }));
     });
 
