@@ -689,6 +689,11 @@ public class OutgoingMessage : Writable
         }
         else
         {
+            // A large chunk and its framing reach the socket as one gathered write (Node corks the socket for a
+            // chunked write): else the chunk passing the highWaterMark would be sent at once and its CRLF after it,
+            // in a system call of its own.
+            Socket? corked = chunked && Attached && Socket is { Destroyed: false } s ? s : null;
+            corked?.Cork();
             WriteRaw(joined.AsMemory(0, length), null, default, early: false);
             owned ??= NodeBuffer.From(data);
             WriteRaw(owned.Memory, owned, chunked ? default : done, early);
@@ -696,6 +701,7 @@ public class OutgoingMessage : Writable
             {
                 WriteRaw(CrlfBuffer.Memory, CrlfBuffer, done, early);
             }
+            corked?.Uncork();
         }
         if (length != 0 && !(borrowed && ReferenceEquals(joined, head)))
         {
