@@ -13,6 +13,10 @@
 #       BASE: a folder with another build of NodeHttpBenchServer (e.g. the previous commit's:
 #       git worktree add /tmp/wt REV && dotnet build /tmp/wt/bench/http/NodeHttpBenchServer -c Release -o /tmp/base),
 #       measured as "NodeHttp@base" in the same run.
+#   PIPELINE=16 SERVERS="NodeHttp" BASE=/tmp/base bench/callgrind/run.sh
+#       PIPELINE: requests sent per write (keepalive.py's DEPTH; default 1, one request at a time); with 16, the
+#       instructions per pipelined request, the 16 responses of a read answered together.
+#   SKIP_BUILD=1: measure the builds already in bench/http/bin (no dotnet build first).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -20,6 +24,7 @@ N1="${N1:-10000}"
 N2="${N2:-30000}"
 SERVERS="${SERVERS:-NodeHttp node Kestrel}"
 BASE="${BASE:-}"
+PIPELINE="${PIPELINE:-1}"
 
 for tool in valgrind curl python3 dotnet node; do
   command -v "$tool" > /dev/null || {
@@ -29,9 +34,12 @@ for tool in valgrind curl python3 dotnet node; do
 done
 
 bin="$root/bench/http/bin"
-for project in NodeHttpBenchServer KestrelBenchServer; do
-  dotnet build "$root/bench/http/$project/$project.csproj" -c Release -o "$bin/$project" -v q -nologo > /dev/null
-done
+if [ -z "${SKIP_BUILD:-}" ]; then
+  for project in NodeHttpBenchServer KestrelBenchServer; do
+    case " $SERVERS " in *" ${project%BenchServer} "*) ;; *) continue ;; esac
+    dotnet build "$root/bench/http/$project/$project.csproj" -c Release -o "$bin/$project" -v q -nologo > /dev/null
+  done
+fi
 
 workdir="$(mktemp -d)"
 pid=""
@@ -63,7 +71,7 @@ count() {
     kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail "$workdir/$name.log" >&2; exit 1; }
     sleep 0.25
   done
-  python3 "$here/keepalive.py" "$port" "$requests" || { echo "$name: the client failed" >&2; exit 1; }
+  python3 "$here/keepalive.py" "$port" "$requests" "$PIPELINE" || { echo "$name: the client failed" >&2; exit 1; }
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
   pid=""
@@ -73,7 +81,7 @@ count() {
 
 list="$SERVERS"
 [ -n "$BASE" ] && list="$list NodeHttp@base"
-printf '| server | Ir at %d | Ir at %d | instructions per request |\n|---|---:|---:|---:|\n' "$N1" "$N2"
+printf '| server (%d per write) | Ir at %d | Ir at %d | instructions per request |\n|---|---:|---:|---:|\n' "$PIPELINE" "$N1" "$N2"
 for name in $list; do
   a="$(count "$name" "$N1")"
   b="$(count "$name" "$N2")"

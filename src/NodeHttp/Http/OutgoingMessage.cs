@@ -27,11 +27,22 @@ public class OutgoingMessage : Writable
     [ThreadStatic]
     private static HeadWriter? scratch;
 
+    // The message whose pendingHead is the loop thread's scratch array (headInScratch), or null: the next head built
+    // on this thread first moves that head into memory of its own (EvictHead).
+    [ThreadStatic]
+    private static OutgoingMessage? scratchHolder;
+
+    // Heads up to this size stay in the thread's scratch writer until sent, instead of a rented copy of their own.
+    private const int ScratchHeadLimit = 4096;
+
     private OutgoingHeaders? headers;
     // The head (Node's _header), built and not yet sent: rented from the shared pool, it goes in front of the first
     // bytes sent once the message has its socket.
     private byte[]? pendingHead;
     private int pendingHeadLength;
+    // pendingHead is the scratch writer's array of the loop thread (not rented by this message): the usual head,
+    // built and sent in one callback, is copied once, from there into the socket. Loop thread only.
+    private bool headInScratch;
     // Node's outputData and outputSize: pieces written before the message had its socket, waiting for one.
     private List<PendingWrite>? outputData;
     private int outputSize;
@@ -379,8 +390,7 @@ public class OutgoingMessage : Writable
     /// </summary>
     private protected void StoreHeader(ReadOnlySpan<byte> firstLine, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
     {
-        HeadWriter w = scratch ??= new HeadWriter(1024);
-        w.Clear();
+        HeadWriter w = TakeScratch();
         w.Write(firstLine);
         StoreHeaders(w, rawHeaders);
     }
@@ -388,10 +398,46 @@ public class OutgoingMessage : Writable
     /// <summary><see cref="StoreHeader(ReadOnlySpan{byte}, IEnumerable{KeyValuePair{string, StringValues}}?)"/> with a response's status line, written in place.</summary>
     private protected void StoreHeader(int statusCode, string statusMessage, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
     {
-        HeadWriter w = scratch ??= new HeadWriter(1024);
-        w.Clear();
+        HeadWriter w = TakeScratch();
         StatusLines.Write(w, statusCode, statusMessage);
         StoreHeaders(w, rawHeaders);
+    }
+
+    // The thread's head writer, emptied; a head still waiting in it moves out first.
+    private static HeadWriter TakeScratch()
+    {
+        scratchHolder?.EvictHead();
+        HeadWriter w = scratch ??= new HeadWriter(1024);
+        w.Clear();
+        return w;
+    }
+
+    // The scratch writer is about to be reused: this message's waiting head gets memory of its own.
+    private void EvictHead()
+    {
+        scratchHolder = null;
+        if (headInScratch)
+        {
+            headInScratch = false;
+            byte[] own = System.Buffers.ArrayPool<byte>.Shared.Rent(pendingHeadLength + 256);
+            pendingHead.AsSpan(0, pendingHeadLength).CopyTo(own);
+            pendingHead = own;
+        }
+    }
+
+    // pendingHead leaves the message (sent, or dropped): the scratch is free again if it held it.
+    private void ReleaseHead(byte[] head)
+    {
+        pendingHead = null;
+        if (headInScratch)
+        {
+            headInScratch = false;
+            scratchHolder = null;
+        }
+        else
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        }
     }
 
     // _storeHeader after the start line, which w holds.
@@ -493,9 +539,21 @@ public class OutgoingMessage : Writable
 
             w.Write(Crlf);
             pendingHeadLength = w.Length;
-            // Room after the head for a small first piece and its framing, which Send then writes in place.
-            pendingHead = System.Buffers.ArrayPool<byte>.Shared.Rent(w.Length + 256);
-            w.Written.CopyTo(pendingHead);
+            if (w.Length <= ScratchHeadLimit && Loop.IsOnLoop
+                && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(w.WrittenMemory, out ArraySegment<byte> written)
+                && written.Offset == 0)
+            {
+                // Left where it was written until it is sent (or another head needs the writer).
+                pendingHead = written.Array;
+                headInScratch = true;
+                scratchHolder = this;
+            }
+            else
+            {
+                // Room after the head for a small first piece and its framing, which Send then writes in place.
+                pendingHead = System.Buffers.ArrayPool<byte>.Shared.Rent(w.Length + 256);
+                w.Written.CopyTo(pendingHead);
+            }
             headerBuilt = true;
             if (state.Expect)
             {
@@ -505,7 +563,7 @@ public class OutgoingMessage : Writable
         }
         finally
         {
-            if (w.Length > 4096)
+            if (w.Length > ScratchHeadLimit)
             {
                 // A huge head does not pin a big pooled array to the thread.
                 w.Dispose();
@@ -605,9 +663,17 @@ public class OutgoingMessage : Writable
         }
         byte[]? head = Socket is not null && Attached ? pendingHead : null;
         int headLength = head is null ? 0 : pendingHeadLength;
+        // The scratch array is not this message's to return to the pool, nor to keep once the bytes were handed on.
+        bool borrowed = false;
         if (head is not null)
         {
+            borrowed = headInScratch;
             pendingHead = null;
+            if (borrowed)
+            {
+                headInScratch = false;
+                scratchHolder = null;
+            }
         }
         int prefixLength = headLength + sizeLength;
         int suffixLength = chunked ? 2 : 0;
@@ -615,7 +681,7 @@ public class OutgoingMessage : Writable
         // one, is handed on as it is (the socket copies it when small), between its prefix and suffix.
         bool merge = data.Length <= MergeLimit && (owned is null || prefixLength + suffixLength != 0);
         int length = prefixLength + (merge ? data.Length + suffixLength : 0);
-        byte[] joined = Join(head, headLength, length);
+        byte[] joined = Join(head, headLength, length, borrowed);
         Span<byte> dest = joined.AsSpan(0, length);
         size[..sizeLength].CopyTo(dest[headLength..]);
         if (merge)
@@ -630,6 +696,11 @@ public class OutgoingMessage : Writable
         }
         else
         {
+            // A large chunk and its framing reach the socket as one gathered write (Node corks the socket for a
+            // chunked write): else the chunk passing the highWaterMark would be sent at once and its CRLF after it,
+            // in a system call of its own.
+            Socket? corked = chunked && Attached && Socket is { Destroyed: false } s ? s : null;
+            corked?.Cork();
             WriteRaw(joined.AsMemory(0, length), null, default, early: false);
             owned ??= NodeBuffer.From(data);
             WriteRaw(owned.Memory, owned, chunked ? default : done, early);
@@ -637,8 +708,9 @@ public class OutgoingMessage : Writable
             {
                 WriteRaw(CrlfBuffer.Memory, CrlfBuffer, done, early);
             }
+            corked?.Uncork();
         }
-        if (length != 0)
+        if (length != 0 && !(borrowed && ReferenceEquals(joined, head)))
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(joined);
         }
@@ -646,7 +718,8 @@ public class OutgoingMessage : Writable
 
     // A pooled array of at least length bytes starting with the head's (if any), which it takes over: the rented head
     // itself when it has room (the pool rounds sizes up, and StoreHeader asks for some), else a new rental.
-    private static byte[] Join(byte[]? head, int headLength, int length)
+    // (borrowed: the head is the scratch writer's array, which is not returned.)
+    private static byte[] Join(byte[]? head, int headLength, int length, bool borrowed)
     {
         if (head is not null && head.Length >= length)
         {
@@ -656,7 +729,10 @@ public class OutgoingMessage : Writable
         if (head is not null)
         {
             head.AsSpan(0, headLength).CopyTo(joined);
-            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+            if (!borrowed)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(head);
+            }
         }
         return joined;
     }
@@ -769,8 +845,7 @@ public class OutgoingMessage : Writable
         DropOutput();
         if (pendingHead is { } head)
         {
-            pendingHead = null;
-            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+            ReleaseHead(head);
         }
     }
 

@@ -51,8 +51,11 @@ public sealed partial class EventLoop : IDisposable
     private volatile bool stopRequested;
     private int disposed;
 
-    // Loop thread only.
-    private readonly Queue<LoopWork> ticks = new();
+    // Loop thread only. The next-tick queue is a ring (a power-of-two array, the first item at tickHead, tickCount
+    // items): queuing and running a tick is the loop's most frequent operation, several per request.
+    private LoopWork[] tickRing = new LoopWork[64];
+    private int tickHead;
+    private int tickCount;
     private List<LoopWork> immediates = new();
     private List<LoopWork> runningImmediates = new();
     private int refs;
@@ -315,7 +318,17 @@ public sealed partial class EventLoop : IDisposable
         PostCore(new LoopWork(callback, state, LoopWorkKind.Immediate));
 
     /// <summary>Queues <paramref name="callback"/> to the next-tick queue; off-loop it is queued onto the loop first.</summary>
-    internal void NextTick(Action<object?> callback, object? state) => NextTickCore(new LoopWork(callback, state));
+    internal void NextTick(Action<object?> callback, object? state)
+    {
+        if (current == this)
+        {
+            EnqueueTick(callback, state);
+        }
+        else
+        {
+            Enqueue(new LoopWork(callback, state));
+        }
+    }
 
     /// <summary>
     /// Queues a completion from any thread (socket readiness, accepts, connects); it runs in the I/O phase
@@ -440,7 +453,7 @@ public sealed partial class EventLoop : IDisposable
     {
         if (IsOnLoop)
         {
-            ticks.Enqueue(work);
+            EnqueueTick(work.Callback, work.State);
         }
         else
         {
@@ -448,6 +461,48 @@ public sealed partial class EventLoop : IDisposable
             // NextTick still runs before anything else.
             Enqueue(work);
         }
+    }
+
+    // Loop thread only.
+    private void EnqueueTick(object callback, object? state)
+    {
+        LoopWork[] ring = tickRing;
+        if (tickCount == ring.Length)
+        {
+            ring = GrowTicks();
+        }
+        ring[(tickHead + tickCount) & (ring.Length - 1)] = new LoopWork(callback, state);
+        tickCount++;
+    }
+
+    private LoopWork[] GrowTicks()
+    {
+        LoopWork[] old = tickRing;
+        var grown = new LoopWork[old.Length * 2];
+        for (int i = 0; i < tickCount; i++)
+        {
+            grown[i] = old[(tickHead + i) & (old.Length - 1)];
+        }
+        tickRing = grown;
+        tickHead = 0;
+        return grown;
+    }
+
+    // Loop thread only: takes the oldest tick, clearing its slot so the ring keeps nothing alive.
+    private bool TryDequeueTick(out LoopWork work)
+    {
+        if (tickCount == 0)
+        {
+            work = default;
+            return false;
+        }
+        LoopWork[] ring = tickRing;
+        int head = tickHead;
+        work = ring[head];
+        ring[head] = default;
+        tickHead = (head + 1) & (ring.Length - 1);
+        tickCount--;
+        return true;
     }
 
     private bool Enqueue(in LoopWork work)
@@ -519,7 +574,7 @@ public sealed partial class EventLoop : IDisposable
     /// <summary>Ends a <see cref="Run(Action)"/> loop if nothing keeps it alive; atomically refuses further posts.</summary>
     private bool TryFinish()
     {
-        if (refs > 0 || refTimers > 0 || Volatile.Read(ref pendingOperations) > 0 || ticks.Count > 0 || immediates.Count > 0)
+        if (refs > 0 || refTimers > 0 || Volatile.Read(ref pendingOperations) > 0 || tickCount > 0 || immediates.Count > 0)
         {
             return false;
         }
@@ -542,7 +597,7 @@ public sealed partial class EventLoop : IDisposable
     private void WaitForWork()
     {
         int timeout = Timeout.Infinite;
-        if (immediates.Count > 0 || ticks.Count > 0)
+        if (immediates.Count > 0 || tickCount > 0)
         {
             timeout = 0;
         }
@@ -648,7 +703,7 @@ public sealed partial class EventLoop : IDisposable
 
     private void DrainTicks()
     {
-        while (fatal is null && ticks.TryDequeue(out LoopWork tick))
+        while (fatal is null && TryDequeueTick(out LoopWork tick))
         {
             try
             {
@@ -678,7 +733,7 @@ public sealed partial class EventLoop : IDisposable
         Abandon(draining, reason);
         Abandon(immediates, reason);
         Abandon(runningImmediates, reason);
-        while (ticks.TryDequeue(out LoopWork tick))
+        while (TryDequeueTick(out LoopWork tick))
         {
             (tick.State as IAbandonable)?.Abandon(reason);
         }
