@@ -13,6 +13,9 @@
 #       BASE: a folder with another build of NodeHttpBenchServer (e.g. the previous commit's:
 #       git worktree add /tmp/wt REV && dotnet build /tmp/wt/bench/http/NodeHttpBenchServer -c Release -o /tmp/base),
 #       measured as "NodeHttp@base" in the same run.
+#   SERVERS="NodeHttp NodeHttp+telemetry" bench/callgrind/run.sh
+#       NodeHttp+telemetry: the same server with NODEHTTP_BENCH_TELEMETRY=1, a MeterListener on every NodeHttp
+#       instrument and an ActivityListener sampling every NodeHttp span (AllData): what observing a request costs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -52,6 +55,7 @@ count() {
   case "$name" in
     NodeHttp) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port") ;;
     NodeHttp@base) cmd=("$BASE/NodeHttpBenchServer" "$port") ;;
+    NodeHttp+telemetry) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port"); local -x NODEHTTP_BENCH_TELEMETRY=1 ;;
     node) cmd=(node "$root/bench/http/node-server.js" "$port") ;;
     Kestrel) cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$port") ;;
     *) echo "unknown server $name" >&2; exit 1 ;;
