@@ -1,11 +1,8 @@
-using System.Diagnostics.Metrics;
-
 namespace NodeHttp;
 
 /// <summary>
-/// The instruments of <see cref="NodeHttpDiagnostics.ClientMeterName"/> (a server's are <see cref="ServerMetrics"/>),
-/// named, united and described as the OpenTelemetry semantic conventions and HttpClient have them, and what both
-/// sides share. Callers check <see cref="Instrument.Enabled"/> before they measure anything.
+/// What the instruments of both sides share (<see cref="ServerMetrics"/>, <see cref="ClientMetrics"/>): the bucket
+/// boundaries the semantic conventions advise, the meters' version, the tag values.
 /// </summary>
 internal static class HttpMetrics
 {
@@ -17,33 +14,6 @@ internal static class HttpMetrics
 
     /// <summary>The version the meters carry: NodeHttp's assembly version.</summary>
     internal static readonly string? Version = typeof(HttpMetrics).Assembly.GetName().Version?.ToString();
-
-    internal static readonly Meter ClientMeter = new(NodeHttpDiagnostics.ClientMeterName, Version);
-
-    // Client: System.Net.Http's instruments.
-    internal static readonly Histogram<double> ClientRequestDuration = ClientMeter.CreateHistogram(
-        "http.client.request.duration", "s", "Duration of HTTP client requests.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
-
-    internal static readonly UpDownCounter<long> ClientActiveRequests = ClientMeter.CreateUpDownCounter<long>(
-        "http.client.active_requests", "{request}", "Number of outbound HTTP requests that are currently active on the client.");
-
-    internal static readonly UpDownCounter<long> OpenConnections = ClientMeter.CreateUpDownCounter<long>(
-        "http.client.open_connections", "{connection}", "Number of outbound HTTP connections that are currently active or idle on the client.");
-
-    internal static readonly Histogram<double> ClientConnectionDuration = ClientMeter.CreateHistogram(
-        "http.client.connection.duration", "s", "The duration of successfully established outbound HTTP connections.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConnectionBuckets });
-
-    internal static readonly Histogram<double> TimeInQueue = ClientMeter.CreateHistogram(
-        "http.client.request.time_in_queue", "s", "The amount of time requests spent on a queue waiting for an available connection.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
-
-    /// <summary>Whether any client request instrument has a listener.</summary>
-    internal static bool ClientRequestsObserved => ClientRequestDuration.Enabled || ClientActiveRequests.Enabled || TimeInQueue.Enabled;
-
-    /// <summary>Whether any client connection instrument has a listener.</summary>
-    internal static bool ClientConnectionsObserved => OpenConnections.Enabled || ClientConnectionDuration.Enabled;
 
     /// <summary>The semantic conventions' name for a method: the known ones as they are, anything else <c>_OTHER</c>.</summary>
     internal static string MethodTag(string? method) => method switch
