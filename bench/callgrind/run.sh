@@ -17,6 +17,9 @@
 #       PIPELINE: requests sent per write (keepalive.py's DEPTH; default 1, one request at a time); with 16, the
 #       instructions per pipelined request, the 16 responses of a read answered together.
 #   SKIP_BUILD=1: measure the builds already in bench/http/bin (no dotnet build first).
+#   SERVERS="NodeHttp NodeHttp+telemetry" bench/callgrind/run.sh
+#       NodeHttp+telemetry: the same server with NODEHTTP_BENCH_TELEMETRY=1, a MeterListener on every NodeHttp
+#       instrument and an ActivityListener sampling every NodeHttp span (AllData): what observing a request costs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -60,6 +63,7 @@ count() {
   case "$name" in
     NodeHttp) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port") ;;
     NodeHttp@base) cmd=("$BASE/NodeHttpBenchServer" "$port") ;;
+    NodeHttp+telemetry) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port"); local -x NODEHTTP_BENCH_TELEMETRY=1 ;;
     node) cmd=(node "$root/bench/http/node-server.js" "$port") ;;
     Kestrel) cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$port") ;;
     *) echo "unknown server $name" >&2; exit 1 ;;

@@ -1,11 +1,14 @@
 // A NodeHttp server run by the .NET Generic Host: options from appsettings.json (section "NodeHttp"; override with
 // NodeHttp__Port=9000 or --NodeHttp:Port=9000), the handler and its dependencies from the container, logs through the
 // host's console logger, and Ctrl+C / SIGTERM drains: no new connections, requests in flight finish, then the process
-// ends (at the latest after the host's shutdown timeout, 30 s by default).
+// ends with exit code 0 (at the latest after the host's shutdown timeout, 30 s by default; set it with
+// --shutdownTimeoutSeconds=5).
 //
 //   dotnet run --project examples/HostedServer
 //   curl http://127.0.0.1:8080/            → Hello from NodeHttp.Hosting (request 1)
 //   curl http://127.0.0.1:8080/slow        → answered after 3 s, even if the host was told to stop meanwhile
+//   curl http://127.0.0.1:8080/slow?ms=500 → answered after 500 ms
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,9 +35,14 @@ internal sealed partial class HelloHandler(RequestCounter counter, ILogger<Hello
     {
         int n = counter.Next();
         LogRequest(logger, request.Method, request.Url, n);
-        if (request.Url == "/slow")
+        string url = request.Url ?? "/";
+        if (url == "/slow")
         {
             await Task.Delay(3000);
+        }
+        else if (url.StartsWith("/slow?ms=", StringComparison.Ordinal) && int.TryParse(url.AsSpan(9), NumberStyles.None, CultureInfo.InvariantCulture, out int ms))
+        {
+            await Task.Delay(ms);
         }
         response.SetHeader("Content-Type", "text/plain");
         response.End($"Hello from NodeHttp.Hosting (request {n})\n");

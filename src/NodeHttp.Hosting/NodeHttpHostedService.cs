@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace NodeHttp.Hosting;
 /// closes idle connections at once and each busy one as soon as its last response went out, lets in-flight requests
 /// finish, and when the host's shutdown timeout ends the stop (its cancellation token), destroys what is left
 /// (<see cref="Server.CloseAllConnections"/>). The loops, the server and request handler faults log through the host's
-/// <see cref="ILogger"/> (categories <c>NodeHttp.EventLoop</c> and <c>NodeHttp.Server</c>).
+/// <see cref="ILogger"/> (categories <c>NodeHttp.EventLoop</c> and <c>NodeHttp.Server</c>), and the server's meter is
+/// made by the host's <see cref="IMeterFactory"/> when it has one (<see cref="ServerOptions.MeterFactory"/>).
 /// </summary>
 public sealed partial class NodeHttpHostedService : IHostedService, IDisposable
 {
@@ -19,12 +21,17 @@ public sealed partial class NodeHttpHostedService : IHostedService, IDisposable
     private readonly IServiceScopeFactory scopes;
     private readonly ILoggerFactory loggers;
     private readonly ILogger logger;
+    private readonly IMeterFactory? meters;
     private EventLoop? loop;
     private EventLoopGroup? group;
     private Server? server;
 
-    /// <summary>Made by the container (see <see cref="NodeHttpServiceCollectionExtensions"/>).</summary>
-    public NodeHttpHostedService(IOptions<NodeHttpServerOptions> options, IServiceScopeFactory scopes, ILoggerFactory loggers)
+    /// <summary>
+    /// Made by the container (see <see cref="NodeHttpServiceCollectionExtensions"/>). <paramref name="meterFactory"/> is
+    /// the host's (the Generic Host registers one); without it the server counts in the process-wide
+    /// <c>NodeHttp.Server</c> meter.
+    /// </summary>
+    public NodeHttpHostedService(IOptions<NodeHttpServerOptions> options, IServiceScopeFactory scopes, ILoggerFactory loggers, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(scopes);
@@ -32,6 +39,7 @@ public sealed partial class NodeHttpHostedService : IHostedService, IDisposable
         this.options = options.Value;
         this.scopes = scopes;
         this.loggers = loggers;
+        meters = meterFactory;
         logger = loggers.CreateLogger("NodeHttp.Hosting");
     }
 
@@ -64,6 +72,7 @@ public sealed partial class NodeHttpHostedService : IHostedService, IDisposable
             MaxRequestsPerSocket = options.MaxRequestsPerSocket,
             Loops = group,
             Logger = loggers.CreateLogger("NodeHttp.Server"),
+            MeterFactory = meters,
         };
         server = await loop.InvokeAsync(() =>
         {

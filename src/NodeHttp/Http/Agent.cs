@@ -48,6 +48,7 @@ public class Agent : EventEmitter
     public Agent(AgentOptions? options = null)
     {
         Options = options ?? new AgentOptions();
+        Metrics = ClientMetrics.For(Options.MeterFactory);
         KeepAlive = Options.KeepAlive;
         KeepAliveMsecs = Options.KeepAliveMsecs > 0 ? Options.KeepAliveMsecs : DefaultKeepAliveMsecs;
         MaxSockets = Options.MaxSockets is int ms and > 0 ? ms : int.MaxValue;
@@ -67,6 +68,9 @@ public class Agent : EventEmitter
 
     /// <summary>Node's <c>agent.options</c>: the options the agent was made with.</summary>
     public AgentOptions Options { get; }
+
+    // The instruments the agent's requests and connections count in: its options' factory's meter, else the process-wide one.
+    internal ClientMetrics Metrics { get; }
 
     /// <summary>Node's <c>agent.keepAlive</c>.</summary>
     public bool KeepAlive { get; set; }
@@ -750,7 +754,7 @@ public class Agent : EventEmitter
             socket.On(NetEvents.Close, onClose);
             socket.On(NetEvents.Timeout, onTimeout);
             socket.On(AgentRemoveEvent, onRemove);
-            ClientTelemetry.ConnectionCreated(socket, options);
+            ClientTelemetry.ConnectionCreated(agent, socket, options);
         }
 
         private void OnClose(bool hadError)

@@ -31,4 +31,12 @@ public class AgentOptions
 
     /// <summary>Where the agent's requests log their failures (event ids in docs/observability.md); null logs nothing.</summary>
     public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
+
+    /// <summary>
+    /// Makes the agent's <see cref="NodeHttpDiagnostics.ClientMeterName"/> meter, as <c>HttpClient</c>'s meter is made by
+    /// the container's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>: the meter's
+    /// <see cref="System.Diagnostics.Metrics.Meter.Scope"/> is the factory. Null: the process-wide meter of that name
+    /// (also the one of requests made without an agent).
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
 }

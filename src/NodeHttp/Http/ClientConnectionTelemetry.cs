@@ -4,8 +4,11 @@ namespace NodeHttp;
 
 /// <summary>What the client measures of one of the agent's connections while someone listens.</summary>
 /// <remarks>The agent is shared by loops: its state changes are made under a lock on this object.</remarks>
-internal sealed class ClientConnectionTelemetry(TagList tags)
+internal sealed class ClientConnectionTelemetry(ClientMetrics metrics, TagList tags)
 {
+    /// <summary>The instruments the connection is counted in (its agent's).</summary>
+    public ClientMetrics Metrics { get; } = metrics;
+
     /// <summary>When the connection was established (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public long Start { get; } = Stopwatch.GetTimestamp();
 

@@ -4,8 +4,11 @@ namespace NodeHttp;
 
 /// <summary>What the client measures of one request while someone listens: made with the request, ended at its response head or failure.</summary>
 /// <remarks>Made on the thread that makes the request, then used on the request's loop only.</remarks>
-internal sealed class ClientRequestTelemetry(string method, string host, int port, Activity? activity)
+internal sealed class ClientRequestTelemetry(ClientMetrics metrics, string method, string host, int port, Activity? activity)
 {
+    /// <summary>The instruments the request is counted in (its agent's).</summary>
+    public ClientMetrics Metrics { get; } = metrics;
+
     /// <summary>When the request was made (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public long Start { get; } = Stopwatch.GetTimestamp();
 

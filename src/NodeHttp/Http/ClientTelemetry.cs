@@ -24,24 +24,25 @@ internal static class ClientTelemetry
         Activity? activity = HttpTracing.ClientSource.HasListeners() || Activity.Current is not null
             ? HttpTracing.StartClient(req, host, port)
             : null;
-        if (!HttpMetrics.ClientRequestsObserved && activity is null)
+        ClientMetrics m = req.Agent?.Metrics ?? ClientMetrics.Default;
+        if (!m.RequestsObserved && activity is null)
         {
             return null;
         }
-        var telemetry = new ClientRequestTelemetry(HttpMetrics.MethodTag(req.Method), host, port, activity);
-        if (HttpMetrics.ClientActiveRequests.Enabled)
+        var telemetry = new ClientRequestTelemetry(m, HttpMetrics.MethodTag(req.Method), host, port, activity);
+        if (m.ActiveRequests.Enabled)
         {
             telemetry.CountedActive = true;
-            HttpMetrics.ClientActiveRequests.Add(1, ActiveTags(telemetry));
+            m.ActiveRequests.Add(1, ActiveTags(telemetry));
         }
-        telemetry.MeasureDuration = HttpMetrics.ClientRequestDuration.Enabled;
+        telemetry.MeasureDuration = m.RequestDuration.Enabled;
         return telemetry;
     }
 
     /// <summary>The agent queued the request: no socket of its origin is free and no new one may be made.</summary>
     internal static void Queued(ClientRequest req)
     {
-        if (req.Telemetry is { } t && HttpMetrics.TimeInQueue.Enabled)
+        if (req.Telemetry is { } t && t.Metrics.TimeInQueue.Enabled)
         {
             t.QueuedAt = Stopwatch.GetTimestamp();
         }
@@ -62,7 +63,7 @@ internal static class ClientTelemetry
                 { "url.scheme", "http" },
                 { "network.protocol.version", "1.1" },
             };
-            HttpMetrics.TimeInQueue.Record(HttpMetrics.Seconds(queuedAt, Stopwatch.GetTimestamp()), tags);
+            t.Metrics.TimeInQueue.Record(HttpMetrics.Seconds(queuedAt, Stopwatch.GetTimestamp()), tags);
         }
     }
 
@@ -104,7 +105,7 @@ internal static class ClientTelemetry
         int? status = res?.StatusCode;
         if (t.CountedActive)
         {
-            HttpMetrics.ClientActiveRequests.Add(-1, ActiveTags(t));
+            t.Metrics.ActiveRequests.Add(-1, ActiveTags(t));
         }
         if (t.MeasureDuration)
         {
@@ -124,7 +125,7 @@ internal static class ClientTelemetry
             {
                 tags.Add("error.type", errorType);
             }
-            HttpMetrics.ClientRequestDuration.Record(HttpMetrics.Seconds(t.Start, Stopwatch.GetTimestamp()), tags);
+            t.Metrics.RequestDuration.Record(HttpMetrics.Seconds(t.Start, Stopwatch.GetTimestamp()), tags);
         }
         if (t.Activity is { } activity)
         {
@@ -144,9 +145,10 @@ internal static class ClientTelemetry
     /// The agent made a socket for an origin: once connected it counts in <c>http.client.open_connections</c> (active,
     /// as it was made for a request) and its duration runs, as HttpClient's connections do from their establishment.
     /// </summary>
-    internal static void ConnectionCreated(Socket socket, RequestOptions options)
+    internal static void ConnectionCreated(Agent agent, Socket socket, RequestOptions options)
     {
-        if (!HttpMetrics.ClientConnectionsObserved)
+        ClientMetrics m = agent.Metrics;
+        if (!m.ConnectionsObserved)
         {
             return;
         }
@@ -154,15 +156,15 @@ internal static class ClientTelemetry
         int port = options.Port is int p and not 0 ? p : options.DefaultPort is int dp and not 0 ? dp : 80;
         if (socket.Connecting)
         {
-            socket.Once(NetEvents.Connect, () => Open(socket, host, port));
+            socket.Once(NetEvents.Connect, () => Open(m, socket, host, port));
         }
         else
         {
-            Open(socket, host, port);
+            Open(m, socket, host, port);
         }
     }
 
-    private static void Open(Socket socket, string host, int port)
+    private static void Open(ClientMetrics m, Socket socket, string host, int port)
     {
         var tags = new TagList
         {
@@ -172,10 +174,10 @@ internal static class ClientTelemetry
             { "server.port", port },
             { "url.scheme", "http" },
         };
-        var telemetry = new ClientConnectionTelemetry(tags)
+        var telemetry = new ClientConnectionTelemetry(m, tags)
         {
-            CountedOpen = HttpMetrics.OpenConnections.Enabled,
-            MeasureDuration = HttpMetrics.ClientConnectionDuration.Enabled,
+            CountedOpen = m.OpenConnections.Enabled,
+            MeasureDuration = m.ConnectionDuration.Enabled,
         };
         lock (Connections)
         {
@@ -187,7 +189,7 @@ internal static class ClientTelemetry
         }
         if (telemetry.CountedOpen)
         {
-            HttpMetrics.OpenConnections.Add(1, telemetry.StateTags(idle: false));
+            m.OpenConnections.Add(1, telemetry.StateTags(idle: false));
         }
     }
 
@@ -211,8 +213,8 @@ internal static class ClientTelemetry
             }
             if (t.CountedOpen)
             {
-                HttpMetrics.OpenConnections.Add(-1, t.StateTags(t.Idle));
-                HttpMetrics.OpenConnections.Add(1, t.StateTags(idle));
+                t.Metrics.OpenConnections.Add(-1, t.StateTags(t.Idle));
+                t.Metrics.OpenConnections.Add(1, t.StateTags(idle));
             }
             t.Idle = idle;
         }
@@ -240,12 +242,12 @@ internal static class ClientTelemetry
             t.Closed = true;
             if (t.CountedOpen)
             {
-                HttpMetrics.OpenConnections.Add(-1, t.StateTags(t.Idle));
+                t.Metrics.OpenConnections.Add(-1, t.StateTags(t.Idle));
             }
         }
         if (t.MeasureDuration)
         {
-            HttpMetrics.ClientConnectionDuration.Record(HttpMetrics.Seconds(t.Start, Stopwatch.GetTimestamp()), t.Tags);
+            t.Metrics.ConnectionDuration.Record(HttpMetrics.Seconds(t.Start, Stopwatch.GetTimestamp()), t.Tags);
         }
     }
 }

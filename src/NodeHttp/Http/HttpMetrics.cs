@@ -1,85 +1,19 @@
-using System.Diagnostics.Metrics;
-
 namespace NodeHttp;
 
 /// <summary>
-/// The instruments of <see cref="NodeHttpDiagnostics.ServerMeterName"/> and <see cref="NodeHttpDiagnostics.ClientMeterName"/>,
-/// named, united and described as the OpenTelemetry semantic conventions and Kestrel/HttpClient have them. Callers check
-/// <see cref="Instrument.Enabled"/> before they measure anything.
+/// What the instruments of both sides share (<see cref="ServerMetrics"/>, <see cref="ClientMetrics"/>): the bucket
+/// boundaries the semantic conventions advise, the meters' version, the tag values.
 /// </summary>
 internal static class HttpMetrics
 {
     // The bucket boundaries the semantic conventions advise for request durations and times in queue.
-    private static readonly double[] RequestBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+    internal static readonly double[] RequestBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
     // ... and for connection durations.
-    private static readonly double[] ConnectionBuckets = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
+    internal static readonly double[] ConnectionBuckets = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 
-    internal static readonly Meter ServerMeter = new(NodeHttpDiagnostics.ServerMeterName, typeof(HttpMetrics).Assembly.GetName().Version?.ToString());
-
-    internal static readonly Meter ClientMeter = new(NodeHttpDiagnostics.ClientMeterName, typeof(HttpMetrics).Assembly.GetName().Version?.ToString());
-
-    // Server: ASP.NET Core hosting's request instruments.
-    internal static readonly Histogram<double> ServerRequestDuration = ServerMeter.CreateHistogram(
-        "http.server.request.duration", "s", "Duration of HTTP server requests.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
-
-    internal static readonly UpDownCounter<long> ServerActiveRequests = ServerMeter.CreateUpDownCounter<long>(
-        "http.server.active_requests", "{request}", "Number of active HTTP server requests.");
-
-    // Server: Kestrel's connection instruments. kestrel.queued_connections has no counterpart (a connection is
-    // served as it is accepted, in the same loop turn). The TLS handshake's two are recorded by https servers
-    // (ServerTelemetry.TlsHandshakeStarted).
-    internal static readonly UpDownCounter<long> ActiveConnections = ServerMeter.CreateUpDownCounter<long>(
-        "kestrel.active_connections", "{connection}", "Number of connections that are currently active on the server.");
-
-    internal static readonly Histogram<double> ConnectionDuration = ServerMeter.CreateHistogram(
-        "kestrel.connection.duration", "s", "The duration of connections on the server.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConnectionBuckets });
-
-    internal static readonly Histogram<double> TlsHandshakeDuration = ServerMeter.CreateHistogram(
-        "kestrel.tls_handshake.duration", "s", "The duration of TLS handshakes on the server.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConnectionBuckets });
-
-    internal static readonly UpDownCounter<long> ActiveTlsHandshakes = ServerMeter.CreateUpDownCounter<long>(
-        "kestrel.active_tls_handshakes", "{handshake}", "Number of TLS handshakes that are currently in progress on the server.");
-
-    internal static readonly Counter<long> RejectedConnections = ServerMeter.CreateCounter<long>(
-        "kestrel.rejected_connections", "{connection}", "Number of connections rejected by the server.");
-
-    internal static readonly UpDownCounter<long> UpgradedConnections = ServerMeter.CreateUpDownCounter<long>(
-        "kestrel.upgraded_connections", "{connection}", "Number of connections that are currently upgraded (WebSockets).");
-
-    // Client: System.Net.Http's instruments.
-    internal static readonly Histogram<double> ClientRequestDuration = ClientMeter.CreateHistogram(
-        "http.client.request.duration", "s", "Duration of HTTP client requests.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
-
-    internal static readonly UpDownCounter<long> ClientActiveRequests = ClientMeter.CreateUpDownCounter<long>(
-        "http.client.active_requests", "{request}", "Number of outbound HTTP requests that are currently active on the client.");
-
-    internal static readonly UpDownCounter<long> OpenConnections = ClientMeter.CreateUpDownCounter<long>(
-        "http.client.open_connections", "{connection}", "Number of outbound HTTP connections that are currently active or idle on the client.");
-
-    internal static readonly Histogram<double> ClientConnectionDuration = ClientMeter.CreateHistogram(
-        "http.client.connection.duration", "s", "The duration of successfully established outbound HTTP connections.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConnectionBuckets });
-
-    internal static readonly Histogram<double> TimeInQueue = ClientMeter.CreateHistogram(
-        "http.client.request.time_in_queue", "s", "The amount of time requests spent on a queue waiting for an available connection.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
-
-    /// <summary>Whether any server instrument of a request has a listener (one check on the request path).</summary>
-    internal static bool ServerRequestsObserved => ServerRequestDuration.Enabled || ServerActiveRequests.Enabled;
-
-    /// <summary>Whether any server connection instrument has a listener.</summary>
-    internal static bool ServerConnectionsObserved => ActiveConnections.Enabled || ConnectionDuration.Enabled || UpgradedConnections.Enabled;
-
-    /// <summary>Whether any client request instrument has a listener.</summary>
-    internal static bool ClientRequestsObserved => ClientRequestDuration.Enabled || ClientActiveRequests.Enabled || TimeInQueue.Enabled;
-
-    /// <summary>Whether any client connection instrument has a listener.</summary>
-    internal static bool ClientConnectionsObserved => OpenConnections.Enabled || ClientConnectionDuration.Enabled;
+    /// <summary>The version the meters carry: NodeHttp's assembly version.</summary>
+    internal static readonly string? Version = typeof(HttpMetrics).Assembly.GetName().Version?.ToString();
 
     /// <summary>The semantic conventions' name for a method: the known ones as they are, anything else <c>_OTHER</c>.</summary>
     internal static string MethodTag(string? method) => method switch

@@ -36,6 +36,7 @@ public sealed partial class Server : EventEmitter
         JoinDuplicateHeaders = options.JoinDuplicateHeaders;
         MaxRequestsPerSocket = options.MaxRequestsPerSocket;
         Logger = options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        Metrics = ServerMetrics.For(options.MeterFactory);
         if (options.UniqueHeaders is { } unique)
         {
             UniqueHeadersSet = new HashSet<string>(unique, StringComparer.OrdinalIgnoreCase);
@@ -127,6 +128,9 @@ public sealed partial class Server : EventEmitter
     internal HashSet<string>? UniqueHeadersSet { get; }
 
     internal Microsoft.Extensions.Logging.ILogger Logger { get; }
+
+    // The instruments this server counts in: its options' factory's NodeHttp.Server meter, else the process-wide one.
+    internal ServerMetrics Metrics { get; }
 
     /// <summary>An async request handler given to <see cref="Http.CreateServer(Func{IncomingMessage, ServerResponse, Task})"/>.</summary>
     internal Func<IncomingMessage, ServerResponse, Task>? AsyncHandler { get; set; }

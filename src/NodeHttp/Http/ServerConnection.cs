@@ -454,7 +454,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             UniqueHeaders = server.UniqueHeadersSet,
         };
         res.ShouldKeepAlive = keepAlive && !server.Draining;
-        res.Telemetry = ServerTelemetry.RequestStart(req, socket);
+        res.Telemetry = ServerTelemetry.RequestStart(server, req, socket);
         outgoing.Enqueue(res);
         if (outgoing.Count == 1 || CanFollow(outgoing[outgoing.Count - 2]))
         {

@@ -4,8 +4,11 @@ namespace NodeHttp;
 
 /// <summary>What the server measures of one connection while someone listens: made at accept, read at close.</summary>
 /// <remarks>Owned by the connection's loop.</remarks>
-internal sealed class ServerConnectionTelemetry(TagList tags)
+internal sealed class ServerConnectionTelemetry(ServerMetrics metrics, TagList tags)
 {
+    /// <summary>The instruments the connection is counted in (its server's).</summary>
+    public ServerMetrics Metrics { get; } = metrics;
+
     /// <summary>When the connection was accepted (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public long Start { get; } = Stopwatch.GetTimestamp();
 

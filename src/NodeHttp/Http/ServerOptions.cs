@@ -75,6 +75,14 @@ public class ServerOptions
     /// </summary>
     public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
 
+    /// <summary>
+    /// Makes the server's <see cref="NodeHttpDiagnostics.ServerMeterName"/> meter, as Kestrel's meters are made by the host's
+    /// <see cref="System.Diagnostics.Metrics.IMeterFactory"/> (registered by <c>AddMetrics</c>; NodeHttp.Hosting passes it):
+    /// the meter's <see cref="System.Diagnostics.Metrics.Meter.Scope"/> is the factory, so a listener can take one
+    /// container's measurements apart from another's. Null: the process-wide meter of that name.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>The effective headers timeout by Node's rule.</summary>
     internal int EffectiveHeadersTimeout => HeadersTimeout ?? Math.Min(DefaultHeadersTimeout, RequestTimeout);
 }

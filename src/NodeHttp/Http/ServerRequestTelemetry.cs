@@ -4,8 +4,11 @@ namespace NodeHttp;
 
 /// <summary>What the server measures of one request while someone listens: made at its head, read at its end.</summary>
 /// <remarks>Owned by the connection's loop.</remarks>
-internal sealed class ServerRequestTelemetry(string method, string version, Activity? activity)
+internal sealed class ServerRequestTelemetry(ServerMetrics metrics, string method, string version, Activity? activity)
 {
+    /// <summary>The instruments the request is counted in (its server's).</summary>
+    public ServerMetrics Metrics { get; } = metrics;
+
     /// <summary>When the head arrived (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public long Start { get; } = Stopwatch.GetTimestamp();
 

@@ -11,9 +11,10 @@ namespace NodeHttp;
 internal static class ServerTelemetry
 {
     /// <summary>A request head arrived: starts its span and timer and counts it active. Null when nobody listens.</summary>
-    internal static ServerRequestTelemetry? RequestStart(IncomingMessage req, Socket socket)
+    internal static ServerRequestTelemetry? RequestStart(Server server, IncomingMessage req, Socket socket)
     {
-        bool metrics = HttpMetrics.ServerRequestsObserved;
+        ServerMetrics m = server.Metrics;
+        bool metrics = m.RequestsObserved;
         if (!metrics && !HttpTracing.ServerSource.HasListeners())
         {
             return null;
@@ -23,13 +24,13 @@ internal static class ServerTelemetry
         {
             return null;
         }
-        var telemetry = new ServerRequestTelemetry(HttpMetrics.MethodTag(req.Method), req.HttpVersion, activity);
-        if (HttpMetrics.ServerActiveRequests.Enabled)
+        var telemetry = new ServerRequestTelemetry(m, HttpMetrics.MethodTag(req.Method), req.HttpVersion, activity);
+        if (m.ActiveRequests.Enabled)
         {
             telemetry.CountedActive = true;
-            HttpMetrics.ServerActiveRequests.Add(1, new("http.request.method", telemetry.Method), new("url.scheme", "http"));
+            m.ActiveRequests.Add(1, new("http.request.method", telemetry.Method), new("url.scheme", "http"));
         }
-        telemetry.MeasureDuration = HttpMetrics.ServerRequestDuration.Enabled;
+        telemetry.MeasureDuration = m.RequestDuration.Enabled;
         return telemetry;
     }
 
@@ -81,7 +82,7 @@ internal static class ServerTelemetry
         string? errorType = t.ErrorType ?? (finished ? null : error is not null ? HttpMetrics.ErrorType(error) : "aborted");
         if (t.CountedActive)
         {
-            HttpMetrics.ServerActiveRequests.Add(-1, new("http.request.method", t.Method), new("url.scheme", "http"));
+            t.Metrics.ActiveRequests.Add(-1, new("http.request.method", t.Method), new("url.scheme", "http"));
         }
         if (t.MeasureDuration)
         {
@@ -99,7 +100,7 @@ internal static class ServerTelemetry
             {
                 tags.Add("error.type", errorType);
             }
-            HttpMetrics.ServerRequestDuration.Record(HttpMetrics.Seconds(t.Start, end), tags);
+            t.Metrics.RequestDuration.Record(HttpMetrics.Seconds(t.Start, end), tags);
         }
         if (t.Activity is { } activity)
         {
@@ -110,17 +111,18 @@ internal static class ServerTelemetry
     /// <summary>A connection was accepted: counts it active and starts its timer. Null when nobody listens.</summary>
     internal static ServerConnectionTelemetry? ConnectionOpened(Server server, Socket socket)
     {
-        if (!HttpMetrics.ServerConnectionsObserved)
+        ServerMetrics m = server.Metrics;
+        if (!m.ConnectionsObserved)
         {
             return null;
         }
-        var telemetry = new ServerConnectionTelemetry(EndpointTags(server, socket.LocalAddress, socket.LocalPort, socket.LocalFamily));
-        if (HttpMetrics.ActiveConnections.Enabled)
+        var telemetry = new ServerConnectionTelemetry(m, EndpointTags(server, socket.LocalAddress, socket.LocalPort, socket.LocalFamily));
+        if (m.ActiveConnections.Enabled)
         {
             telemetry.CountedActive = true;
-            HttpMetrics.ActiveConnections.Add(1, telemetry.Tags);
+            m.ActiveConnections.Add(1, telemetry.Tags);
         }
-        telemetry.MeasureDuration = HttpMetrics.ConnectionDuration.Enabled;
+        telemetry.MeasureDuration = m.ConnectionDuration.Enabled;
         return telemetry;
     }
 
@@ -153,11 +155,11 @@ internal static class ServerTelemetry
         telemetry.Closed = true;
         if (telemetry.CountedActive)
         {
-            HttpMetrics.ActiveConnections.Add(-1, telemetry.Tags);
+            telemetry.Metrics.ActiveConnections.Add(-1, telemetry.Tags);
         }
         if (telemetry.CountedUpgraded)
         {
-            HttpMetrics.UpgradedConnections.Add(-1, telemetry.Tags);
+            telemetry.Metrics.UpgradedConnections.Add(-1, telemetry.Tags);
         }
         if (telemetry.MeasureDuration)
         {
@@ -168,7 +170,7 @@ internal static class ServerTelemetry
             {
                 tags.Add("error.type", errorType);
             }
-            HttpMetrics.ConnectionDuration.Record(HttpMetrics.Seconds(telemetry.Start, Stopwatch.GetTimestamp()), tags);
+            telemetry.Metrics.ConnectionDuration.Record(HttpMetrics.Seconds(telemetry.Start, Stopwatch.GetTimestamp()), tags);
         }
     }
 
@@ -182,10 +184,10 @@ internal static class ServerTelemetry
         {
             return;
         }
-        if (HttpMetrics.UpgradedConnections.Enabled)
+        if (telemetry.Metrics.UpgradedConnections.Enabled)
         {
             telemetry.CountedUpgraded = true;
-            HttpMetrics.UpgradedConnections.Add(1, telemetry.Tags);
+            telemetry.Metrics.UpgradedConnections.Add(1, telemetry.Tags);
         }
         socket.Once(NetEvents.Close, () => ConnectionClosed(telemetry));
     }
@@ -193,9 +195,9 @@ internal static class ServerTelemetry
     /// <summary><see cref="Server.MaxConnections"/> turned a connection away: Kestrel's <c>kestrel.rejected_connections</c>.</summary>
     internal static void ConnectionRejected(Server server, DropEvent? drop)
     {
-        if (HttpMetrics.RejectedConnections.Enabled)
+        if (server.Metrics.RejectedConnections.Enabled)
         {
-            HttpMetrics.RejectedConnections.Add(1, EndpointTags(server, drop?.LocalAddress, drop?.LocalPort, drop?.LocalFamily));
+            server.Metrics.RejectedConnections.Add(1, EndpointTags(server, drop?.LocalAddress, drop?.LocalPort, drop?.LocalFamily));
         }
         HttpLog.ConnectionRejected(server.Logger, drop?.RemoteAddress, drop?.RemotePort);
     }
@@ -206,11 +208,12 @@ internal static class ServerTelemetry
     /// </summary>
     internal static long TlsHandshakeStarted(Server server, Socket raw)
     {
-        if (!HttpMetrics.TlsHandshakeDuration.Enabled && !HttpMetrics.ActiveTlsHandshakes.Enabled)
+        ServerMetrics m = server.Metrics;
+        if (!m.TlsHandshakeDuration.Enabled && !m.ActiveTlsHandshakes.Enabled)
         {
             return 0;
         }
-        HttpMetrics.ActiveTlsHandshakes.Add(1, EndpointTags(server, raw.LocalAddress, raw.LocalPort, raw.LocalFamily));
+        m.ActiveTlsHandshakes.Add(1, EndpointTags(server, raw.LocalAddress, raw.LocalPort, raw.LocalFamily));
         return Math.Max(1, Stopwatch.GetTimestamp());
     }
 
@@ -222,7 +225,7 @@ internal static class ServerTelemetry
     internal static void TlsHandshakeEnded(Server server, Socket raw, long started, string? protocol, Exception? error)
     {
         TagList tags = EndpointTags(server, raw.LocalAddress, raw.LocalPort, raw.LocalFamily);
-        HttpMetrics.ActiveTlsHandshakes.Add(-1, tags);
+        server.Metrics.ActiveTlsHandshakes.Add(-1, tags);
         if (error is not null)
         {
             tags.Add("error.type", (error as NodeHttpException)?.Code ?? error.GetType().FullName);
@@ -231,7 +234,7 @@ internal static class ServerTelemetry
         {
             tags.Add("tls.protocol.version", protocol[4..]);
         }
-        HttpMetrics.TlsHandshakeDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        server.Metrics.TlsHandshakeDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }
 
     // Kestrel's endpoint attributes: network.transport, network.type, server.address, server.port.
