@@ -56,6 +56,10 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     private bool eofReported;
     // The last read filled the plaintext buffer, so SslStream may hold more of that record's plaintext.
     private bool lastReadFull;
+    // PumpReads is running (SslStream may be inside a read): a call from within it (ciphertext delivered while
+    // SslStream's read waited and the inner socket read at once) only asks it to look again.
+    private bool pumping;
+    private bool pumpAgain;
     private LoopTimer? handshakeTimer;
     // The plaintext write SslStream is encrypting; once its records are written, it waits for them to leave.
     private Action<Exception?>? writeCallback;
@@ -423,6 +427,29 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     // state machine and no completion through it. A read that has to wait (a record cut across deliveries, the
     // handshake) completes from the inner socket's data callback.
     private void PumpReads()
+    {
+        if (pumping)
+        {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try
+        {
+            do
+            {
+                pumpAgain = false;
+                PumpReadsCore();
+            }
+            while (pumpAgain);
+        }
+        finally
+        {
+            pumping = false;
+        }
+    }
+
+    private void PumpReadsCore()
     {
         plain ??= new byte[PlainBufferSize];
         while (wantRead && !Closed && !readInFlight && !eofReported)
