@@ -8,6 +8,8 @@
 #
 #   bench/callgrind/steady_tls.sh DIR [DIR...]     # DIR: a folder with a NodeHttpBenchServer build
 #   WARM=2000 N=2000 OUT=/tmp/steady bench/callgrind/steady_tls.sh /tmp/base /tmp/new
+# On a loaded machine callgrind_control can take longer than the server's keep-alive timeout (5 s); the server then
+# closes the idle connection and the client stops with "connection closed": run it again.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 WARM="${WARM:-2000}"

@@ -34,7 +34,7 @@ using var handler = new SocketsHttpHandler
 if (tls)
 {
     var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-    policy.CustomTrustStore.Add(X509Certificate2.CreateFromPemFile(caFile!));
+    policy.CustomTrustStore.ImportFromPemFile(caFile!);
     handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
 }
 using var client = new HttpClient(handler);
