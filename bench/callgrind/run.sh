@@ -20,6 +20,10 @@
 #   SERVERS="NodeHttp NodeHttp+telemetry" bench/callgrind/run.sh
 #       NodeHttp+telemetry: the same server with NODEHTTP_BENCH_TELEMETRY=1, a MeterListener on every NodeHttp
 #       instrument and an ActivityListener sampling every NodeHttp span (AllData): what observing a request costs.
+#   HTTPS=1 bench/callgrind/run.sh                  # the same servers over TLS: a P-256 certificate made by openssl
+#       for the run, each server given it as bench/http/run.sh does, and keepalive_tls.py (Python's ssl) as the
+#       client; the handshake is in both totals, so the difference is the steady state of one TLS session.
+#   KEEP=/path: the callgrind profiles are kept there (<server>-<requests>.out*) for callgrind_annotate.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -28,6 +32,8 @@ N2="${N2:-30000}"
 SERVERS="${SERVERS:-NodeHttp node Kestrel}"
 BASE="${BASE:-}"
 PIPELINE="${PIPELINE:-1}"
+HTTPS="${HTTPS:-0}"
+KEEP="${KEEP:-}"
 
 for tool in valgrind curl python3 dotnet node; do
   command -v "$tool" > /dev/null || {
@@ -52,6 +58,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# HTTPS=1: one throwaway certificate for every server, trusted by curl and the client through the CA file.
+scheme=http; curl_tls=(); tls_args=(); kestrel_tls=()
+if [ "$HTTPS" = 1 ]; then
+  scheme=https
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout "$workdir/key.pem" -out "$workdir/cert.pem" 2> /dev/null \
+    || { echo "openssl could not make the certificate" >&2; exit 1; }
+  curl_tls=(--cacert "$workdir/cert.pem")
+  tls_args=(--tls "$workdir/cert.pem" "$workdir/key.pem")
+  kestrel_tls=(--Kestrel:Certificates:Default:Path="$workdir/cert.pem" --Kestrel:Certificates:Default:KeyPath="$workdir/key.pem")
+fi
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # Total instructions (Ir) of one run of server $1 answering $2 requests.
@@ -61,24 +79,29 @@ count() {
   out="$workdir/$name-$requests.out"
   local -a cmd
   case "$name" in
-    NodeHttp) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port") ;;
-    NodeHttp@base) cmd=("$BASE/NodeHttpBenchServer" "$port") ;;
-    NodeHttp+telemetry) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port"); local -x NODEHTTP_BENCH_TELEMETRY=1 ;;
-    node) cmd=(node "$root/bench/http/node-server.js" "$port") ;;
-    Kestrel) cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "http://127.0.0.1:$port") ;;
+    NodeHttp) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port" "${tls_args[@]}") ;;
+    NodeHttp@base) cmd=("$BASE/NodeHttpBenchServer" "$port" "${tls_args[@]}") ;;
+    NodeHttp+telemetry) cmd=("$bin/NodeHttpBenchServer/NodeHttpBenchServer" "$port" "${tls_args[@]}"); local -x NODEHTTP_BENCH_TELEMETRY=1 ;;
+    node) cmd=(node "$root/bench/http/node-server.js" "$port" "${tls_args[@]}") ;;
+    Kestrel) cmd=("$bin/KestrelBenchServer/KestrelBenchServer" --urls "$scheme://127.0.0.1:$port" "${kestrel_tls[@]}") ;;
     *) echo "unknown server $name" >&2; exit 1 ;;
   esac
   DOTNET_TieredCompilation=0 NODEHTTP_LOOP_POLL_US=0 valgrind --tool=callgrind --callgrind-out-file="$out" "${cmd[@]}" > "$workdir/$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 1200); do
-    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && break
+    curl -s "${curl_tls[@]}" -o /dev/null --max-time 2 "$scheme://127.0.0.1:$port/" && break
     kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail "$workdir/$name.log" >&2; exit 1; }
     sleep 0.25
   done
-  python3 "$here/keepalive.py" "$port" "$requests" "$PIPELINE" || { echo "$name: the client failed" >&2; exit 1; }
+  if [ "$HTTPS" = 1 ]; then
+    python3 "$here/keepalive_tls.py" "$port" "$requests" "$workdir/cert.pem" || { echo "$name: the client failed" >&2; exit 1; }
+  else
+    python3 "$here/keepalive.py" "$port" "$requests" "$PIPELINE" || { echo "$name: the client failed" >&2; exit 1; }
+  fi
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
   pid=""
+  [ -n "$KEEP" ] && mkdir -p "$KEEP" && cp "$out"* "$KEEP/"
   # The last "summary:" or "totals:" line of the profile carries the total Ir.
   awk '/^(summary|totals):/ { total = $2 } END { print total }' "$out"*
 }

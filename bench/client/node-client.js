@@ -4,11 +4,14 @@
 // <inflight> requests are started and each response's 'end' starts the next one until <requests> have completed
 // (<inflight> = 1 is a sequential loop). A warm-up of [warmup] requests (default: 10,000, or <requests> if fewer) runs
 // first on the same agent. Prints "<requests> <seconds> <req/s> n/a".
-const http = require('http');
+// With BENCH_CA=<file.pem> set: https://127.0.0.1:<port>/ through an https.Agent that trusts that certificate.
+const fs = require('fs');
+const ca = process.env.BENCH_CA ? fs.readFileSync(process.env.BENCH_CA) : null;
+const http = ca ? require('https') : require('http');
 
 const [port, total, inFlight] = process.argv.slice(2, 5).map(Number);
 const warmup = process.argv[5] !== undefined ? Number(process.argv[5]) : Math.min(total, 10000);
-const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
+const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight, ...(ca ? { ca } : {}) });
 let failures = 0;
 
 function batch(count, done) {

@@ -5,6 +5,9 @@
 #   CONC=50000  GETs with INFLIGHT=32 in flight (pool of 32 connections)
 #   WARMUP=100000 warm-up requests before each measurement, on the same pool (see bench/README.md)
 #   ROUNDS=1    measurements per client and mode (each is a row of the table)
+#   HTTPS=1     the same over TLS: nginx serves https with a P-256 certificate made by openssl for the run, and each
+#               client verifies it against that certificate (BENCH_CA): NodeHttp's Https.Get through a keep-alive
+#               HttpsAgent, HttpClient, Node's https.request through a keep-alive https.Agent
 # Usage: bench/client/run.sh          (SEQ=2000 CONC=5000 bench/client/run.sh for a quick run)
 # Prints a table and writes it to bench/results/client-<date>.md.
 set -euo pipefail
@@ -15,6 +18,7 @@ CONC="${CONC:-50000}"
 INFLIGHT="${INFLIGHT:-32}"
 ROUNDS="${ROUNDS:-1}"
 WARMUP="${WARMUP:-100000}"
+HTTPS="${HTTPS:-0}"
 
 tmp="$(mktemp -d)"
 nginx_pid=""
@@ -52,6 +56,15 @@ fi
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 mkdir -p "$tmp/nginx/body" "$tmp/nginx/logs"
+scheme=http; listen_tls=""; nginx_tls=""; curl_tls=()
+if [[ "$HTTPS" == 1 ]]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2> /dev/null \
+    || { echo "error: openssl could not make the certificate" >&2; exit 1; }
+  scheme=https; listen_tls=" ssl"; curl_tls=(--cacert "$tmp/cert.pem")
+  nginx_tls="ssl_certificate $tmp/cert.pem; ssl_certificate_key $tmp/key.pem;"
+  export BENCH_CA="$tmp/cert.pem"
+fi
 cat > "$tmp/nginx/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -70,7 +83,8 @@ http {
   keepalive_timeout 120s;
   default_type text/plain;
   server {
-    listen 127.0.0.1:$port;
+    listen 127.0.0.1:$port$listen_tls;
+    $nginx_tls
     location / { return 200 "Hello, World!"; }
   }
 }
@@ -80,7 +94,7 @@ nginx_pid=$!
 up=""
 for _ in $(seq 1 100); do
   if ! kill -0 "$nginx_pid" 2>/dev/null; then break; fi
-  if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then up=1; break; fi
+  if curl -fsS "${curl_tls[@]}" -o /dev/null "$scheme://127.0.0.1:$port/" 2>/dev/null; then up=1; break; fi
   sleep 0.1
 done
 if [[ -z "$up" ]]; then
@@ -88,7 +102,7 @@ if [[ -z "$up" ]]; then
   cat "$tmp/nginx/logs/stdout.log" "$tmp/nginx/logs/error.log" >&2 2>/dev/null || true
   exit 1
 fi
-echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$port (pid $nginx_pid)" >&2
+echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on $scheme://127.0.0.1:$port (pid $nginx_pid)" >&2
 
 # --- clients ---------------------------------------------------------------------------------------------------
 declare -A rps alloc
@@ -154,13 +168,13 @@ table="$tmp/table.md"
 } > "$table"
 
 mkdir -p "$root/bench/results"
-result="$root/bench/results/client-$(date +%Y-%m-%d).md"
+result="$root/bench/results/client-$([[ "$HTTPS" == 1 ]] && echo "https-")$(date +%Y-%m-%d).md"
 {
-  echo "# HTTP client benchmark, $(date '+%Y-%m-%d %H:%M')"
+  echo "# HTTP$([[ "$HTTPS" == 1 ]] && echo S) client benchmark, $(date '+%Y-%m-%d %H:%M')"
   echo
-  echo "Command: \`SEQ=$SEQ CONC=$CONC INFLIGHT=$INFLIGHT ROUNDS=$ROUNDS${WARMUP:+ WARMUP=$WARMUP} bench/client/run.sh\`"
+  echo "Command: \`$([[ "$HTTPS" == 1 ]] && echo "HTTPS=1 ")SEQ=$SEQ CONC=$CONC INFLIGHT=$INFLIGHT ROUNDS=$ROUNDS${WARMUP:+ WARMUP=$WARMUP} bench/client/run.sh\`"
   echo
-  echo "Server: nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), one worker, \`return 200 \"Hello, World!\"\`, on 127.0.0.1."
+  echo "Server: nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), one worker, \`return 200 \"Hello, World!\"\`, on 127.0.0.1$([[ "$HTTPS" == 1 ]] && echo " over TLS (self-signed P-256 certificate, nginx's default protocols and ciphers; every client verifies it)")."
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); .NET $(dotnet --version), node $(node --version)."
   echo
   cat "$table"

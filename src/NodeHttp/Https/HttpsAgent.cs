@@ -17,6 +17,11 @@ public class HttpsAgent : Agent
 
     private readonly Dictionary<TlsView, SecureContext> contexts = new();
 
+    // The last pool key made and what it was made from. A keep-alive client asks for the same key on every request,
+    // and the key carries the CA's and certificate's PEM text (as Node's getName does), so it is made once, not per
+    // request. Replaced whole (immutable), so loops sharing the agent read it without a lock.
+    private PoolKey? lastKey;
+
     /// <summary>Node's <c>new https.Agent([options])</c>.</summary>
     /// <param name="options">Pool and TLS settings; null for Node's defaults (no keep-alive, 100 cached sessions).</param>
     public HttpsAgent(HttpsAgentOptions? options = null)
@@ -52,8 +57,13 @@ public class HttpsAgent : Agent
     /// </summary>
     public override string GetName(RequestOptions? options = null)
     {
-        var name = new StringBuilder(base.GetName(options));
+        string origin = base.GetName(options);
         TlsView tls = View(options);
+        if (lastKey is { } last && last.Origin == origin && last.Tls.Equals(tls))
+        {
+            return last.Name;
+        }
+        var name = new StringBuilder(origin);
         Append(name, tls.Ca);
         Append(name, tls.Cert ?? tls.Certificate?.Thumbprint);
         Append(name, null); // clientCertEngine
@@ -68,8 +78,12 @@ public class HttpsAgent : Agent
         // secureProtocol, crl, honorCipherOrder, ecdhCurve, dhparam, secureOptions, sessionIdContext, sigalgs,
         // privateKeyIdentifier, privateKeyEngine: Node's, with no counterpart on SslStream.
         name.Append(':', 10);
-        return name.ToString();
+        string made = name.ToString();
+        lastKey = new PoolKey(origin, tls, made);
+        return made;
     }
+
+    private sealed record PoolKey(string Origin, TlsView Tls, string Name);
 
     /// <summary>
     /// Node's <c>https.Agent.prototype.createConnection</c>: <c>tls.connect</c> to the request's host and port (or Unix

@@ -55,8 +55,14 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     private bool announced;
     private bool handshakeStarted;
     private bool eofReported;
+    // The last read filled the plaintext buffer, so SslStream may hold more of that record's plaintext.
+    private bool lastReadFull;
+    // PumpReads is running (SslStream may be inside a read): a call from within it (ciphertext delivered while
+    // SslStream's read waited and the inner socket read at once) only asks it to look again.
+    private bool pumping;
+    private bool pumpAgain;
     private LoopTimer? handshakeTimer;
-    // The write whose records the inner socket took past its highWaterMark: done at the inner socket's 'drain'.
+    // The plaintext write SslStream is encrypting; once its records are written, it waits for them to leave.
     private Action<Exception?>? writeCallback;
     private bool writeInFlight;
 
@@ -66,7 +72,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         this.inner = inner;
         this.options = options;
         this.context = context;
-        wire = new CiphertextStream(inner, inner.ResumeReading);
+        wire = new CiphertextStream(inner, inner.ResumeReading, OnSendFailed, OnCiphertext);
         hello = new TlsHelloObserver(options.IsServer);
         wire.Hello = hello;
         ssl = new TlsSslStream(wire, this);
@@ -128,7 +134,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     public long BytesRead { get; private set; }
 
     /// <inheritdoc/>
-    public bool WritePending => writeCallback is not null || writeInFlight;
+    public bool WritePending => writeCallback is not null || writeInFlight || wire.Waiting;
 
     /// <summary>Starts the handshake (the inner socket is connected): the client's first flight goes out now.</summary>
     internal void BeginHandshake()
@@ -137,6 +143,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         try
         {
             BeginHandshakeCore();
+            wire.SendRecords();
         }
         finally
         {
@@ -235,6 +242,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
                 try
                 {
                     Resume(tr, src, t2, dflt);
+                    tr.wire.SendRecords();
                 }
                 finally
                 {
@@ -404,6 +412,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         try
         {
             ReadStartCore();
+            wire.SendRecords();
         }
         finally
         {
@@ -423,13 +432,44 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
     /// <inheritdoc/>
     public void ReadStop() => wantRead = false;
 
-    // Decrypts and delivers while the owner wants data and SslStream has it; a read that has to wait completes from
-    // the inner socket's data callback.
+    // Decrypts and delivers while the owner wants data and SslStream has it. When SslStream can have nothing (every
+    // record it was given is decrypted and nothing else is here) no read is started: the next ciphertext calls back
+    // (OnCiphertext) and the read it starts completes at once, so a request costs no read that waits, no suspended
+    // state machine and no completion through it. A read that has to wait (a record cut across deliveries, the
+    // handshake) completes from the inner socket's data callback.
     private void PumpReads()
+    {
+        if (pumping)
+        {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try
+        {
+            do
+            {
+                pumpAgain = false;
+                PumpReadsCore();
+            }
+            while (pumpAgain);
+        }
+        finally
+        {
+            pumping = false;
+        }
+    }
+
+    private void PumpReadsCore()
     {
         plain ??= new byte[PlainBufferSize];
         while (wantRead && !Closed && !readInFlight && !eofReported)
         {
+            if (!lastReadFull && wire.Drained)
+            {
+                wire.Idle();
+                return;
+            }
             ValueTask<int> read;
             try
             {
@@ -495,6 +535,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
             return false;
         }
         BytesRead += n;
+        lastReadFull = n == plain!.Length;
         if (!((ISocketHandleOwner)owner).OnData(plain.AsSpan(0, n)))
         {
             wantRead = false;
@@ -517,7 +558,10 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         SynchronizationContext? saved = EnterInline();
         try
         {
-            return OnSocketDataCore(data);
+            bool more = OnSocketDataCore(data);
+            // What SslStream wrote meanwhile (a handshake flight, an alert) leaves in one send.
+            wire.SendRecords();
+            return more;
         }
         finally
         {
@@ -534,8 +578,21 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         return wire.Deliver(data);
     }
 
+    // Ciphertext (or EOF) arrived while no read waited: start one if the owner wants data (it completes at once).
+    private void OnCiphertext()
+    {
+        if (announced && wantRead && !readInFlight && !Closed)
+        {
+            PumpReads();
+        }
+    }
+
     /// <summary>Ciphertext the inner socket had buffered in its readable side before this transport took it over.</summary>
-    internal void TakeEarly(ReadOnlySpan<byte> data) => OnSocketDataCore(data);
+    internal void TakeEarly(ReadOnlySpan<byte> data)
+    {
+        OnSocketDataCore(data);
+        wire.SendRecords();
+    }
 
     private void OnInnerEnd()
     {
@@ -543,6 +600,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         try
         {
             OnInnerEndCore();
+            wire.SendRecords();
         }
         finally
         {
@@ -588,12 +646,22 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         }
     }
 
-    private void OnInnerDrain()
+    private void OnInnerDrain() => wire.OnInnerDrain();
+
+    // A send nobody waited for (a handshake flight, an alert, close_notify) failed: the connection is broken.
+    private void OnSendFailed(Exception error)
     {
-        if (writeCallback is { } callback && !writeInFlight)
+        if (Closed || owner.Destroyed)
         {
-            writeCallback = null;
-            callback(null);
+            return;
+        }
+        if (!secure)
+        {
+            HandshakeFailed(error as NodeHttpException ?? new NodeHttpException("ECONNRESET", error.Message, error));
+        }
+        else
+        {
+            owner.Destroy(error);
         }
     }
 
@@ -678,6 +746,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         }
         writeInFlight = false;
         Action<Exception?>? callback = writeCallback;
+        writeCallback = null;
         if (callback is null)
         {
             return;
@@ -688,17 +757,11 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         }
         catch (Exception ex)
         {
-            writeCallback = null;
             callback(Closed ? ErrorCodes.Create("ERR_SOCKET_CLOSED") : TlsErrors.FromException(ex, handshake: false));
             return;
         }
-        if (wire.InnerFull && !Closed)
-        {
-            // The inner socket holds more than its highWaterMark: this write is done at its 'drain' (back-pressure).
-            return;
-        }
-        writeCallback = null;
-        callback(null);
+        // Done once the records left: at once when the kernel took them, else when the rest did (back-pressure).
+        wire.SendRecords(callback);
     }
 
     /// <inheritdoc/>
@@ -728,19 +791,26 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         }
         catch (Exception)
         {
-            inner.End();
+            wire.EndInner();
             return SocketError.Success;
         }
         if (close.IsCompleted)
         {
-            inner.End();
+            // close_notify leaves, then the FIN.
+            wire.SendRecords();
+            wire.EndInner();
         }
         else
         {
             close.ContinueWith(static (_, s) =>
             {
                 var t = (TlsTransport)s!;
-                t.owner.Loop.Execute(static st => ((TlsTransport)st!).inner.End(), t);
+                t.owner.Loop.Execute(static st =>
+                {
+                    var tr = (TlsTransport)st!;
+                    tr.wire.SendRecords();
+                    tr.wire.EndInner();
+                }, t);
             }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         return SocketError.Success;
@@ -771,7 +841,8 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
         handshakeTimer?.Close();
         handshakeTimer = null;
         writeCallback = null;
-        wire.Abort();
+        // Records already written go out if the kernel takes them now, as a plain socket's destroy sends its rest.
+        wire.Abort(sendRest: !reset);
         try
         {
             ssl.Dispose();
