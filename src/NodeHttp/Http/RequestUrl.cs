@@ -70,7 +70,7 @@ internal static class RequestUrl
         return info;
     }
 
-    /// <summary>The scheme of a URL that names one other than <c>file</c> (RFC 3986 §3.1), or null.</summary>
+    /// <summary>The scheme of a URL that names one of WHATWG's non-special schemes (RFC 3986 §3.1), or null.</summary>
     private static string? OtherScheme(string url)
     {
         int colon = url.IndexOf(':', StringComparison.Ordinal);
@@ -87,6 +87,8 @@ internal static class RequestUrl
             }
         }
         string scheme = url[..colon].ToLowerInvariant();
-        return scheme == "file" ? null : scheme;
+        // WHATWG URL's special schemes have a host grammar: one Uri refused is an invalid URL there too. Any other
+        // scheme takes an opaque host, so the URL parses and only its protocol is wrong.
+        return scheme is "file" or "http" or "https" or "ws" or "wss" or "ftp" ? null : scheme;
     }
 }
