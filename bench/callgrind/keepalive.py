@@ -1,16 +1,22 @@
 """Sends N GET / requests on one HTTP/1.1 keep-alive connection and reads each response whole.
 
-Usage: keepalive.py PORT N [DEPTH]. With DEPTH > 1 the requests go DEPTH at a time in one send (pipelined) and the
-DEPTH responses are read before the next batch. Exits non-zero if a response is not a 200 with a Content-Length body.
+Usage: keepalive.py PORT N [DEPTH] [CAFILE]. With DEPTH > 1 the requests go DEPTH at a time in one send (pipelined) and
+the DEPTH responses are read before the next batch. With CAFILE the connection is TLS, the server's certificate
+verified against CAFILE (for 127.0.0.1), and the session stays up for all N requests, so a server's count per request
+is its steady-state record cost. Exits non-zero if a response is not a 200 with a Content-Length body.
 """
 import socket
+import ssl
 import sys
 
 port, count = int(sys.argv[1]), int(sys.argv[2])
 depth = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+cafile = sys.argv[4] if len(sys.argv) > 4 else None
 request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 sock = socket.create_connection(("127.0.0.1", port))
 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+if cafile:
+    sock = ssl.create_default_context(cafile=cafile).wrap_socket(sock, server_hostname="127.0.0.1")
 buffered = b""
 sent = 0
 while sent < count:

@@ -21,7 +21,7 @@
 #       NodeHttp+telemetry: the same server with NODEHTTP_BENCH_TELEMETRY=1, a MeterListener on every NodeHttp
 #       instrument and an ActivityListener sampling every NodeHttp span (AllData): what observing a request costs.
 #   HTTPS=1 bench/callgrind/run.sh                  # the same servers over TLS: a P-256 certificate made by openssl
-#       for the run, each server given it as bench/http/run.sh does, and keepalive_tls.py (Python's ssl) as the
+#       for the run, each server given it as bench/http/run.sh does, and keepalive.py over Python's ssl as the
 #       client; the handshake is in both totals, so the difference is the steady state of one TLS session.
 #   KEEP=/path: the callgrind profiles are kept there (<server>-<requests>.out*) for callgrind_annotate.
 set -euo pipefail
@@ -93,11 +93,8 @@ count() {
     kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; tail "$workdir/$name.log" >&2; exit 1; }
     sleep 0.25
   done
-  if [ "$HTTPS" = 1 ]; then
-    python3 "$here/keepalive_tls.py" "$port" "$requests" "$workdir/cert.pem" || { echo "$name: the client failed" >&2; exit 1; }
-  else
-    python3 "$here/keepalive.py" "$port" "$requests" "$PIPELINE" || { echo "$name: the client failed" >&2; exit 1; }
-  fi
+  python3 "$here/keepalive.py" "$port" "$requests" "$PIPELINE" $([ "$HTTPS" = 1 ] && echo "$workdir/cert.pem") ||
+    { echo "$name: the client failed" >&2; exit 1; }
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
   pid=""
