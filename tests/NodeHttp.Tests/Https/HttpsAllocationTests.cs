@@ -83,42 +83,10 @@ public class HttpsAllocationTests
 
         const int Warmup = 5_000;
         const int Requests = 2_000;
-        using var loop = new EventLoop();
-        var done = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await loop.InvokeAsync(() =>
-        {
-            var agent = new HttpsAgent(new HttpsAgentOptions { KeepAlive = true, MaxSockets = 1 });
-            var options = new RequestOptions { Host = "127.0.0.1", Port = port, Path = "/", Agent = agent, Ca = TestCertificates.Ca.CertPem };
-            int completed = 0;
-            long before = 0;
-            Action<IncomingMessage> onResponse = null!;
-            Action<Exception> onError = e => done.TrySetException(e);
-            void OnEnd()
-            {
-                completed++;
-                if (completed == Warmup)
-                {
-                    before = GC.GetAllocatedBytesForCurrentThread();
-                }
-                if (completed == Warmup + Requests)
-                {
-                    long after = GC.GetAllocatedBytesForCurrentThread();
-                    agent.Destroy();
-                    done.TrySetResult((double)(after - before) / Requests);
-                    return;
-                }
-                NodeHttp.Https.Get(options, onResponse).On("error", onError);
-            }
-            Action onEnd = OnEnd;
-            onResponse = res =>
-            {
-                res.On("end", onEnd);
-                res.Resume();
-            };
-            NodeHttp.Https.Get(options, onResponse).On("error", onError);
-        });
-
-        double perRequest = await done.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        double perRequest = await KeepAliveAllocationProbe.BytesPerRequestAsync(
+            () => new HttpsAgent(new HttpsAgentOptions { KeepAlive = true, MaxSockets = 1 }),
+            agent => new RequestOptions { Host = "127.0.0.1", Port = port, Path = "/", Agent = agent, Ca = TestCertificates.Ca.CertPem },
+            NodeHttp.Https.Get, Warmup, Requests);
         Assert.True(perRequest <= MaxClientBytesPerRequest, $"{perRequest:F1} B allocated on the loop thread per keep-alive https GET (bound {MaxClientBytesPerRequest} B)");
     }
 
