@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace NodeHttp.Tests.Http;
@@ -24,12 +22,8 @@ public class ClientAllocationTests
     [Fact]
     public async Task KeepAliveGet_AllocatesAtMostTheBoundPerRequest()
     {
-        using var listener = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(4);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var serverThread = new Thread(() => Serve(listener)) { IsBackground = true };
-        serverThread.Start();
+        using var server = new CannedResponseServer(Response);
+        int port = server.Port;
 
         const int Warmup = 5_000;
         const int Requests = 2_000;
@@ -38,60 +32,5 @@ public class ClientAllocationTests
             agent => new RequestOptions { Host = "127.0.0.1", Port = port, Path = "/", Agent = agent },
             NodeHttp.Http.Get, Warmup, Requests);
         Assert.True(perRequest <= MaxBytesPerRequest, $"{perRequest:F1} B allocated on the loop thread per keep-alive GET (bound {MaxBytesPerRequest} B)");
-    }
-
-    // Answers every request head on every accepted connection with the same small response.
-    private static void Serve(System.Net.Sockets.Socket listener)
-    {
-        try
-        {
-            while (true)
-            {
-                System.Net.Sockets.Socket connection = listener.Accept();
-                var thread = new Thread(() => Answer(connection)) { IsBackground = true };
-                thread.Start();
-            }
-        }
-        catch (SocketException)
-        {
-            // The listener was closed.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
-    private static void Answer(System.Net.Sockets.Socket connection)
-    {
-        using (connection)
-        {
-            byte[] buffer = new byte[8192];
-            int held = 0;
-            try
-            {
-                while (true)
-                {
-                    int n = connection.Receive(buffer, held, buffer.Length - held, SocketFlags.None);
-                    if (n <= 0)
-                    {
-                        return;
-                    }
-                    held += n;
-                    int start = 0;
-                    int end;
-                    while ((end = buffer.AsSpan(start, held - start).IndexOf("\r\n\r\n"u8)) >= 0)
-                    {
-                        connection.Send(Response);
-                        start += end + 4;
-                    }
-                    Buffer.BlockCopy(buffer, start, buffer, 0, held - start);
-                    held -= start;
-                }
-            }
-            catch (SocketException)
-            {
-                // The client closed the connection.
-            }
-        }
     }
 }

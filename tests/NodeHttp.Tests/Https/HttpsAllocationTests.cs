@@ -74,12 +74,8 @@ public class HttpsAllocationTests
     [Fact]
     public async Task ClientKeepAliveGet_AllocatesAtMostTheBoundPerRequest()
     {
-        using var listener = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(4);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var serverThread = new Thread(() => Serve(listener)) { IsBackground = true };
-        serverThread.Start();
+        using var server = new CannedResponseServer(Response, AcceptTls);
+        int port = server.Port;
 
         const int Warmup = 5_000;
         const int Requests = 2_000;
@@ -97,59 +93,12 @@ public class HttpsAllocationTests
         return new SslClientAuthenticationOptions { TargetHost = host, CertificateChainPolicy = policy };
     }
 
-    // Answers every request head on every accepted TLS connection with the same small response.
-    private static void Serve(System.Net.Sockets.Socket listener)
+    // The server side of each accepted connection: TLS with the test certificate, the handshake made before any read.
+    private static Stream AcceptTls(System.Net.Sockets.Socket connection)
     {
-        try
-        {
-            while (true)
-            {
-                System.Net.Sockets.Socket connection = listener.Accept();
-                var thread = new Thread(() => Answer(connection)) { IsBackground = true };
-                thread.Start();
-            }
-        }
-        catch (SocketException)
-        {
-            // The listener was closed.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
-    private static void Answer(System.Net.Sockets.Socket connection)
-    {
-        connection.NoDelay = true;
-        using var tls = new SslStream(new NetworkStream(connection, ownsSocket: true), leaveInnerStreamOpen: false);
-        byte[] buffer = new byte[8192];
-        int held = 0;
-        try
-        {
-            tls.AuthenticateAsServer(new SslServerAuthenticationOptions { ServerCertificate = TestCertificates.Localhost.Certificate });
-            while (true)
-            {
-                int n = tls.Read(buffer, held, buffer.Length - held);
-                if (n <= 0)
-                {
-                    return;
-                }
-                held += n;
-                int start = 0;
-                int end;
-                while ((end = buffer.AsSpan(start, held - start).IndexOf("\r\n\r\n"u8)) >= 0)
-                {
-                    tls.Write(Response);
-                    start += end + 4;
-                }
-                Buffer.BlockCopy(buffer, start, buffer, 0, held - start);
-                held -= start;
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
-        {
-            // The client closed the connection.
-        }
+        var tls = new SslStream(new NetworkStream(connection, ownsSocket: true), leaveInnerStreamOpen: false);
+        tls.AuthenticateAsServer(new SslServerAuthenticationOptions { ServerCertificate = TestCertificates.Localhost.Certificate });
+        return tls;
     }
 
     private static void ReadExactly(SslStream tls, byte[] receive, int length)
