@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Instructions per keep-alive hello request over plain HTTP, counted in the steady state only (steady_tls.sh's
+# method without TLS): the server runs under callgrind with instrumentation off, the client sends WARM requests on
+# one keep-alive connection, callgrind_control turns instrumentation on for the next N requests and off again. One
+# run per build gives the figure; the profile is kept with the JIT's method names (symmap.py) for callgrind_annotate.
+#
+#   bench/callgrind/steady.sh DIR [DIR...]          # DIR: a folder with a NodeHttpBenchServer build
+#   WARM=3000 N=3000 DEPTH=16 OUT=/tmp/steady bench/callgrind/steady.sh /tmp/base /tmp/new
+#       DEPTH: requests sent per write (16: pipelined, the responses of a read answered together).
+# The server's keep-alive timeout is 5 s; on a machine loaded enough that callgrind_control takes longer, the idle
+# connection is closed and the client stops with "connection closed": run it again.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+WARM="${WARM:-3000}"
+N="${N:-3000}"
+DEPTH="${DEPTH:-1}"
+OUT="${OUT:-$(mktemp -d)}"
+mkdir -p "$OUT"
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; true' EXIT
+printf '| build (%d per write) | instructions per request | profile |\n|---|---:|---|\n' "$DEPTH"
+for dir in "$@"; do
+  name="$(basename "$dir")"
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+  DOTNET_PerfMapEnabled=1 DOTNET_TieredCompilation=0 NODEHTTP_LOOP_POLL_US=0 valgrind --tool=callgrind --instr-atstart=no \
+    --callgrind-out-file="$OUT/$name.cg" "$dir/NodeHttpBenchServer" "$port" > "$OUT/$name.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 1200); do
+    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && break
+    kill -0 "$pid" 2> /dev/null || { echo "$name exited:" >&2; tail "$OUT/$name.log" >&2; exit 1; }
+    sleep 0.25
+  done
+  python3 - "$port" "$WARM" "$N" "$pid" "$DEPTH" <<'PY'
+import socket, subprocess, sys
+port, warm, n, pid, depth = map(int, sys.argv[1:6])
+sock = socket.create_connection(("127.0.0.1", port))
+sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+def run(count):
+    for _ in range(count // depth):
+        sock.sendall(request * depth)
+        got = b""
+        while got.count(b"Hello, World!") < depth:
+            chunk = sock.recv(65536)
+            if not chunk:
+                sys.exit("connection closed")
+            got += chunk
+run(warm)
+subprocess.run(["callgrind_control", "-i", "on", str(pid)], check=True, stdout=subprocess.DEVNULL)
+run(n)
+subprocess.run(["callgrind_control", "-i", "off", str(pid)], check=True, stdout=subprocess.DEVNULL)
+sock.close()
+PY
+  kill -TERM "$pid"
+  wait "$pid" 2> /dev/null || true
+  [ -f "/tmp/perf-$pid.map" ] && python3 "$here/symmap.py" "$OUT/$name.cg" "/tmp/perf-$pid.map" > "$OUT/$name.sym.cg" && rm -f "/tmp/perf-$pid.map"
+  pid=""
+  total="$(awk '/^(summary|totals):/ { t = $2 } END { print t }' "$OUT/$name.cg")"
+  printf '| %s | %s | %s |\n' "$name" "$(awk -v t="$total" -v n="$N" 'BEGIN { printf "%.0f", t / n }')" "$OUT/$name.sym.cg"
+done
