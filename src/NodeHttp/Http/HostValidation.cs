@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace NodeHttp;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace NodeHttp;
 /// </summary>
 internal static class HostValidation
 {
+    // RFC 3986 §3.2.2 reg-name characters but pct-encoded: unreserved / sub-delims.
+    private static readonly SearchValues<char> RegNameChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=");
+
     /// <summary>
     /// Why a request's Host lines and target are refused, or null when they are acceptable.
     /// </summary>
@@ -57,6 +63,22 @@ internal static class HostValidation
     /// <summary>RFC 9110 §7.2's <c>Host = uri-host [ ":" port ]</c>, with RFC 3986's <c>uri-host</c>; no userinfo, no path.</summary>
     internal static bool IsValidHost(ReadOnlySpan<char> host)
     {
+        // The usual shapes, a name or an IPv4 address with or without a port, in one vectorised scan; an IP literal,
+        // a percent-encoded name or a refused character takes the full walk below.
+        int first = host.IndexOfAnyExcept(RegNameChars);
+        if (first < 0)
+        {
+            return true;
+        }
+        if (host[first] == ':')
+        {
+            return IsValidPort(host[(first + 1)..]);
+        }
+        return IsValidHostSlow(host);
+    }
+
+    private static bool IsValidHostSlow(ReadOnlySpan<char> host)
+    {
         int i = 0;
         if (host.Length > 0 && host[0] == '[')
         {
@@ -96,21 +118,11 @@ internal static class HostValidation
         {
             return false;
         }
-        // port = *DIGIT; past five digits it cannot name a port.
-        ReadOnlySpan<char> port = host[(i + 1)..];
-        if (port.Length > 5)
-        {
-            return false;
-        }
-        foreach (char c in port)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-        return true;
+        return IsValidPort(host[(i + 1)..]);
     }
+
+    // port = *DIGIT; past five digits it cannot name a port.
+    private static bool IsValidPort(ReadOnlySpan<char> port) => port.Length <= 5 && !port.ContainsAnyExceptInRange('0', '9');
 
     // unreserved / sub-delims (RFC 3986 §3.2.2 reg-name, which also covers IPv4address).
     private static bool IsRegNameChar(char c) =>
