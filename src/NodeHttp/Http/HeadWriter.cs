@@ -84,15 +84,6 @@ internal sealed class HeadWriter : IDisposable
         Write(Crlf);
     }
 
-    /// <summary>Appends <paramref name="start"/>, <paramref name="value"/> and CR LF (a header line whose name and separator are one literal).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WriteLine(ReadOnlySpan<byte> start, ReadOnlySpan<byte> value)
-    {
-        Write(start);
-        Write(value);
-        Write(Crlf);
-    }
-
     /// <summary>Appends CR LF.</summary>
     public void WriteCrlf() => Write(Crlf);
 

@@ -465,7 +465,7 @@ public class OutgoingMessage : Writable
 
             if (SendDate && !state.Date)
             {
-                w.WriteLine("Date: "u8, HttpDate.Current);
+                w.Write(HttpDate.CurrentLine);
             }
 
             // Node: a chunked 204/304 would confuse proxies; no zero chunk, and the connection closes.
@@ -489,14 +489,7 @@ public class OutgoingMessage : Writable
                 }
                 else if (sendKeepAlive && KeepAliveTimeout > 0 && !state.KeepAlive)
                 {
-                    w.Write("Connection: keep-alive\r\nKeep-Alive: timeout="u8);
-                    w.WriteDecimal(KeepAliveTimeout / 1000);
-                    if (MaxRequestsPerSocket > 0)
-                    {
-                        w.Write(", max="u8);
-                        w.WriteDecimal(MaxRequestsPerSocket);
-                    }
-                    w.Write(Crlf);
+                    w.Write(KeepAliveLines.For(KeepAliveTimeout / 1000, MaxRequestsPerSocket));
                 }
                 else if (sendKeepAlive)
                 {
@@ -985,56 +978,103 @@ public class OutgoingMessage : Writable
         MatchHeader(ref state, name, value);
     }
 
-    // Node's matchHeader: the headers that change framing and keep-alive.
+    /// <summary>
+    /// <c>Connection: keep-alive</c> and <c>Keep-Alive: timeout=N[, max=M]</c>, encoded once for the settings last
+    /// asked for (a server's rarely change), so a response head copies them in one piece.
+    /// </summary>
+    private sealed class KeepAliveLines
+    {
+        // Replaced whole when other settings are asked for; a race between loops only encodes the lines again.
+        private static KeepAliveLines? last;
+
+        private readonly int timeoutSeconds;
+        private readonly int max;
+        private readonly byte[] bytes;
+
+        private KeepAliveLines(int timeoutSeconds, int max)
+        {
+            this.timeoutSeconds = timeoutSeconds;
+            this.max = max;
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            bytes = System.Text.Encoding.ASCII.GetBytes(max > 0
+                ? string.Create(invariant, $"Connection: keep-alive\r\nKeep-Alive: timeout={timeoutSeconds}, max={max}\r\n")
+                : string.Create(invariant, $"Connection: keep-alive\r\nKeep-Alive: timeout={timeoutSeconds}\r\n"));
+        }
+
+        internal static ReadOnlySpan<byte> For(int timeoutSeconds, int max)
+        {
+            KeepAliveLines? lines = last;
+            if (lines is null || lines.timeoutSeconds != timeoutSeconds || lines.max != max)
+            {
+                lines = new KeepAliveLines(timeoutSeconds, max);
+                last = lines;
+            }
+            return lines.bytes;
+        }
+    }
+
+    // Node's matchHeader: the headers that change framing and keep-alive. The length picks the one name to compare,
+    // so the usual header (Content-Type, Cache-Control, ...) costs a switch.
     private void MatchHeader(ref HeadState state, string name, string value)
     {
-        if (name.Length < 4 || name.Length > 17)
+        switch (name.Length)
         {
-            return;
-        }
-        if (name.Equals("connection", StringComparison.OrdinalIgnoreCase))
-        {
-            state.Connection = true;
-            removedConnection = false;
-            if (HasToken(value, "close"))
-            {
-                Last = true;
-            }
-            else
-            {
-                ShouldKeepAlive = true;
-            }
-        }
-        else if (name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase))
-        {
-            state.TransferEncoding = true;
-            removedTransferEncoding = false;
-            if (EndsWithChunked(value))
-            {
-                ChunkedEncoding = true;
-            }
-        }
-        else if (name.Equals("content-length", StringComparison.OrdinalIgnoreCase))
-        {
-            state.ContentLength = true;
-            removedContentLength = false;
-        }
-        else if (name.Equals("date", StringComparison.OrdinalIgnoreCase))
-        {
-            state.Date = true;
-        }
-        else if (name.Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
-        {
-            // Node's _defaultKeepAlive = false: the user's Keep-Alive line replaces the automatic one.
-            state.KeepAlive = true;
-        }
-        else if (name.Equals("expect", StringComparison.OrdinalIgnoreCase))
-        {
-            state.Expect = true;
-        }
-        else if (name.Equals("trailer", StringComparison.OrdinalIgnoreCase))
-        {
-            state.Trailer = true;
+            case 4:
+                if (name.Equals("date", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.Date = true;
+                }
+                break;
+            case 6:
+                if (name.Equals("expect", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.Expect = true;
+                }
+                break;
+            case 7:
+                if (name.Equals("trailer", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.Trailer = true;
+                }
+                break;
+            case 10:
+                if (name.Equals("connection", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.Connection = true;
+                    removedConnection = false;
+                    if (HasToken(value, "close"))
+                    {
+                        Last = true;
+                    }
+                    else
+                    {
+                        ShouldKeepAlive = true;
+                    }
+                }
+                else if (name.Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Node's _defaultKeepAlive = false: the user's Keep-Alive line replaces the automatic one.
+                    state.KeepAlive = true;
+                }
+                break;
+            case 14:
+                if (name.Equals("content-length", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.ContentLength = true;
+                    removedContentLength = false;
+                }
+                break;
+            case 17:
+                if (name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase))
+                {
+                    state.TransferEncoding = true;
+                    removedTransferEncoding = false;
+                    if (EndsWithChunked(value))
+                    {
+                        ChunkedEncoding = true;
+                    }
+                }
+                break;
         }
     }
 
