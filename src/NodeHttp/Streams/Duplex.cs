@@ -21,6 +21,8 @@ public partial class Duplex : Readable, IWritable
             ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "options.highWaterMark", hwm);
         }
         ws = new WritableState(this, hwm ?? StreamStateBase.DefaultHighWaterMark, options?.EmitClose ?? true, options?.AutoDestroy ?? true);
+        rs.HasOtherSide = true;
+        ws.HasOtherSide = true;
         AllowHalfOpen = options?.AllowHalfOpen ?? true;
 
         if (options is { Readable: false })

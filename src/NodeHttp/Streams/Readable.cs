@@ -27,7 +27,7 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
         {
             ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "options.highWaterMark", highWaterMark);
         }
-        rs = new ReadableState
+        rs = new ReadableState(this)
         {
             HighWaterMark = highWaterMark ?? StreamStateBase.DefaultHighWaterMark,
             EmitClose = emitClose,
@@ -118,7 +118,7 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
     private protected virtual void DestroyImpl(Exception? error)
     {
         WritableStateCore?.BeforeDestroy();
-        StreamDestroy.Destroy(this, error);
+        StreamDestroy.Destroy(rs, error);
     }
 
     /// <summary>Node's <c>readable.push(chunk)</c>: queue <paramref name="chunk"/>, or end the stream with null.

@@ -6,6 +6,11 @@ namespace NodeHttp;
 /// </summary>
 internal sealed class ReadableState : StreamStateBase
 {
+    internal ReadableState(IStreamHost host)
+        : base(host)
+    {
+    }
+
     /// <summary>Chunks not yet consumed, from <see cref="BufferIndex"/> on: <see cref="NodeBuffer"/>s, or strings once a decoder is set.</summary>
     internal List<object?> Buffer => buffer ??= new();
 

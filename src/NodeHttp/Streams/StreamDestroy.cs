@@ -6,11 +6,26 @@ namespace NodeHttp;
 /// </summary>
 internal static class StreamDestroy
 {
-    // destroy(err, cb)
-    internal static void Destroy(IStreamHost stream, Exception? error, Action<Exception?>? callback = null)
+    // Both states of the stream that owns state: the second one only for a Duplex, which asks its host for it (the
+    // states of a plain Readable or Writable, the usual request and response, are found without an interface call).
+    private static void Sides(StreamStateBase state, out ReadableState? r, out WritableState? w)
     {
-        ReadableState? r = stream.ReadableStateOrNull;
-        WritableState? w = stream.WritableStateOrNull;
+        if (state is ReadableState readable)
+        {
+            r = readable;
+            w = state.HasOtherSide ? state.Host.WritableStateOrNull : null;
+        }
+        else
+        {
+            w = (WritableState)state;
+            r = state.HasOtherSide ? state.Host.ReadableStateOrNull : null;
+        }
+    }
+
+    // destroy(err, cb), for the stream that owns state.
+    internal static void Destroy(StreamStateBase state, Exception? error, Action<Exception?>? callback = null)
+    {
+        Sides(state, out ReadableState? r, out WritableState? w);
         if ((w?.Destroyed ?? false) || (r?.Destroyed ?? false))
         {
             callback?.Invoke(null);
@@ -31,10 +46,10 @@ internal static class StreamDestroy
         // A stream is destroyed once, so the call's state lives on one of its states; the stream completes it
         // through that state (a delegate bound to it only where a _destroy hook takes a callback).
         StreamStateBase owner = (StreamStateBase?)w ?? r!;
-        owner.BeginDestroyCall(stream, callback);
+        owner.BeginDestroyCall(callback);
         try
         {
-            stream.CallDestroyCore(error, owner);
+            state.Host.CallDestroyCore(error, owner);
         }
         catch (Exception ex)
         {
@@ -43,10 +58,9 @@ internal static class StreamDestroy
     }
 
     // The _destroy callback (Node's onDestroy in destroy.js), run through StreamStateBase.CompleteDestroy.
-    internal static void OnDestroy(IStreamHost stream, Exception? err, Action<Exception?>? callback)
+    internal static void OnDestroy(StreamStateBase state, Exception? err, Action<Exception?>? callback)
     {
-        ReadableState? r = stream.ReadableStateOrNull;
-        WritableState? w = stream.WritableStateOrNull;
+        Sides(state, out ReadableState? r, out WritableState? w);
         CheckError(err, w, r);
         if (w is not null)
         {
@@ -59,11 +73,11 @@ internal static class StreamDestroy
         callback?.Invoke(err);
         if (err is not null)
         {
-            stream.Loop.NextTick(static s => { var (st, e) = ((IStreamHost, Exception))s!; EmitErrorNT(st, e); EmitCloseNT(st); }, (stream, err));
+            state.Host.Loop.NextTick(static s => { var (st, e) = ((StreamStateBase, Exception))s!; EmitErrorNT(st, e); EmitCloseNT(st); }, (state, err));
         }
         else
         {
-            stream.Loop.NextTick(static s => EmitCloseNT((IStreamHost)s!), stream);
+            state.Host.Loop.NextTick(static s => EmitCloseNT((StreamStateBase)s!), state);
         }
     }
 
@@ -89,13 +103,14 @@ internal static class StreamDestroy
         {
             r.Errored = error;
         }
+        StreamStateBase state = (StreamStateBase?)r ?? w!;
         if (sync)
         {
-            stream.Loop.NextTick(static s => { var (st, e) = ((IStreamHost, Exception))s!; EmitErrorNT(st, e); }, (stream, error));
+            stream.Loop.NextTick(static s => { var (st, e) = ((StreamStateBase, Exception))s!; EmitErrorNT(st, e); }, (state, error));
         }
         else
         {
-            EmitErrorNT(stream, error);
+            EmitErrorNT(state, error);
         }
     }
 
@@ -115,10 +130,9 @@ internal static class StreamDestroy
         }
     }
 
-    private static void EmitCloseNT(IStreamHost stream)
+    private static void EmitCloseNT(StreamStateBase state)
     {
-        ReadableState? r = stream.ReadableStateOrNull;
-        WritableState? w = stream.WritableStateOrNull;
+        Sides(state, out ReadableState? r, out WritableState? w);
         if (w is not null)
         {
             w.CloseEmitted = true;
@@ -129,14 +143,13 @@ internal static class StreamDestroy
         }
         if ((w?.EmitClose ?? false) || (r?.EmitClose ?? false))
         {
-            stream.Emitter.Emit(StreamEvents.Close);
+            state.Host.Emitter.Emit(StreamEvents.Close);
         }
     }
 
-    private static void EmitErrorNT(IStreamHost stream, Exception error)
+    private static void EmitErrorNT(StreamStateBase state, Exception error)
     {
-        ReadableState? r = stream.ReadableStateOrNull;
-        WritableState? w = stream.WritableStateOrNull;
+        Sides(state, out ReadableState? r, out WritableState? w);
         if ((w?.ErrorEmitted ?? false) || (r?.ErrorEmitted ?? false))
         {
             return;
@@ -149,6 +162,6 @@ internal static class StreamDestroy
         {
             r.ErrorEmitted = true;
         }
-        stream.Emitter.Emit(StreamEvents.Error, error);
+        state.Host.Emitter.Emit(StreamEvents.Error, error);
     }
 }

@@ -6,6 +6,17 @@ namespace NodeHttp;
 /// </summary>
 internal abstract class StreamStateBase
 {
+    private protected StreamStateBase(IStreamHost host)
+    {
+        Host = host;
+    }
+
+    /// <summary>The stream that owns this state (both states of a Duplex name the same stream).</summary>
+    internal readonly IStreamHost Host;
+
+    /// <summary>The stream is a Duplex: its other side's state is the host's (a plain Readable or Writable has one state).</summary>
+    internal bool HasOtherSide;
+
     /// <summary>Node's default highWaterMark for byte streams (Node 20: 16 KiB).</summary>
     internal const int DefaultHighWaterMark = 16384;
 
@@ -23,15 +34,13 @@ internal abstract class StreamStateBase
     /// <summary>Node's <c>state.errored</c>: once set, no further data or writes happen.</summary>
     internal Exception? Errored;
 
-    // The one destroy() call that reached _destroy: its stream and callback, and whether _destroy called back.
-    private IStreamHost? destroyStream;
+    // The one destroy() call that reached _destroy: its callback, and whether _destroy called back.
     private Action<Exception?>? destroyCallback;
     private bool destroyCalledBack;
 
     /// <summary>Records the destroy call; <c>_destroy</c> then completes through <see cref="CompleteDestroy"/>.</summary>
-    internal void BeginDestroyCall(IStreamHost stream, Action<Exception?>? callback)
+    internal void BeginDestroyCall(Action<Exception?>? callback)
     {
-        destroyStream = stream;
         destroyCallback = callback;
         destroyCalledBack = false;
     }
@@ -53,6 +62,6 @@ internal abstract class StreamStateBase
         destroyCalledBack = true;
         Action<Exception?>? callback = destroyCallback;
         destroyCallback = null;
-        StreamDestroy.OnDestroy(destroyStream!, error, callback);
+        StreamDestroy.OnDestroy(this, error, callback);
     }
 }

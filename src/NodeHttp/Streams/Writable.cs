@@ -85,7 +85,7 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     private protected virtual void DestroyImpl(Exception? error)
     {
         ws.BeforeDestroy();
-        StreamDestroy.Destroy(this, error);
+        StreamDestroy.Destroy(ws, error);
     }
 
     /// <inheritdoc/>

@@ -7,8 +7,6 @@ namespace NodeHttp;
 /// </summary>
 internal sealed class WritableState : StreamStateBase
 {
-    private readonly IStreamHost stream;
-
     // The callback handed to _write/_writev; made on the first such call and cached, so a write allocates no
     // delegate (and a stream whose writes complete inline never makes one).
     private Action<Exception?>? onWriteDelegate;
@@ -39,7 +37,7 @@ internal sealed class WritableState : StreamStateBase
     private int tickCount;
     private AfterWriteTickInfo? tickRecord;
 
-    // The _final call in progress (Node's callFinal closure), kept in the state: _final runs once per stream.
+    // The _final call in progress (Node's callFinal closure), kept in the state: _final runs once per Host.
     private Action<Exception?>? onFinal;
     private bool finalCallbackCalled;
     // Set while end() runs _final right after its own chunk's write queued the after-write tick (see EndAfterWrite).
@@ -64,12 +62,15 @@ internal sealed class WritableState : StreamStateBase
     internal bool WritableEnabled = true;
 
     internal WritableState(IStreamHost stream, int highWaterMark, bool emitClose, bool autoDestroy)
+        : base(stream)
     {
-        this.stream = stream;
         HighWaterMark = highWaterMark;
         EmitClose = emitClose;
         AutoDestroy = autoDestroy;
     }
+
+    // A Duplex's readable side (the stream's other state), else null.
+    private ReadableState? OtherReadable => HasOtherSide ? Host.ReadableStateOrNull : null;
 
     internal int BufferedRequestCount => (bufferedList?.Count ?? 0) - bufferedIndex;
 
@@ -99,7 +100,7 @@ internal sealed class WritableState : StreamStateBase
         pendingCallbacks++;
         bool ret = AddLength(data.Length);
         BeginWrite(data.Length, callback);
-        stream.CallWriteSpanCore(data, this);
+        Host.CallWriteSpanCore(data, this);
         Sync = false;
         return ret && Errored is null && !Destroyed;
     }
@@ -125,9 +126,9 @@ internal sealed class WritableState : StreamStateBase
         {
             if (callback is not null)
             {
-                stream.Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception))s!; cb(e); }, (callback, error));
+                Host.Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception))s!; cb(e); }, (callback, error));
             }
-            StreamDestroy.ErrorOrDestroy(stream, error, sync: true);
+            StreamDestroy.ErrorOrDestroy(Host, error, sync: true);
             return false;
         }
         pendingCallbacks++;
@@ -149,7 +150,7 @@ internal sealed class WritableState : StreamStateBase
         else
         {
             BeginWrite(chunk.Length, callback);
-            stream.CallWriteCore(chunk, onWrite);
+            Host.CallWriteCore(chunk, onWrite);
             Sync = false;
         }
 
@@ -188,11 +189,11 @@ internal sealed class WritableState : StreamStateBase
         }
         else if (writev)
         {
-            stream.CallWritevCore((IReadOnlyList<NodeBuffer>)chunkOrChunks, onWrite);
+            Host.CallWritevCore((IReadOnlyList<NodeBuffer>)chunkOrChunks, onWrite);
         }
         else
         {
-            stream.CallWriteCore((NodeBuffer)chunkOrChunks, onWrite);
+            Host.CallWriteCore((NodeBuffer)chunkOrChunks, onWrite);
         }
         Sync = false;
     }
@@ -202,7 +203,7 @@ internal sealed class WritableState : StreamStateBase
     {
         if (!ExpectWriteCallback)
         {
-            StreamDestroy.ErrorOrDestroy(stream, ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
+            StreamDestroy.ErrorOrDestroy(Host, ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
             return;
         }
         bool sync = Sync;
@@ -216,7 +217,7 @@ internal sealed class WritableState : StreamStateBase
         if (error is not null)
         {
             Errored ??= error;
-            ReadableState? r = stream.ReadableStateOrNull;
+            ReadableState? r = OtherReadable;
             if (r is not null && r.Errored is null)
             {
                 // A failed write errors the readable side of a Duplex too.
@@ -224,7 +225,7 @@ internal sealed class WritableState : StreamStateBase
             }
             if (sync)
             {
-                stream.Loop.NextTick(static s => { var (st, e, c) = ((WritableState, Exception, Action<Exception?>?))s!; st.OnWriteError(e, c); }, (this, error, cb));
+                Host.Loop.NextTick(static s => { var (st, e, c) = ((WritableState, Exception, Action<Exception?>?))s!; st.OnWriteError(e, c); }, (this, error, cb));
             }
             else
             {
@@ -259,14 +260,14 @@ internal sealed class WritableState : StreamStateBase
                 tickRecord = null;
                 tickCallback = cb;
                 tickCount = 1;
-                stream.Loop.NextTick(static s => ((WritableState)s!).RunInlineTick(), this);
+                Host.Loop.NextTick(static s => ((WritableState)s!).RunInlineTick(), this);
             }
             else
             {
                 // The state's own tick is still queued with its values: this one needs a record of its own.
                 inlineTickCurrent = false;
                 tickRecord = new AfterWriteTickInfo(this) { Callback = cb, Count = 1 };
-                stream.Loop.NextTick(static s => ((AfterWriteTickInfo)s!).Run(), tickRecord);
+                Host.Loop.NextTick(static s => ((AfterWriteTickInfo)s!).Run(), tickRecord);
             }
         }
         else
@@ -281,7 +282,7 @@ internal sealed class WritableState : StreamStateBase
         cb?.Invoke(error);
         // Buffered writes fail too, even without autoDestroy; 'error' must follow the callback.
         ErrorBuffer();
-        StreamDestroy.ErrorOrDestroy(stream, error);
+        StreamDestroy.ErrorOrDestroy(Host, error);
     }
 
     private void AfterWrite(int count, Action<Exception?>? cb)
@@ -290,7 +291,7 @@ internal sealed class WritableState : StreamStateBase
         if (needDrain)
         {
             NeedDrain = false;
-            stream.Emitter.Emit(StreamEvents.Drain);
+            Host.Emitter.Emit(StreamEvents.Drain);
         }
         while (count-- > 0)
         {
@@ -343,7 +344,7 @@ internal sealed class WritableState : StreamStateBase
 
         int i = bufferedIndex;
         BufferProcessing = true;
-        if (bufferedLength > 1 && stream.CallHasWritev)
+        if (bufferedLength > 1 && Host.CallHasWritev)
         {
             pendingCallbacks -= bufferedLength - 1;
             var chunks = new NodeBuffer[bufferedLength];
@@ -474,7 +475,7 @@ internal sealed class WritableState : StreamStateBase
         {
             if (error is not null || Finished)
             {
-                stream.Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception?))s!; cb(e); }, (callback, error));
+                Host.Loop.NextTick(static s => { var (cb, e) = ((Action<Exception?>, Exception?))s!; cb(e); }, (callback, error));
             }
             else
             {
@@ -488,7 +489,7 @@ internal sealed class WritableState : StreamStateBase
     {
         if (!Destroyed && (BufferedRequestCount > 0 || (onFinished?.Count ?? 0) > 0))
         {
-            stream.Loop.NextTick(static s => ((WritableState)s!).ErrorBuffer(), this);
+            Host.Loop.NextTick(static s => ((WritableState)s!).ErrorBuffer(), this);
         }
     }
 
@@ -508,7 +509,7 @@ internal sealed class WritableState : StreamStateBase
             if (sync)
             {
                 pendingCallbacks++;
-                stream.Loop.NextTick(static s =>
+                Host.Loop.NextTick(static s =>
                 {
                     var st = (WritableState)s!;
                     if (st.NeedFinish())
@@ -543,7 +544,7 @@ internal sealed class WritableState : StreamStateBase
         else
         {
             Prefinished = true;
-            stream.Emitter.Emit(StreamEvents.Prefinish);
+            Host.Emitter.Emit(StreamEvents.Prefinish);
         }
     }
 
@@ -557,7 +558,7 @@ internal sealed class WritableState : StreamStateBase
         pendingCallbacks++;
         try
         {
-            stream.CallFinalCore(this);
+            Host.CallFinalCore(this);
         }
         catch (Exception ex)
         {
@@ -602,7 +603,7 @@ internal sealed class WritableState : StreamStateBase
         finalCallbackCalled = true;
         pendingCallbacks--;
         Prefinished = true;
-        stream.Emitter.Emit(StreamEvents.Prefinish);
+        Host.Emitter.Emit(StreamEvents.Prefinish);
     }
 
     // The _final callback: it may run once; a second call is ERR_MULTIPLE_CALLBACK.
@@ -610,7 +611,7 @@ internal sealed class WritableState : StreamStateBase
     {
         if (finalCallbackCalled)
         {
-            StreamDestroy.ErrorOrDestroy(stream, error ?? ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
+            StreamDestroy.ErrorOrDestroy(Host, error ?? ErrorCodes.Create("ERR_MULTIPLE_CALLBACK"));
             return;
         }
         finalCallbackCalled = true;
@@ -618,12 +619,12 @@ internal sealed class WritableState : StreamStateBase
         if (error is not null)
         {
             CallFinishedCallbacks(error);
-            StreamDestroy.ErrorOrDestroy(stream, error, Sync);
+            StreamDestroy.ErrorOrDestroy(Host, error, Sync);
         }
         else if (NeedFinish())
         {
             Prefinished = true;
-            stream.Emitter.Emit(StreamEvents.Prefinish);
+            Host.Emitter.Emit(StreamEvents.Prefinish);
             pendingCallbacks++;
             if (finishInWriteTick && inlineTickQueued && inlineTickCurrent)
             {
@@ -631,7 +632,7 @@ internal sealed class WritableState : StreamStateBase
                 finishAfterWriteTick = true;
                 return;
             }
-            stream.Loop.NextTick(static s => ((WritableState)s!).Finish(), this);
+            Host.Loop.NextTick(static s => ((WritableState)s!).Finish(), this);
         }
     }
 
@@ -640,16 +641,16 @@ internal sealed class WritableState : StreamStateBase
         pendingCallbacks--;
         Finished = true;
         CallFinishedCallbacks(null);
-        stream.EmitFinish();
+        Host.EmitFinish();
 
         if (AutoDestroy)
         {
             // A Duplex is destroyed only once its readable side has ended too.
-            ReadableState? r = stream.ReadableStateOrNull;
+            ReadableState? r = OtherReadable;
             bool autoDestroy = r is null || (r.AutoDestroy && (r.EndEmitted || !r.ReadableEnabled));
             if (autoDestroy)
             {
-                stream.DestroyFromState(null);
+                Host.DestroyFromState(null);
             }
         }
     }
