@@ -15,6 +15,7 @@ internal static class ErrorCodes
         ["ERR_INVALID_ARG_TYPE"] = ("The \"{0}\" argument must be {1}. Received {2}", ErrorKind.TypeError),
         ["ERR_INVALID_ARG_VALUE"] = ("The argument '{0}' is invalid. Received {1}", ErrorKind.TypeError),
         ["ERR_OUT_OF_RANGE"] = ("The value of \"{0}\" is out of range. It must be {1}. Received {2}", ErrorKind.RangeError),
+        ["ABORT_ERR"] = ("The operation was aborted", ErrorKind.Error),
         ["ERR_MISSING_ARGS"] = ("The \"{0}\" argument must be specified", ErrorKind.TypeError),
         ["ERR_INVALID_STATE"] = ("Invalid state: {0}", ErrorKind.Error),
         ["ERR_METHOD_NOT_IMPLEMENTED"] = ("The {0} method is not implemented", ErrorKind.Error),

@@ -52,11 +52,16 @@ public class Agent : EventEmitter
         KeepAlive = Options.KeepAlive;
         KeepAliveMsecs = Options.KeepAliveMsecs > 0 ? Options.KeepAliveMsecs : DefaultKeepAliveMsecs;
         MaxSockets = Options.MaxSockets is int ms and > 0 ? ms : int.MaxValue;
-        MaxTotalSockets = Options.MaxTotalSockets is int mt and > 0 ? mt : int.MaxValue;
+        if (Options.MaxTotalSockets is < 1)
+        {
+            // Node 20: validateNumber(maxTotalSockets, 'maxTotalSockets', 1) when the option is given.
+            ErrorCodes.Throw("ERR_OUT_OF_RANGE", "maxTotalSockets", ">= 1", Options.MaxTotalSockets);
+        }
+        MaxTotalSockets = Options.MaxTotalSockets ?? int.MaxValue;
         MaxFreeSockets = Options.MaxFreeSockets > 0 ? Options.MaxFreeSockets : DefaultMaxFreeSockets;
         if (Options.Scheduling is not ("lifo" or "fifo"))
         {
-            ErrorCodes.Throw("ERR_INVALID_ARG_VALUE", "scheduling", Options.Scheduling);
+            ThrowBadScheduling(Options.Scheduling);
         }
         Scheduling = Options.Scheduling;
         if (Options.Timeout is < 0)
@@ -65,6 +70,14 @@ public class Agent : EventEmitter
         }
         defaultGetName = ((Func<RequestOptions?, string>)GetName).Method.DeclaringType == typeof(Agent);
     }
+
+    // Node's validateOneOf message, which ERR_INVALID_ARG_VALUE's default text ("is invalid") does not carry.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowBadScheduling(string? value) =>
+        throw new NodeHttpException("ERR_INVALID_ARG_VALUE", "The argument 'scheduling' must be one of: 'fifo', 'lifo'. Received " + (value is null ? "null" : "'" + value + "'"))
+        {
+            Kind = ErrorKind.TypeError,
+        };
 
     /// <summary>Node's <c>agent.options</c>: the options the agent was made with.</summary>
     public AgentOptions Options { get; }
@@ -381,6 +394,12 @@ public class Agent : EventEmitter
             // Node's createSocket spreads the agent's options over the request's.
             connectOptions.Timeout = agentTimeout;
         }
+        if (KeepAlive)
+        {
+            // Node asks createConnection for TCP keep-alive, the first probe after keepAliveMsecs.
+            connectOptions.KeepAlive = true;
+            connectOptions.KeepAliveInitialDelay = KeepAliveMsecs;
+        }
         bool created = false;
         void OnCreate(Exception? err, Socket? s)
         {
@@ -407,11 +426,6 @@ public class Agent : EventEmitter
             if (Options.NoDelay)
             {
                 s.SetNoDelay(true);
-            }
-            if (KeepAlive)
-            {
-                // Node passes keepAlive/keepAliveInitialDelay to net.createConnection.
-                s.SetKeepAlive(true, KeepAliveMsecs);
             }
             cb(null, s);
         }
@@ -526,13 +540,16 @@ public class Agent : EventEmitter
             return;
         }
         (socket.DataSink as ClientParser)?.Release();
+        // Node's removeSocket(socket, options) before the push: the socket leaves the in-use list, and a request
+        // waiting for an origin with no socket in use gets a new one (how queued requests of another origin go out
+        // under maxTotalSockets).
+        RemoveSocket(socket, options, name, owner);
         lock (gate)
         {
             if (!freeSockets.TryGetValue(name, out List<Socket>? free))
             {
                 freeSockets[name] = free = NewSocketList();
             }
-            RemoveSocketLocked(socket, name, includeFree: false);
             free.Add(socket);
         }
         ClientTelemetry.ConnectionIdle(socket);
@@ -552,12 +569,17 @@ public class Agent : EventEmitter
         }
     }
 
-    /// <summary>Node's <c>agent.removeSocket(socket, options)</c>: forget a closed socket; replace it for a waiting request.</summary>
-    private void RemoveSocket(Socket s, RequestOptions options, string name)
+    /// <summary>
+    /// Node's <c>agent.removeSocket(socket, options)</c>: forget a closed socket (or one going to the free list); a
+    /// waiting request gets a new socket. As in Node, maxTotalSockets is not checked here: a socket over it is
+    /// destroyed when it is freed. <paramref name="options"/> null: those of <paramref name="owner"/>, copied only if needed.
+    /// </summary>
+    private void RemoveSocket(Socket s, RequestOptions? options, string name, ClientRequest? owner = null)
     {
         ClientRequest? req = null;
         RequestOptions? reqOptions = null;
         bool queuedOptions = false;
+        bool ownerOptions = false;
         lock (gate)
         {
             RemoveSocketLocked(s, name, includeFree: !s.IsWritable || s.Destroyed);
@@ -565,6 +587,7 @@ public class Agent : EventEmitter
             {
                 req = queue[0];
                 reqOptions = options;
+                ownerOptions = options is null;
             }
             else
             {
@@ -580,14 +603,14 @@ public class Agent : EventEmitter
                     break;
                 }
             }
-            if (req is not null && (totalSocketCount >= MaxTotalSockets))
-            {
-                req = null;
-            }
         }
         if (queuedOptions)
         {
             reqOptions = req!.ConnectOptions;
+        }
+        else if (ownerOptions)
+        {
+            reqOptions = owner?.ConnectOptions;
         }
         if (req is not null && reqOptions is not null)
         {

@@ -16,6 +16,34 @@ internal static class ClientConnect
             LocalAddress = options.LocalAddress,
             LocalPort = options.LocalPort,
         };
-        return new Socket().Connect(connect);
+        var socket = new Socket();
+        CancellationToken signal = options.Signal;
+        if (signal.IsCancellationRequested)
+        {
+            // Node's net.Socket with an aborted signal: destroyed with an AbortError, never connected.
+            socket.Destroy(ErrorCodes.Create("ABORT_ERR"));
+            return socket;
+        }
+        socket.Connect(connect);
+        if (options.KeepAlive)
+        {
+            socket.SetKeepAlive(true, options.KeepAliveInitialDelay);
+        }
+        if (signal.CanBeCanceled)
+        {
+            AddAbortSignal(socket, signal);
+        }
+        return socket;
+    }
+
+    /// <summary>Node's <c>addAbortSignal(signal, socket)</c>: the signal destroys the socket with an AbortError until it closes.</summary>
+    private static void AddAbortSignal(Socket socket, CancellationToken signal)
+    {
+        CancellationTokenRegistration registration = signal.Register(static s =>
+        {
+            var sock = (Socket)s!;
+            sock.Loop.Execute(static x => ((Socket)x!).Destroy(ErrorCodes.Create("ABORT_ERR")), sock);
+        }, socket);
+        socket.Once(NetEvents.Close, () => registration.Dispose());
     }
 }

@@ -19,6 +19,7 @@ public class ClientRequest : OutgoingMessage
     private static readonly Action<object?> EmitAbortCallback = static s => ((ClientRequest)s!).Emit(HttpEvents.Abort);
     private static readonly Action<object?> EmitFreeCallback = static s => ((ClientRequest)s!).EmitFreeNT();
     private static readonly Action<object?> OnSocketCallback = static s => ((ClientRequest)s!).RunPendingOnSocket();
+    private static readonly Action<Exception> IgnoreSocketError = static _ => { };
 
     // Every request has the same stream settings; the writable only reads them.
     private static readonly WritableOptions RequestWritableOptions = new() { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false, EmitClose = false };
@@ -176,6 +177,10 @@ public class ClientRequest : OutgoingMessage
             connectOptions = CopyOptions();
         }
 
+        if (options.Signal.CanBeCanceled)
+        {
+            AddAbortSignal(options.Signal);
+        }
         Loop.Execute(static s => ((ClientRequest)s!).Start(), this);
     }
 
@@ -349,7 +354,7 @@ public class ClientRequest : OutgoingMessage
         {
             Once(HttpEvents.Timeout, callback);
         }
-        TimeoutMs = ms;
+        // Node's setTimeout leaves request.timeout (the option) as it is: only the socket's timer changes.
         if (Socket is { } socket)
         {
             SetSocketTimeout(socket, ms);
@@ -486,13 +491,19 @@ public class ClientRequest : OutgoingMessage
                 }
                 else
                 {
+                    // Node: finished(socket.destroy(err), er => _destroy(req, er || err)). The socket's own error
+                    // (it may have been destroyed with one already) is the request's, and the listener finished
+                    // adds keeps it from going unhandled.
                     bool wasDestroyed = socket.Destroyed;
+                    socket.On(StreamEvents.Error, IgnoreSocketError);
                     socket.Destroy(error ?? destroyError);
                     if (!wasDestroyed)
                     {
                         DestroyNTOnClose(socket, error ?? destroyError);
                         return;
                     }
+                    DestroyNT(socket.Errored ?? error ?? destroyError);
+                    return;
                 }
             }
             DestroyNT(error ?? destroyError);
@@ -501,8 +512,24 @@ public class ClientRequest : OutgoingMessage
         TickOnSocket(socket!);
     }
 
+    // Node's addAbortSignal(signal, req): the signal destroys the request with an AbortError until it closes.
+    private void AddAbortSignal(CancellationToken signal)
+    {
+        if (signal.IsCancellationRequested)
+        {
+            DestroyImpl(ErrorCodes.Create("ABORT_ERR"));
+            return;
+        }
+        CancellationTokenRegistration registration = signal.Register(static s =>
+        {
+            var req = (ClientRequest)s!;
+            req.Loop.Execute(static r => ((ClientRequest)r!).DestroyImpl(ErrorCodes.Create("ABORT_ERR")), req);
+        }, this);
+        Once(HttpEvents.Close, () => registration.Dispose());
+    }
+
     // A method of its own so that the closure is made only on this path, not on every OnSocketNT.
-    private void DestroyNTOnClose(Socket socket, Exception? error) => socket.Once(NetEvents.Close, () => DestroyNT(error));
+    private void DestroyNTOnClose(Socket socket, Exception? error) => socket.Once(NetEvents.Close, () => DestroyNT(socket.Errored ?? error));
 
     // Node's _destroy inside onSocketNT.
     private void DestroyNT(Exception? error)
@@ -793,6 +820,8 @@ public class ClientRequest : OutgoingMessage
     private RequestOptions CopyOptions()
     {
         RequestOptions copy = userOptions.Clone();
+        // Node's optsWithoutSignal: the agent and createConnection do not see the request's signal.
+        copy.Signal = default;
         copy.Host = Host;
         copy.Port = port;
         copy.DefaultPort = defaultPort;

@@ -65,6 +65,22 @@ public sealed class RequestOptions
     /// <summary>Node's <c>timeout</c>: the socket timeout in milliseconds (emits <c>'timeout'</c> on the request).</summary>
     public int? Timeout { get; set { Changing(); field = value; } }
 
+    /// <summary>
+    /// Node's <c>keepAlive</c> (a <c>net.createConnection</c> option): TCP keep-alive on the new connection. A
+    /// keep-alive <see cref="NodeHttp.Agent"/> sets it, with <see cref="KeepAliveInitialDelay"/>, for the sockets it asks for.
+    /// </summary>
+    public bool KeepAlive { get; set { Changing(); field = value; } }
+
+    /// <summary>Node's <c>keepAliveInitialDelay</c>: milliseconds of idleness before the first TCP keep-alive probe (0: the system's).</summary>
+    public int KeepAliveInitialDelay { get; set { Changing(); field = value; } }
+
+    /// <summary>
+    /// Node's <c>signal</c> (an <c>AbortSignal</c>): when the token is cancelled the request is destroyed with an
+    /// <c>ABORT_ERR</c> error (Node's <c>AbortError</c>), as is a socket made by <see cref="Agent.CreateConnection"/> with it.
+    /// Not passed on to the agent, as Node hands it the options without the signal.
+    /// </summary>
+    public CancellationToken Signal { get; set { Changing(); field = value; } }
+
     /// <summary>Node's <c>setHost</c>: whether to add a <c>Host</c> header (default true).</summary>
     public bool SetHost { get; set { Changing(); field = value; } } = true;
 
