@@ -146,12 +146,18 @@ public partial class IncomingMessage : Readable
     /// <summary>Node's <c>_read</c>: the body is pushed by the parser; here the socket is let flow again.</summary>
     protected override void ReadCore(int size)
     {
-        Consuming = true;
+        consuming = true;
         source?.ResumeBody(this);
     }
 
-    /// <summary>Node's <c>_consuming</c>: the body has been asked for (read, flowing or piped) at least once.</summary>
-    internal bool Consuming { get; private set; }
+    /// <summary>
+    /// Node's <c>_consuming</c>: the body has been asked for (read, flowing or piped) at least once. A body parsed in
+    /// the same read as the head is buffered whole before anyone asks, so the first read takes it without a
+    /// <c>_read</c>; data handed out counts as asked for, as Node's <c>_read</c> would have run first there.
+    /// </summary>
+    internal bool Consuming => consuming || ReadableDidRead;
+
+    private bool consuming;
 
     /// <summary>
     /// Node's <c>IncomingMessage._destroy</c>: a message destroyed before it was read to the end is
