@@ -216,8 +216,10 @@ public sealed class PortsCTwinTests(PortsCTwinTests.Node node) : IClassFixture<P
             }
             client.Write("GET / HTTP/1.1\r\nHost: example.com\r\n\r\nGET / HTTP/1.1\r\nHost: example.com\r\nConnection: upgrade\r\nUpgrade: ws\r\n\r\naaa");
         });
+        Socket? upgraded = null;
         server.OnUpgrade((_, socket, head) =>
         {
+            upgraded = socket;
             ev.Add("upgrade head=" + head.ToString("latin1") + " requests=" + S(n));
             second!.End(chunk, () => { ev.Add("second-end-cb"); socket.End(); });
             first!.End("hello");
@@ -236,6 +238,7 @@ public sealed class PortsCTwinTests(PortsCTwinTests.Node node) : IClassFixture<P
             {
                 server.Close();
                 client.End();
+                upgraded!.Destroy();
                 string[] parts = Regex.Split(NormDate(got.ToString()).Replace(new string('X', 1024), "<1k>"), "(?=HTTP/1\\.1 )").Where(p => p.Length > 0).ToArray();
                 done(string.Join(",", ev) + "\n" + string.Concat(parts.Take(2)));
             });
@@ -288,7 +291,7 @@ public sealed class PortsCTwinTests(PortsCTwinTests.Node node) : IClassFixture<P
         {
             accepted++;
             c.On<Exception>("error", _ => { });
-            c.End("HTTP/1.1 200 OK\r\n\r\n");
+            c.End("HTTP/1.1 200 OK\r\n\r\n", callback: c.DestroySoon);
         });
         Twin.Listen(server, port =>
         {
@@ -344,7 +347,7 @@ public sealed class PortsCTwinTests(PortsCTwinTests.Node node) : IClassFixture<P
             req.On("close", () => ev.Add("req.close destroyed=" + Twin.B(req.Destroyed) + " ended=" + Twin.B(req.ReadableEnded)));
             res.Socket!.On("close", () => { server.Close(); done(string.Join(",", ev)); });
         });
-        Twin.Listen(server, port => NodeHttp.Http.Get(To(port), res => { ev.Add("response"); res.Resume(); }));
+        Twin.Listen(server, port => NodeHttp.Http.Get(To(port), res => res.Resume()));
     }
 
     [Fact]
@@ -354,17 +357,21 @@ public sealed class PortsCTwinTests(PortsCTwinTests.Node node) : IClassFixture<P
 
     [Fact]
     public Task Http_req_res_close_later() => Twin.CheckAsync(node, "req-res-close-later",
-        "req.destroyed=false,res.finish destroyed=false,res.close destroyed=true,req.end destroyed=false,req.close destroyed=true ended=true,response",
+        "req.destroyed=false,res.finish destroyed=false,res.close destroyed=true,req.end destroyed=false,req.close destroyed=true ended=true",
         done => ReqResClose("later", done));
 
     [Fact]
     public Task Http_req_res_close_data() => Twin.CheckAsync(node, "req-res-close-data",
-        "req.destroyed=false,req.end destroyed=false,req.close destroyed=true ended=true,res.finish destroyed=false,res.close destroyed=true,response",
+        "req.destroyed=false,req.end destroyed=false,req.close destroyed=true ended=true,res.finish destroyed=false,res.close destroyed=true",
         done => ReqResClose("data", done));
 
     [Fact]
+    // Node 20 sends the body unframed after the DELETE's head, so the server reads it as a second request, after a
+    // request that asked to close: a parse error behind a request being answered. Node writes its 400 at once and
+    // loses the answer; NodeHttp answers the DELETE first (docs/differences.md, "A parse error behind pipelined
+    // requests waits for their answers").
     public Task Http_request_method_delete_payload() => Twin.CheckAsync(node, "request-method-delete-payload",
-        "DELETE te=undefined body=\"\",response 400", done =>
+        "DELETE te=undefined body=\"\",response 400", "DELETE te=undefined body=\"\",response 200", done =>
     {
         var seen = new List<string>();
         Server server = NodeHttp.Http.CreateServer((req, res) =>
@@ -389,6 +396,73 @@ public sealed class PortsCTwinTests(PortsCTwinTests.Node node) : IClassFixture<P
             });
             req.Write("PUT / HTTP/1.1\r\n\r\n");
             req.End();
+        });
+    });
+
+    [Fact]
+    public Task Http_response_setheaders() => Twin.CheckAsync(node, "response-setheaders",
+        "sent:ERR_HTTP_HEADERS_SENT,/sent 200 foo=undefined bar=undefined cookie=undefined list=undefined type=undefined,"
+        + "/set 200 foo=1 bar=2 cookie=undefined list=undefined type=undefined,"
+        + "/override 200 foo=3 bar=2 cookie=undefined list=undefined type=undefined,"
+        + "chain=true,/cookies 200 foo=undefined bar=undefined cookie=[\"a=1\",\"b=2\"] list=p, q type=text/plain", done =>
+    {
+        var seen = new List<string>();
+        Server server = NodeHttp.Http.CreateServer((req, res) =>
+        {
+            switch (req.Url)
+            {
+                case "/sent":
+                    res.WriteHead(200);
+                    try
+                    {
+                        res.SetHeaders([new("foo", "1")]);
+                        seen.Add("no throw");
+                    }
+                    catch (NodeHttpException e)
+                    {
+                        seen.Add("sent:" + e.Code);
+                    }
+                    res.End();
+                    break;
+                case "/set":
+                    res.SetHeaders([new("foo", "1"), new("bar", "2")]);
+                    res.WriteHead(200);
+                    res.End();
+                    break;
+                case "/override":
+                    res.SetHeaders([new("foo", "1"), new("bar", "2")]);
+                    res.WriteHead(200, [new("foo", "3")]);
+                    res.End();
+                    break;
+                default:
+                    res.SetHeaders([new("set-cookie", new(["a=1", "b=2"])), new("x-list", new(["p", "q"])), new("content-type", "text/plain")]);
+                    seen.Add("chain=" + Twin.B(ReferenceEquals(res.SetHeaders([]), res)));
+                    res.End();
+                    break;
+            }
+        });
+        Twin.Listen(server, port =>
+        {
+            string[] paths = ["/sent", "/set", "/override", "/cookies"];
+            string H(IncomingMessage m, string name) => m.Headers.TryGetValue(name, out var v) ? v.ToString() : "undefined";
+            void One(int i)
+            {
+                if (i == paths.Length)
+                {
+                    server.Close();
+                    done(string.Join(",", seen));
+                    return;
+                }
+                NodeHttp.Http.Get(To(port, paths[i]), res =>
+                {
+                    string cookie = res.Headers.TryGetValue("set-cookie", out var c) ? Js.Arr(c.Select(v => v)) : "undefined";
+                    seen.Add(paths[i] + " " + S(res.StatusCode ?? 0) + " foo=" + H(res, "foo") + " bar=" + H(res, "bar")
+                        + " cookie=" + cookie + " list=" + H(res, "x-list") + " type=" + H(res, "content-type"));
+                    res.Resume();
+                    res.On("end", () => One(i + 1));
+                });
+            }
+            One(0);
         });
     });
 
