@@ -160,6 +160,37 @@ public class OutgoingMessage : Writable
     public OutgoingMessage SetHeader(string name, long value) =>
         SetHeader(name, new StringValues(value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
+    /// <summary>
+    /// Node's <c>outgoingMessage.setHeaders(headers)</c> (a <c>Headers</c> or <c>Map</c> there): each entry is set as by
+    /// <see cref="SetHeader(string, StringValues)"/>, so a later entry of a name replaces an earlier one, except
+    /// <c>set-cookie</c>, whose values from every entry are gathered and set once at the end.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="headers"/> is null.</exception>
+    /// <exception cref="NodeHttpException"><c>ERR_HTTP_HEADERS_SENT</c>, or an entry <see cref="SetHeader(string, StringValues)"/> refuses.</exception>
+    public OutgoingMessage SetHeaders(IEnumerable<KeyValuePair<string, StringValues>> headers)
+    {
+        if (headerBuilt)
+        {
+            ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "set");
+        }
+        ArgumentNullException.ThrowIfNull(headers);
+        List<string?>? cookies = null;
+        foreach (KeyValuePair<string, StringValues> entry in headers)
+        {
+            if (string.Equals(entry.Key, "set-cookie", StringComparison.OrdinalIgnoreCase))
+            {
+                (cookies ??= new List<string?>()).AddRange(entry.Value);
+                continue;
+            }
+            SetHeader(entry.Key, entry.Value);
+        }
+        if (cookies is not null)
+        {
+            SetHeader("set-cookie", new StringValues(cookies.ToArray()));
+        }
+        return this;
+    }
+
     /// <summary>Node's <c>outgoingMessage.appendHeader(name, value)</c>: adds values after any already set.</summary>
     public OutgoingMessage AppendHeader(string name, StringValues value)
     {

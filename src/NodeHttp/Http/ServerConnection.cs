@@ -83,6 +83,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnError removes itself: the first error is reported, later ones are not.
     private bool errorHandled;
 
+    // The parse error a 'clientError' listener took while keeping the socket. Node's parser stays in that error:
+    // each later read fails again and is reported once more, with its own bytes as rawPacket.
+    private NodeHttpException? stickyParseError;
+
     // Bytes of the current body thrown away since nobody reads it (bounded by DrainLimit).
     private long drained;
 
@@ -186,6 +190,19 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <inheritdoc/>
     public bool OnSocketData(ReadOnlySpan<byte> data)
     {
+        // Node unconsumes its parser when a 'data' listener is added to the socket (socketListenerWrap): the reads
+        // after that reach the parser first and the listeners after it, also once the parser has failed on them.
+        bool listened = socket.ListenerCount(StreamEvents.Data) > 0;
+        bool more = ParseSocketData(data);
+        if (listened && phase != ConnectionPhase.Upgraded)
+        {
+            socket.Emit<NodeBuffer>(StreamEvents.Data, NodeBuffer.From(data));
+        }
+        return more;
+    }
+
+    private bool ParseSocketData(ReadOnlySpan<byte> data)
+    {
         if (phase == ConnectionPhase.Upgraded)
         {
             return true;
@@ -194,6 +211,16 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             // A 'clientError' listener owns the socket now: what follows the bad bytes is not parsed, but reading
             // goes on so the peer's FIN is seen and the connection can close.
+            if (stickyParseError is { } sticky && !socket.Destroyed)
+            {
+                RaiseClientError(new NodeHttpException(sticky.Code, sticky.Message)
+                {
+                    Reason = sticky.Reason,
+                    BytesParsed = 0,
+                    RawPacket = NodeBuffer.From(data),
+                });
+                return !socket.Destroyed;
+            }
             return true;
         }
         if (deferredError is not null)
@@ -235,6 +262,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 return false;
             }
             SocketOnError(error);
+            if (!socket.Destroyed)
+            {
+                stickyParseError = error;
+            }
             return !socket.Destroyed;
         }
     }
@@ -570,15 +601,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         while (outgoing.Count > 0 && outgoing[0].WritableFinished)
         {
             ServerResponse res = outgoing.Dequeue();
-            IncomingMessage req = res.Req;
-            if (!req.Consuming && !req.ReadableStateInternal.ResumeScheduled)
-            {
-                // Node's _dump: a body nobody asked for is drained so the next request can be parsed.
-                req.Dump();
-            }
+            // Node's emitCloseNT: 'close' follows 'finish' on a later tick, and only then is the response destroyed
+            // ('finish' listeners still see Destroyed false); the socket stays (the message is finished).
+            loop.NextTick(AfterFinishCallback, res);
             res.DetachSocket();
-            // Node's emitCloseNT: 'close' follows 'finish'; the socket stays (the message is finished).
-            res.Destroy();
             if (res.Last)
             {
                 // Responses queued behind the last one are never sent; their requests are aborted when the socket closes.
@@ -589,12 +615,8 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             {
                 if (deferredError is not null)
                 {
-                    SocketOnError(deferredError);
-                    if (!socket.Destroyed)
-                    {
-                        // A 'clientError' listener took the socket: it reads on, so the peer's FIN closes it.
-                        socket.ResumeReading();
-                    }
+                    // Node reaches the bad bytes only once the socket reads again, after the request's dump was
+                    // queued: the error is raised by AfterFinish, once it dumped the request.
                     return;
                 }
                 if (phase is ConnectionPhase.Answering or ConnectionPhase.ReadingBody)
@@ -608,6 +630,41 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             {
                 outgoing[0].AssignSocket(socket);
             }
+        }
+    }
+
+    private static readonly Action<object?> AfterFinishCallback = static s => AfterFinish((ServerResponse)s!);
+
+    // The tick after a response's 'finish': its 'close' is queued, then the request's body dumped, so the response's
+    // 'close' comes before the dumped request's 'end' as in Node (whose dump takes one tick more to end).
+    private static void AfterFinish(ServerResponse res)
+    {
+        res.Destroy();
+        IncomingMessage req = res.Req;
+        if (!req.Consuming && !req.ReadableStateInternal.ResumeScheduled)
+        {
+            // Node's _dump: a body nobody asked for is drained so the next request can be parsed.
+            req.Dump();
+        }
+        if (!res.Last && res.Connection is { deferredError: not null } c && c.outgoing.Count == 0)
+        {
+            c.loop.NextTick(RaiseDeferredErrorCallback, c);
+        }
+    }
+
+    private static readonly Action<object?> RaiseDeferredErrorCallback = static s => ((ServerConnection)s!).RaiseDeferredError();
+
+    private void RaiseDeferredError()
+    {
+        if (deferredError is null || socket.Destroyed)
+        {
+            return;
+        }
+        SocketOnError(deferredError);
+        if (!socket.Destroyed)
+        {
+            // A 'clientError' listener took the socket: it reads on, so the peer's FIN closes it.
+            socket.ResumeReading();
         }
     }
 
@@ -770,6 +827,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         errorHandled = true;
         socket.RemoveListener(HttpEvents.Error, onSocketError);
         socket.On<Exception>(HttpEvents.Error, static _ => { });
+        RaiseClientError(error);
+    }
+
+    // The rest of Node's socketOnError: 'clientError', or without a listener the default answer and the close.
+    private void RaiseClientError(Exception error)
+    {
         ServerTelemetry.ClientError(server, telemetry, error, socket);
         if (server.Emit<Exception, Socket>(HttpEvents.ClientError, error, socket))
         {

@@ -252,6 +252,13 @@ public sealed partial class ServerResponse : OutgoingMessage
         return this;
     }
 
+    /// <summary>Node's <c>response.setHeaders(headers)</c> typed as the response, for chaining.</summary>
+    public new ServerResponse SetHeaders(IEnumerable<KeyValuePair<string, StringValues>> headers)
+    {
+        base.SetHeaders(headers);
+        return this;
+    }
+
     /// <inheritdoc/>
     private protected override void ImplicitHeader() => WriteHead(statusCode);
 
