@@ -460,6 +460,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             KeepAliveTimeout = server.KeepAliveTimeout,
             MaxRequestsPerSocket = server.MaxRequestsPerSocket,
             UniqueHeaders = server.UniqueHeadersSet,
+            RejectNonStandardBodyWrites = server.RejectNonStandardBodyWrites,
         };
         res.ShouldKeepAlive = keepAlive && !server.Draining;
         res.Telemetry = ServerTelemetry.RequestStart(server, req, socket);

@@ -814,4 +814,61 @@ public sealed class NodeFilePortsBTests(NodeFilePortsBTests.Node node) : IClassF
             req.End();
         });
     });
+
+    // Node 20.20 has the option; NodeHttp's ServerOptions.RejectNonStandardBodyWrites is it.
+    [Fact]
+    public Task Http_head_throw_on_response_body_write() => Twin.CheckAsync(node, "head-throw-on-response-body-write",
+        "204:wrote:true 204:0 204-reject:ERR_HTTP_BODY_NOT_ALLOWED:Adding content for this request method or response status is not allowed. 204:0 "
+        + "head:wrote:true 200:0 head-reject:ERR_HTTP_BODY_NOT_ALLOWED:Adding content for this request method or response status is not allowed. 200:0", done =>
+    {
+        var output = new List<string>();
+        (string Kind, string Method, bool Reject)[] cases = [("204", "GET", false), ("204", "GET", true), ("head", "HEAD", false), ("head", "HEAD", true)];
+        void Next(int i)
+        {
+            if (i == cases.Length)
+            {
+                done(string.Join(" ", output));
+                return;
+            }
+            var (kind, method, reject) = cases[i];
+            Server server = NodeHttp.Http.CreateServer(new ServerOptions { RejectNonStandardBodyWrites = reject }, (_, res) =>
+            {
+                if (kind == "204")
+                {
+                    res.WriteHead(204);
+                }
+                string r;
+                try
+                {
+                    r = "wrote:" + Twin.B(res.Write("this is content"));
+                }
+                catch (NodeHttpException e)
+                {
+                    r = e.Code + ":" + e.Message;
+                }
+                res.End();
+                output.Add(kind + (reject ? "-reject" : "") + ":" + r);
+            });
+            Twin.Listen(server, port => FetchText(To(port, method), (res, b) =>
+            {
+                output.Add(res.StatusCode + ":" + b.Length);
+                server.Close(_ => Next(i + 1));
+            }).End());
+        }
+        Next(0);
+    });
+
+    // The fix behind no-read-no-dump's port: a request body that backs up pauses the socket, and the socket says so.
+    [Fact]
+    public Task Socket_pause_on_body_backpressure() => Twin.CheckAsync(node, "socket-pause-on-body-backpressure", "200:paused", done =>
+    {
+        Server server = NodeHttp.Http.CreateServer((req, res) => req.Socket!.Once("pause", () => res.End("paused")));
+        Twin.Listen(server, port =>
+        {
+            ClientRequest req = null!;
+            req = FetchText(To(port, "POST"), (res, b) => { req.Destroy(); server.Close(); done(res.StatusCode + ":" + b); });
+            req.On<Exception>("error", _ => { });
+            req.Write(Enumerable.Repeat((byte)'y', 256 * 1024).ToArray());
+        });
+    });
 }

@@ -492,3 +492,33 @@ scenario('multiple-headers', done => {
     req.end();
   });
 });
+scenario('head-throw-on-response-body-write', done => {
+  const out = [];
+  const cases = [['204', 'GET', false], ['204', 'GET', true], ['head', 'HEAD', false], ['head', 'HEAD', true]];
+  (function next(i) {
+    if (i === cases.length) { done(out.join(' ')); return; }
+    const [kind, method, reject] = cases[i];
+    const server = http.createServer(reject ? { rejectNonStandardBodyWrites: true } : {}, (req, res) => {
+      if (kind === '204') res.writeHead(204);
+      let r;
+      try { r = 'wrote:' + res.write('this is content'); } catch (e) { r = e.code + ':' + e.message; }
+      res.end();
+      out.push(kind + (reject ? '-reject' : '') + ':' + r);
+    });
+    listen(server, port => {
+      fetchText({ port, method }, (res, b) => { out.push(res.statusCode + ':' + b.length); server.close(() => next(i + 1)); }).end();
+    });
+  })(0);
+});
+// Not a Node file: the 'pause' a server socket emits when a request body backs up (Node's readStop), which
+// no-read-no-dump listens for.
+scenario('socket-pause-on-body-backpressure', done => {
+  const server = http.createServer((req, res) => {
+    req.socket.once('pause', () => { res.end('paused'); });
+  });
+  listen(server, port => {
+    const req = fetchText({ port, method: 'POST' }, (res, b) => { req.destroy(); server.close(); done(res.statusCode + ':' + b); });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(256 * 1024, 'y'));
+  });
+});
