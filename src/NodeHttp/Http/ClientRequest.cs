@@ -114,6 +114,10 @@ public class ClientRequest : OutgoingMessage
         }
         InsecureHttpParser = options.InsecureHttpParser ?? false;
         JoinDuplicateHeaders = options.JoinDuplicateHeaders;
+        if (options.UniqueHeaders is { } unique)
+        {
+            UniqueHeaders = new HashSet<string>(unique, StringComparer.OrdinalIgnoreCase);
+        }
         Method = method;
         path = string.IsNullOrEmpty(options.Path) ? "/" : options.Path;
         Host = host;

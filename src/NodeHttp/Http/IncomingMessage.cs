@@ -27,6 +27,9 @@ public partial class IncomingMessage : Readable
     {
         Socket = socket;
         this.source = source;
+        // As Node's constructor: no read-ahead (maybeReadMore) until someone reads, so that a body nobody asked for
+        // leaves _consuming false and is dumped when the response ends.
+        ReadableStateInternal.ReadingMore = true;
     }
 
     /// <summary>Node's <c>message.httpVersion</c>: <c>"1.1"</c> or <c>"1.0"</c>.</summary>
@@ -146,7 +149,11 @@ public partial class IncomingMessage : Readable
     /// <summary>Node's <c>_read</c>: the body is pushed by the parser; here the socket is let flow again.</summary>
     protected override void ReadCore(int size)
     {
-        consuming = true;
+        if (!consuming)
+        {
+            ReadableStateInternal.ReadingMore = false;
+            consuming = true;
+        }
         source?.ResumeBody(this);
     }
 

@@ -107,6 +107,9 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>_hasBody</c>: false for responses to HEAD and for 1xx, 204 and 304.</summary>
     internal bool HasBody { get; set; } = true;
 
+    /// <summary>Node's <c>kRejectNonStandardBodyWrites</c>: a body written where <see cref="HasBody"/> is false throws.</summary>
+    internal bool RejectNonStandardBodyWrites { get; set; }
+
     /// <summary>Node's <c>_contentLength</c>: the body length when <c>End(data)</c> is the only write, else null.</summary>
     internal long? ContentLength { get; set; }
 
@@ -384,6 +387,10 @@ public class OutgoingMessage : Writable
         {
             ImplicitHeader();
         }
+        if (!HasBody && RejectNonStandardBodyWrites)
+        {
+            ErrorCodes.Throw("ERR_HTTP_BODY_NOT_ALLOWED");
+        }
         return true;
     }
 
@@ -391,23 +398,28 @@ public class OutgoingMessage : Writable
     /// by its length (no body at all is <c>Content-Length: 0</c>).</summary>
     private protected override void EndImpl(NodeBuffer? chunk, Action<Exception?>? callback)
     {
-        BeginEnd(chunk?.Length ?? 0);
+        BeginEnd(chunk?.Length ?? 0, chunk is not null);
         base.EndImpl(chunk, callback);
     }
 
     /// <inheritdoc/>
     private protected override void EndSpanImpl(ReadOnlySpan<byte> chunk, Action<Exception?>? callback)
     {
-        BeginEnd(chunk.Length);
+        BeginEnd(chunk.Length, chunk.Length != 0);
         base.EndSpanImpl(chunk, callback);
     }
 
-    private void BeginEnd(int length)
+    private void BeginEnd(int length, bool hasData)
     {
         if (!headerBuilt && !this.WritableEnded && !Destroyed)
         {
             ContentLength = length;
             ImplicitHeader();
+        }
+        if (hasData && !HasBody && RejectNonStandardBodyWrites && !this.WritableEnded && !Destroyed)
+        {
+            // Node's end(data) writes the data through write_, which refuses it the same way.
+            ErrorCodes.Throw("ERR_HTTP_BODY_NOT_ALLOWED");
         }
     }
 

@@ -93,6 +93,9 @@ public sealed class RequestOptions
     /// <summary>Node's <c>joinDuplicateHeaders</c>: join every duplicate response header with <c>", "</c>.</summary>
     public bool JoinDuplicateHeaders { get; set { Changing(); field = value; } }
 
+    /// <summary>Node's <c>uniqueHeaders</c>: request headers whose repeated values are sent joined into one line.</summary>
+    public IEnumerable<string>? UniqueHeaders { get; set { Changing(); field = value; } }
+
     /// <summary>
     /// Node's <c>ca</c> (https): the certificate authorities to trust, as PEM (one or more certificates); when set they
     /// replace the system's roots, as in Node. Null trusts the system's roots.

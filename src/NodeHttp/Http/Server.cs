@@ -34,6 +34,7 @@ public sealed partial class Server : EventEmitter
         ConnectionsCheckingInterval = options.ConnectionsCheckingInterval;
         RequireHostHeader = options.RequireHostHeader;
         JoinDuplicateHeaders = options.JoinDuplicateHeaders;
+        RejectNonStandardBodyWrites = options.RejectNonStandardBodyWrites;
         MaxRequestsPerSocket = options.MaxRequestsPerSocket;
         Logger = options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         Metrics = ServerMetrics.For(options.MeterFactory);
@@ -124,6 +125,8 @@ public sealed partial class Server : EventEmitter
     internal bool StrictRequests { get; }
 
     internal bool JoinDuplicateHeaders { get; }
+
+    internal bool RejectNonStandardBodyWrites { get; }
 
     internal HashSet<string>? UniqueHeadersSet { get; }
 

@@ -80,6 +80,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // a client pipelining requests without reading the responses cannot grow the server.
     private bool outputPaused;
 
+    // The peer's FIN came while outputPaused: handled once the answers drain, as Node would only then read it.
+    private bool endPending;
+
     // Node's socketOnError removes itself: the first error is reported, later ones are not.
     private bool errorHandled;
 
@@ -327,6 +330,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             return;
         }
         outputPaused = false;
+        if (endPending)
+        {
+            EndIfPending();
+            return;
+        }
         if (phase is ConnectionPhase.ReadingHead or ConnectionPhase.ReadingBody)
         {
             // The request cut by the pause gets its time again from now (CheckTimeouts left it alone meanwhile).
@@ -483,6 +491,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             KeepAliveTimeout = server.KeepAliveTimeout,
             MaxRequestsPerSocket = server.MaxRequestsPerSocket,
             UniqueHeaders = server.UniqueHeadersSet,
+            RejectNonStandardBodyWrites = server.RejectNonStandardBodyWrites,
         };
         res.ShouldKeepAlive = keepAlive && !server.Draining;
         res.Telemetry = ServerTelemetry.RequestStart(server, req, socket);
@@ -631,6 +640,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 outgoing[0].AssignSocket(socket);
             }
         }
+        EndIfPending();
     }
 
     private static readonly Action<object?> AfterFinishCallback = static s => AfterFinish((ServerResponse)s!);
@@ -703,6 +713,14 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             // After a deferred parse error the connection ends with its answer (ResOnFinish).
             return;
         }
+        if (outputPaused || EndedAnswerQueued())
+        {
+            // Node reads nothing while the answers pile up, so it sees the FIN only once they have gone out
+            // (SocketOnDrain, ResOnFinish); ending now would abort requests whose answers are complete but still
+            // queued, and cut those answers off.
+            endPending = true;
+            return;
+        }
         var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         HpeCode rc = parser.Finish(ref callbacks);
         // Node's binding reports no parse error once the head asked for an upgrade (node_http_parser.cc checks
@@ -718,6 +736,29 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             return;
         }
         EndIncoming();
+    }
+
+    // A response already ended by its handler still waits to go out.
+    private bool EndedAnswerQueued()
+    {
+        for (int i = 0; i < outgoing.Count; i++)
+        {
+            if (outgoing[i].WritableEnded)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The FIN held while answers went out is handled once none is left waiting.
+    private void EndIfPending()
+    {
+        if (endPending && !outputPaused && !EndedAnswerQueued() && !socket.Destroyed)
+        {
+            endPending = false;
+            SocketOnEnd();
+        }
     }
 
     private void EndIncoming()
@@ -986,9 +1027,12 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             }
             return HpeCode.Ok;
         }
-        if (!req.Push(NodeBuffer.From(data)))
+        if (!req.Push(NodeBuffer.From(data)) && !bodyPaused)
         {
             bodyPaused = true;
+            // Node's readStop is socket.pause(), which emits 'pause' on the socket; reading stops here through the
+            // parser's return instead, so only the event is raised.
+            socket.Emit(StreamEvents.Pause);
         }
         return HpeCode.Ok;
     }

@@ -51,6 +51,12 @@ public class ServerOptions
     /// <summary>Node's <c>uniqueHeaders</c>: outgoing headers whose repeated values are joined into one line.</summary>
     public IEnumerable<string>? UniqueHeaders { get; set; }
 
+    /// <summary>
+    /// Node's <c>rejectNonStandardBodyWrites</c>: writing a body to a response that cannot have one (to HEAD, or a 1xx,
+    /// 204 or 304) throws <c>ERR_HTTP_BODY_NOT_ALLOWED</c> instead of being dropped (default false).
+    /// </summary>
+    public bool RejectNonStandardBodyWrites { get; set; }
+
     /// <summary>Node's <c>maxRequestsPerSocket</c> (0 = no limit): past it, requests get 503 and <c>'dropRequest'</c>.</summary>
     public int MaxRequestsPerSocket { get; set; }
 

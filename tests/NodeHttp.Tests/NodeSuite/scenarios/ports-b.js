@@ -331,63 +331,6 @@ scenario('outgoing-end-cork', done => {
     })();
   });
 });
-scenario('no-read-no-dump', done => {
-  const log = [];
-  let onPause = null;
-  const server = http.createServer((req, res) => {
-    if (req.method === 'GET') { log.push('get'); return res.end(); }
-    res.writeHead(200);
-    res.flushHeaders();
-    req.socket.once('pause', () => {
-      log.push('pause');
-      res.end();
-      onPause();
-    });
-    req.on('end', () => log.push('post-end'));
-    req.on('close', () => log.push('post-close'));
-  });
-  listen(server, port => {
-    const agent = new http.Agent({ maxSockets: 1, keepAlive: true });
-    const post = http.request({ host: '127.0.0.1', port, agent, method: 'POST' }, res => {
-      log.push('post-response:' + res.statusCode);
-      res.resume();
-      post.write(Buffer.alloc(16 * 1024, 'X'));
-      onPause = () => post.end('something');
-    });
-    post.write('initial');
-    http.request({ host: '127.0.0.1', port, agent, method: 'GET' }, res => {
-      log.push('get-response:' + res.statusCode + ':reused=' + res.req.reusedSocket);
-      res.resume();
-      res.on('end', () => { agent.destroy(); server.close(() => done(log.join(' '))); });
-    }).end();
-  });
-});
-scenario('dump-req-when-res-ends', done => {
-  const log = [];
-  const body = 'the request body, sent once the response head has come back. '.repeat(40);
-  const server = http.createServer((req, res) => {
-    req.socket.once('data', () => res.end('hello world'));
-    req.on('resume', () => {
-      log.push('resume:data=' + req.listenerCount('data'));
-      req.on('data', () => { if (!log.includes('later-data')) log.push('later-data'); });
-    });
-    req.pause();
-    req.on('data', () => log.push('first-listener'));
-    res.flushHeaders();
-  });
-  listen(server, port => {
-    const req = http.request({ host: '127.0.0.1', port, agent: false, method: 'POST' });
-    req.flushHeaders();
-    req.on('error', () => {});
-    req.on('response', res => {
-      req.end(body);
-      res.setEncoding('utf8');
-      let text = '';
-      res.on('data', d => text += d);
-      res.on('end', () => { log.push('response:' + text); server.close(() => done(log.join(' '))); });
-    });
-  });
-});
 scenario('max-header-size-per-stream', done => {
   const big = 'A'.repeat(http.maxHeaderSize * 3);
   const out = [];
@@ -490,5 +433,92 @@ scenario('expect-continue-reuse-race', done => {
       req.on('error', e => { errors++; next(i + 1); });
       setTimeout(() => req.end(Buffer.alloc(0)), 0);
     })(0);
+  });
+});
+// Header lists and maps as text: raw lists joined with '|', maps as name=value(s), several values joined with '/'.
+function headerText(o) { return Object.keys(o).map(k => k + '=' + [].concat(o[k]).join('/')).join(','); }
+scenario('multiple-headers', done => {
+  const out = [];
+  const server = http.createServer({ uniqueHeaders: ['x-res-b', 'x-res-d', 'x-res-y'] }, (req, res) => {
+    const host = req.headers.host;
+    const noHost = s => s.split(host).join('HOST');
+    out.push('req.raw:' + noHost(req.rawHeaders.join('|')));
+    out.push('req.headers:' + noHost(headerText(req.headers)));
+    out.push('req.distinct:' + noHost(headerText(req.headersDistinct)));
+    req.on('end', () => {
+      out.push('req.rawTrailers:' + req.rawTrailers.join('|'));
+      out.push('req.trailers:' + headerText(req.trailers));
+      out.push('req.trailersDistinct:' + headerText(req.trailersDistinct));
+      res.setHeader('X-Res-a', 'AAA');
+      res.appendHeader('x-res-a', ['BBB', 'CCC']);
+      res.setHeader('X-Res-b', ['DDD', 'EEE']);
+      res.appendHeader('x-res-b', ['FFF', 'GGG']);
+      res.removeHeader('date');
+      res.writeHead(200, { 'Connection': 'close', 'x-res-c': ['HHH', 'III'], 'x-res-d': ['JJJ', 'KKK', 'LLL'] });
+      res.addTrailers({ 'x-res-x': ['XXX', 'YYY'], 'X-Res-Y': ['ZZZ', 'WWW'] });
+      res.write('BODY');
+      res.end();
+      try { res.appendHeader('x-late', 'v'); out.push('append:ok'); } catch (e) { out.push('append:' + e.code); }
+      out.push('res.get:' + [].concat(res.getHeader('X-Res-a')).join('/') + ',' + [].concat(res.getHeader('x-res-b')).join('/') + ',' + [].concat(res.getHeader('x-res-c')).join('/') + ',' + res.getHeader('connection'));
+      out.push('res.names:' + res.getHeaderNames().join('|'));
+      out.push('res.rawNames:' + res.getRawHeaderNames().join('|'));
+      out.push('res.headers:' + headerText(res.getHeaders()));
+    });
+    req.resume();
+  });
+  listen(server, port => {
+    const req = http.request({
+      host: '127.0.0.1', port, path: '/', method: 'POST',
+      headers: { 'connection': 'close', 'x-req-a': 'aaa', 'X-Req-a': 'bbb', 'X-Req-b': ['ccc', 'ddd'] },
+      uniqueHeaders: ['x-req-b', 'x-req-y'],
+    }, res => {
+      out.push('res.raw:' + res.rawHeaders.join('|'));
+      out.push('res.headers:' + headerText(res.headers));
+      out.push('res.distinct:' + headerText(res.headersDistinct));
+      res.on('end', () => {
+        out.push('res.rawTrailers:' + res.rawTrailers.join('|'));
+        out.push('res.trailers:' + headerText(res.trailers));
+        out.push('res.trailersDistinct:' + headerText(res.trailersDistinct));
+        server.close(() => done(out.join(' ; ')));
+      });
+      res.resume();
+    });
+    req.setHeader('X-Req-a', ['eee', 'fff']);
+    req.appendHeader('X-req-a', ['ggg', 'hhh']);
+    req.setHeader('X-Req-b', ['iii', 'jjj']);
+    req.appendHeader('x-req-b', ['kkk', 'lll']);
+    req.addTrailers({ 'x-req-x': ['xxx', 'yyy'], 'X-req-Y': ['zzz', 'www'] });
+    req.write('BODY');
+    req.end();
+  });
+});
+scenario('head-throw-on-response-body-write', done => {
+  const out = [];
+  const cases = [['204', 'GET', false], ['204', 'GET', true], ['head', 'HEAD', false], ['head', 'HEAD', true]];
+  (function next(i) {
+    if (i === cases.length) { done(out.join(' ')); return; }
+    const [kind, method, reject] = cases[i];
+    const server = http.createServer(reject ? { rejectNonStandardBodyWrites: true } : {}, (req, res) => {
+      if (kind === '204') res.writeHead(204);
+      let r;
+      try { r = 'wrote:' + res.write('this is content'); } catch (e) { r = e.code + ':' + e.message; }
+      res.end();
+      out.push(kind + (reject ? '-reject' : '') + ':' + r);
+    });
+    listen(server, port => {
+      fetchText({ port, method }, (res, b) => { out.push(res.statusCode + ':' + b.length); server.close(() => next(i + 1)); }).end();
+    });
+  })(0);
+});
+// Not a Node file: the 'pause' a server socket emits when a request body backs up (Node's readStop), which
+// no-read-no-dump listens for.
+scenario('socket-pause-on-body-backpressure', done => {
+  const server = http.createServer((req, res) => {
+    req.socket.once('pause', () => { res.end('paused'); });
+  });
+  listen(server, port => {
+    const req = fetchText({ port, method: 'POST' }, (res, b) => { req.destroy(); server.close(); done(res.statusCode + ':' + b); });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(256 * 1024, 'y'));
   });
 });
