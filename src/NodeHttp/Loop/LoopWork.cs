@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace NodeHttp;
 
 /// <summary>Where an item queued from another thread goes once the loop picks it up.</summary>
@@ -23,7 +21,6 @@ internal readonly struct LoopWork
     public readonly object? State;
     public readonly LoopWorkKind Kind;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public LoopWork(object callback, object? state, LoopWorkKind kind = LoopWorkKind.Io)
     {
         Callback = callback;
@@ -33,13 +30,6 @@ internal readonly struct LoopWork
 
     public void Invoke()
     {
-        if (Callback.GetType() == typeof(Action<object?>))
-        {
-            // The library's own callbacks, nearly every one queued: an exact type test, where the pattern below has to
-            // ask the runtime (Action<in T> is variant, so `is` cannot compare the type alone).
-            Unsafe.As<Action<object?>>(Callback)(State);
-            return;
-        }
         switch (Callback)
         {
             case Action<object?> withState:
