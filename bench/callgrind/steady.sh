@@ -7,11 +7,14 @@
 #   bench/callgrind/steady.sh DIR [DIR...]          # DIR: a folder with a NodeHttpBenchServer build
 #   WARM=3000 N=3000 DEPTH=16 OUT=/tmp/steady bench/callgrind/steady.sh /tmp/base /tmp/new
 #       DEPTH: requests sent per write (16: pipelined, the responses of a read answered together).
-# The server's keep-alive timeout is 5 s; on a machine loaded enough that callgrind_control takes longer, the idle
-# connection is closed and the client stops with "connection closed": run it again.
+# The request around each callgrind_control call is sent in two halves, so the connection is not idle (and not closed
+# by the server's keep-alive timeout) however long the control takes; the halves add a request's worth at most.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 WARM="${WARM:-3000}"
+# The warm-up also lasts this long: the server's timers (the Date cache's second, the keep-alive timer's 5 s, the
+# connection check's 30 s) run their paths once, so the JIT compiles them before the count starts, not inside it.
+WARM_SECONDS="${WARM_SECONDS:-40}"
 N="${N:-3000}"
 DEPTH="${DEPTH:-1}"
 OUT="${OUT:-$(mktemp -d)}"
@@ -30,9 +33,9 @@ for dir in "$@"; do
     kill -0 "$pid" 2> /dev/null || { echo "$name exited:" >&2; tail "$OUT/$name.log" >&2; exit 1; }
     sleep 0.25
   done
-  python3 - "$port" "$WARM" "$N" "$pid" "$DEPTH" <<'PY'
-import socket, subprocess, sys
-port, warm, n, pid, depth = map(int, sys.argv[1:6])
+  python3 - "$port" "$WARM" "$N" "$pid" "$DEPTH" "$WARM_SECONDS" <<'PY'
+import socket, subprocess, sys, time
+port, warm, n, pid, depth, warm_seconds = map(int, sys.argv[1:7])
 sock = socket.create_connection(("127.0.0.1", port))
 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
@@ -45,10 +48,26 @@ def run(count):
             if not chunk:
                 sys.exit("connection closed")
             got += chunk
+def control(state):
+    # Half a request is sent first: while callgrind_control runs (seconds on a loaded machine) the connection is
+    # reading a head, not idle, so the server's keep-alive timeout cannot close it meanwhile.
+    sock.sendall(request[:16])
+    time.sleep(0.2)
+    subprocess.run(["callgrind_control", "-i", state, str(pid)], check=True, stdout=subprocess.DEVNULL)
+    sock.sendall(request[16:])
+    got = b""
+    while b"Hello, World!" not in got:
+        chunk = sock.recv(65536)
+        if not chunk:
+            sys.exit("connection closed")
+        got += chunk
+started = time.monotonic()
 run(warm)
-subprocess.run(["callgrind_control", "-i", "on", str(pid)], check=True, stdout=subprocess.DEVNULL)
+while time.monotonic() - started < warm_seconds:
+    run(depth)
+control("on")
 run(n)
-subprocess.run(["callgrind_control", "-i", "off", str(pid)], check=True, stdout=subprocess.DEVNULL)
+control("off")
 sock.close()
 PY
   kill -TERM "$pid"

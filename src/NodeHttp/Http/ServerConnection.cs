@@ -610,10 +610,16 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         while (outgoing.Count > 0 && outgoing[0].WritableFinished)
         {
             ServerResponse res = outgoing.Dequeue();
-            // Node's emitCloseNT: 'close' follows 'finish' on a later tick, and only then is the response destroyed
-            // ('finish' listeners still see Destroyed false); the socket stays (the message is finished).
-            loop.NextTick(AfterFinishCallback, res);
+            IncomingMessage req = res.Req;
+            if (!req.Consuming && !req.ReadableStateInternal.ResumeScheduled)
+            {
+                // Node's _dump: a body nobody asked for is drained so the next request can be parsed.
+                req.Dump();
+            }
             res.DetachSocket();
+            // Node's emitCloseNT: 'close' follows 'finish'; the socket stays (the message is finished). The response
+            // is destroyed once the 'finish' listeners ran (Node marks it destroyed only on the next tick).
+            res.DestroyFinished();
             if (res.Last)
             {
                 // Responses queued behind the last one are never sent; their requests are aborted when the socket closes.
@@ -624,8 +630,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             {
                 if (deferredError is not null)
                 {
-                    // Node reaches the bad bytes only once the socket reads again, after the request's dump was
-                    // queued: the error is raised by AfterFinish, once it dumped the request.
+                    // Node reaches the bad bytes only once the socket reads again, after the dumped request's
+                    // 'end' was queued: the error follows on a later tick.
+                    loop.NextTick(RaiseDeferredErrorCallback, this);
                     return;
                 }
                 if (phase is ConnectionPhase.Answering or ConnectionPhase.ReadingBody)
@@ -641,25 +648,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             }
         }
         EndIfPending();
-    }
-
-    private static readonly Action<object?> AfterFinishCallback = static s => AfterFinish((ServerResponse)s!);
-
-    // The tick after a response's 'finish': its 'close' is queued, then the request's body dumped, so the response's
-    // 'close' comes before the dumped request's 'end' as in Node (whose dump takes one tick more to end).
-    private static void AfterFinish(ServerResponse res)
-    {
-        res.Destroy();
-        IncomingMessage req = res.Req;
-        if (!req.Consuming && !req.ReadableStateInternal.ResumeScheduled)
-        {
-            // Node's _dump: a body nobody asked for is drained so the next request can be parsed.
-            req.Dump();
-        }
-        if (!res.Last && res.Connection is { deferredError: not null } c && c.outgoing.Count == 0)
-        {
-            c.loop.NextTick(RaiseDeferredErrorCallback, c);
-        }
     }
 
     private static readonly Action<object?> RaiseDeferredErrorCallback = static s => ((ServerConnection)s!).RaiseDeferredError();

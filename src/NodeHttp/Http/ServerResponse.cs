@@ -16,6 +16,10 @@ public sealed partial class ServerResponse : OutgoingMessage
     private readonly ServerConnection? connection;
     // resOnFinish is a registered 'finish' listener (someone else listens for 'finish' too).
     private bool resOnFinishListening;
+
+    // 'finish' is being emitted; resOnFinish asked for the destroy to follow the listeners (DestroyFinished).
+    private bool finishing;
+    private bool destroyAfterFinish;
     private int statusCode = 200;
     private string? statusMessage;
     private StreamStateBase? pendingDestroy;
@@ -321,11 +325,41 @@ public sealed partial class ServerResponse : OutgoingMessage
     /// </summary>
     private protected override void OnFinish()
     {
-        if (!resOnFinishListening)
+        finishing = true;
+        try
         {
-            connection?.OnResponseFinish();
+            if (!resOnFinishListening)
+            {
+                connection?.OnResponseFinish();
+            }
+            base.OnFinish();
         }
-        base.OnFinish();
+        finally
+        {
+            finishing = false;
+            if (destroyAfterFinish)
+            {
+                destroyAfterFinish = false;
+                Destroy();
+            }
+        }
+    }
+
+    /// <summary>
+    /// resOnFinish's destroy of a finished response: while its <c>'finish'</c> is being emitted, it waits until the
+    /// listeners ran, so they see <see cref="Writable.Destroyed"/> false as in Node (whose emitCloseNT marks it on
+    /// the next tick); the <c>'close'</c> is queued as that tick would be.
+    /// </summary>
+    internal void DestroyFinished()
+    {
+        if (finishing)
+        {
+            destroyAfterFinish = true;
+        }
+        else
+        {
+            Destroy();
+        }
     }
 
     /// <summary>

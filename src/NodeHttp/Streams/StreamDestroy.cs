@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NodeHttp;
 
 /// <summary>
@@ -8,6 +10,7 @@ internal static class StreamDestroy
 {
     // Both states of the stream that owns state: the second one only for a Duplex, which asks its host for it (the
     // states of a plain Readable or Writable, the usual request and response, are found without an interface call).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Sides(StreamStateBase state, out ReadableState? r, out WritableState? w)
     {
         if (state is ReadableState readable)

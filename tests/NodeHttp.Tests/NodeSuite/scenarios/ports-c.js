@@ -476,3 +476,88 @@ scenario('write-callbacks', done => {
     });
   });
 });
+// test-http-server-capture-rejections: an async handler that rejects before anything was sent, after the head and
+// part of the body went out, and after writeHead (Node needs captureRejections for the server to take them).
+function captureRejectionsServer(handler) {
+  const events = require('events');
+  events.captureRejections = true;
+  const server = http.createServer(handler);
+  events.captureRejections = false;
+  return server;
+}
+scenario('server-capture-rejections-before-head', done => {
+  const server = captureRejectionsServer(async (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    throw new Error('kaboom');
+  });
+  listen(server, port => {
+    http.get({ host: '127.0.0.1', port, agent: false }, res => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', d => body += d);
+      res.on('end', () => { server.close(); done(res.statusCode + ' content-type=' + ('content-type' in res.headers) + ' body=' + body); });
+    });
+  });
+});
+scenario('server-capture-rejections-after-body', done => {
+  let resolve;
+  const latch = new Promise(r => { resolve = r; });
+  const server = captureRejectionsServer(async (req, res) => {
+    server.close();
+    res.setHeader('content-type', 'application/json');
+    res.write('{');
+    req.resume();
+    await latch;
+    throw new Error('kaboom');
+  });
+  listen(server, port => {
+    const req = http.get({ host: '127.0.0.1', port, agent: false }, res => {
+      let body = '';
+      const head = res.statusCode + ' ' + res.headers['content-type'];
+      resolve();
+      res.setEncoding('utf8');
+      res.on('data', d => body += d);
+      res.on('error', () => {});
+      req.on('close', () => done(head + ' body=' + body + ' complete=' + res.complete));
+    });
+  });
+});
+scenario('server-capture-rejections-after-head', done => {
+  const server = captureRejectionsServer(async (req, res) => {
+    res.writeHead(200);
+    throw new Error('kaboom');
+  });
+  listen(server, port => {
+    http.get({ host: '127.0.0.1', port, agent: false }, () => done('response')).on('error', e => { server.close(); done('error ' + e.code); });
+  });
+});
+// test-http-sync-write-error-during-continue: in the 'continue' handler the socket's write fails synchronously
+// (it destroys the socket with an error); the error reaches the request, after the handler returned.
+scenario('sync-write-error-during-continue', done => {
+  const ev = [];
+  let head = '';
+  const server = net.createServer(s => {
+    s.on('error', () => {});
+    s.setEncoding('latin1');
+    s.on('data', d => {
+      head += d;
+      if (head.includes('\r\n\r\n') && !ev.includes('head')) { ev.push('head'); setImmediate(() => s.write('HTTP/1.1 100 Continue\r\n\r\n')); }
+    });
+  });
+  listen(server, port => {
+    let socket;
+    const req = http.request({ createConnection: () => (socket = net.connect(port, '127.0.0.1')), headers: { Expect: '100-continue' } });
+    req.on('continue', () => {
+      let sync = true;
+      socket._writev = null;
+      socket._write = (chunk, enc, cb) => {
+        ev.push('write ' + chunk.length + ' sync=' + sync);
+        socket.destroy(new Error('write failed'), cb);
+      };
+      req.on('error', e => { ev.push('error ' + e.message + ' sync=' + sync); server.close(); done(ev.join(',') + ' head=' + JSON.stringify(head.replace(/:\d+/, ':PORT'))); });
+      req.end('data');
+      ev.push('continue returned');
+      sync = false;
+    });
+  });
+});
