@@ -12,6 +12,7 @@
 # Usage: bench/multicore/run.sh
 #   DURATION=10  seconds per wrk point     WARMUP=5  seconds of hello c64 before measuring each server
 #   SERVERS="NodeHttp-group2 NodeHttp-reuse2 node-cluster2 Kestrel nginx2"   OUT=bench/results/multicore-<date>.md
+#   A NodeHttp name with "@nopoll" appended (NodeHttp-group2@nopoll) runs that server with NODEHTTP_LOOP_POLL_US=0.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -84,12 +85,15 @@ CONF
 
 start_server() { # $1 = name, $2 = port
   local name="$1" port="$2" dll="$bin/DrainServer/DrainServer.dll"
-  case "$name" in
+  # NAME@nopoll: the same NodeHttp server with the loop's poll-before-block window off (NODEHTTP_LOOP_POLL_US=0).
+  local poll=()
+  [[ "$name" == *@nopoll ]] && poll=(NODEHTTP_LOOP_POLL_US=0)
+  case "${name%@nopoll}" in
     NodeHttp-group2)
-      dotnet "$dll" --port "$port" --loops 2 > "$work/$name.log" 2>&1 & server_pids+=($!) ;;
+      env "${poll[@]}" dotnet "$dll" --port "$port" --loops 2 > "$work/$name.log" 2>&1 & server_pids+=($!) ;;
     NodeHttp-reuse2)
-      dotnet "$dll" --port "$port" --reuse-port > "$work/$name.log" 2>&1 & server_pids+=($!)
-      dotnet "$dll" --port "$port" --reuse-port > "$work/$name.2.log" 2>&1 & server_pids+=($!) ;;
+      env "${poll[@]}" dotnet "$dll" --port "$port" --reuse-port > "$work/$name.log" 2>&1 & server_pids+=($!)
+      env "${poll[@]}" dotnet "$dll" --port "$port" --reuse-port > "$work/$name.2.log" 2>&1 & server_pids+=($!) ;;
     node-cluster2)
       node "$here/node-cluster.js" "$port" 2 > "$work/$name.log" 2>&1 & server_pids+=($!) ;;
     Kestrel)
@@ -100,7 +104,7 @@ start_server() { # $1 = name, $2 = port
     *) echo "unknown server $name" >&2; exit 1 ;;
   esac
   for _ in $(seq 1 300); do
-    if [ "$name" = NodeHttp-reuse2 ]; then
+    if [ "${name%@nopoll}" = NodeHttp-reuse2 ]; then
       # both processes must be up before measuring
       [ "$(cat "$work/$name.log" "$work/$name.2.log" | grep -c '^listening on ')" = 2 ] && return 0
     elif curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
