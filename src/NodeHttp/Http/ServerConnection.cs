@@ -83,10 +83,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnError removes itself: the first error is reported, later ones are not.
     private bool errorHandled;
 
-    // The parse error a 'clientError' listener took while keeping the socket. Node's parser stays in that error:
-    // each later read fails again and is reported once more, with its own bytes as rawPacket.
-    private NodeHttpException? stickyParseError;
-
     // Bytes of the current body thrown away since nobody reads it (bounded by DrainLimit).
     private long drained;
 
@@ -211,13 +207,16 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             // A 'clientError' listener owns the socket now: what follows the bad bytes is not parsed, but reading
             // goes on so the peer's FIN is seen and the connection can close.
-            if (stickyParseError is { } sticky && !socket.Destroyed)
+            // When that was a parse error, Node's parser stays in it: each later read fails again and is reported
+            // once more, with its own bytes as rawPacket and nothing parsed.
+            if (parser.Error is not (HpeCode.Ok or HpeCode.Paused or HpeCode.PausedUpgrade or HpeCode.PausedH2Upgrade) && !socket.Destroyed)
             {
-                RaiseClientError(new NodeHttpException(sticky.Code, sticky.Message)
+                NodeHttpException again = parser.CreateException(data);
+                RaiseClientError(new NodeHttpException(again.Code, again.Message)
                 {
-                    Reason = sticky.Reason,
+                    Reason = again.Reason,
                     BytesParsed = 0,
-                    RawPacket = NodeBuffer.From(data),
+                    RawPacket = again.RawPacket,
                 });
                 return !socket.Destroyed;
             }
@@ -262,10 +261,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 return false;
             }
             SocketOnError(error);
-            if (!socket.Destroyed)
-            {
-                stickyParseError = error;
-            }
             return !socket.Destroyed;
         }
     }
