@@ -774,6 +774,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     /// <summary>Whether <paramref name="res"/> waits behind another response for the socket (pipelining).</summary>
     internal bool IsQueued(ServerResponse res) => !res.Attached && outgoing.Contains(res);
 
+    /// <summary>Whether <paramref name="res"/> is still in this connection's queue (Node's state.outgoing, or at its head).</summary>
+    internal bool Lists(ServerResponse res) => outgoing.Contains(res);
+
     /// <summary>Whether <paramref name="res"/>, destroyed with this connection's socket (or queued, to destroy the socket
     /// it will be given), closes when the socket's 'close' reaches SocketOnCloseResponses.</summary>
     internal bool ClosesWithSocket(ServerResponse res) =>
