@@ -86,10 +86,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Node's socketOnError removes itself: the first error is reported, later ones are not.
     private bool errorHandled;
 
-    // The parse error a 'clientError' listener took while keeping the socket. Node's parser stays in that error:
-    // each later read fails again and is reported once more, with its own bytes as rawPacket.
-    private NodeHttpException? stickyParseError;
-
     // Bytes of the current body thrown away since nobody reads it (bounded by DrainLimit).
     private long drained;
 
@@ -214,13 +210,16 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         {
             // A 'clientError' listener owns the socket now: what follows the bad bytes is not parsed, but reading
             // goes on so the peer's FIN is seen and the connection can close.
-            if (stickyParseError is { } sticky && !socket.Destroyed)
+            // When that was a parse error, Node's parser stays in it: each later read fails again and is reported
+            // once more, with its own bytes as rawPacket and nothing parsed.
+            if (parser.Error is not (HpeCode.Ok or HpeCode.Paused or HpeCode.PausedUpgrade or HpeCode.PausedH2Upgrade) && !socket.Destroyed)
             {
-                RaiseClientError(new NodeHttpException(sticky.Code, sticky.Message)
+                NodeHttpException again = parser.CreateException(data);
+                RaiseClientError(new NodeHttpException(again.Code, again.Message)
                 {
-                    Reason = sticky.Reason,
+                    Reason = again.Reason,
                     BytesParsed = 0,
-                    RawPacket = NodeBuffer.From(data),
+                    RawPacket = again.RawPacket,
                 });
                 return !socket.Destroyed;
             }
@@ -265,10 +264,6 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 return false;
             }
             SocketOnError(error);
-            if (!socket.Destroyed)
-            {
-                stickyParseError = error;
-            }
             return !socket.Destroyed;
         }
     }
@@ -819,6 +814,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
 
     /// <summary>Whether <paramref name="res"/> waits behind another response for the socket (pipelining).</summary>
     internal bool IsQueued(ServerResponse res) => !res.Attached && outgoing.Contains(res);
+
+    /// <summary>Whether <paramref name="res"/> is still in this connection's queue (Node's state.outgoing, or at its head).</summary>
+    internal bool Lists(ServerResponse res) => outgoing.Contains(res);
 
     /// <summary>Whether <paramref name="res"/>, destroyed with this connection's socket (or queued, to destroy the socket
     /// it will be given), closes when the socket's 'close' reaches SocketOnCloseResponses.</summary>

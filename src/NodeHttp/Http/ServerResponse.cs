@@ -17,9 +17,10 @@ public sealed partial class ServerResponse : OutgoingMessage
     // resOnFinish is a registered 'finish' listener (someone else listens for 'finish' too).
     private bool resOnFinishListening;
 
-    // 'finish' is being emitted; resOnFinish asked for the destroy to follow the listeners (DestroyFinished).
-    private bool finishing;
-    private bool destroyAfterFinish;
+    // The response whose 'finish' is being emitted on this thread (loop thread): resOnFinish leaves its destroy to
+    // OnFinish, after the listeners. Static, so a response carries no field for it.
+    [ThreadStatic]
+    private static ServerResponse? emittingFinish;
     private int statusCode = 200;
     private string? statusMessage;
     private StreamStateBase? pendingDestroy;
@@ -325,7 +326,8 @@ public sealed partial class ServerResponse : OutgoingMessage
     /// </summary>
     private protected override void OnFinish()
     {
-        finishing = true;
+        ServerResponse? outer = emittingFinish;
+        emittingFinish = this;
         try
         {
             if (!resOnFinishListening)
@@ -336,10 +338,10 @@ public sealed partial class ServerResponse : OutgoingMessage
         }
         finally
         {
-            finishing = false;
-            if (destroyAfterFinish)
+            emittingFinish = outer;
+            // resOnFinish took this response off the queue: it is destroyed now that the listeners ran.
+            if (connection is not null && !Destroyed && !connection.Lists(this))
             {
-                destroyAfterFinish = false;
                 Destroy();
             }
         }
@@ -347,16 +349,12 @@ public sealed partial class ServerResponse : OutgoingMessage
 
     /// <summary>
     /// resOnFinish's destroy of a finished response: while its <c>'finish'</c> is being emitted, it waits until the
-    /// listeners ran, so they see <see cref="Writable.Destroyed"/> false as in Node (whose emitCloseNT marks it on
-    /// the next tick); the <c>'close'</c> is queued as that tick would be.
+    /// listeners ran (<see cref="OnFinish"/>), so they see <see cref="Writable.Destroyed"/> false as in Node (whose
+    /// emitCloseNT marks it on the next tick); the <c>'close'</c> is queued as that tick would be.
     /// </summary>
     internal void DestroyFinished()
     {
-        if (finishing)
-        {
-            destroyAfterFinish = true;
-        }
-        else
+        if (!ReferenceEquals(emittingFinish, this))
         {
             Destroy();
         }
