@@ -50,4 +50,20 @@ public sealed class PortsDTimingTwinTests(PortsDTimingTwinTests.Node node) : ICl
             });
         })));
     });
+    // The fix behind the twin above, on the wire: an idle connection outlives the advertised keepAliveTimeout by a
+    // second (a request 700 ms after a 300 ms timeout is still served) and is then closed.
+    [Fact]
+    public async Task An_idle_connection_is_kept_a_second_past_the_advertised_keep_alive_timeout()
+    {
+        await using var server = await TestServer.StartAsync((_, res) => res.End("ok"), new ServerOptions { KeepAliveTimeout = 300 });
+        await using RawConnection c = await server.ConnectAsync();
+        await c.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Contains("Keep-Alive: timeout=0\r\n", await c.ReadResponseAsync());
+        await Task.Delay(700);
+        await c.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.EndsWith("ok", await c.ReadResponseAsync());
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(string.Empty, await c.ReadToEndAsync());
+        Assert.InRange(sw.ElapsedMilliseconds, 1000, 5000);
+    }
 }

@@ -164,4 +164,32 @@ public sealed class PortsDTwinTests(PortsDTwinTests.Node node) : IClassFixture<P
             get.End();
         });
     });
+    // A readable highWaterMark given to the socket a request's createConnection makes applies to that socket and to
+    // the response read from it.
+    [Fact]
+    public Task Http_incoming_message_options() => Twin.CheckAsync(node, "incoming-message-options",
+        "same-socket=true socket=1024 message=1024", done =>
+    {
+        Server server = NodeHttp.Http.CreateServer((_, res) => res.End());
+        Twin.Listen(server, port =>
+        {
+            ClientRequest req = null!;
+            RequestOptions options = To(port);
+            options.UseAgent = true;
+            options.CreateConnection = (o, _) => NodeHttp.Net.CreateConnection(new SocketConnectOptions
+            {
+                Host = o.Host!,
+                Port = o.Port ?? 80,
+                ReadableHighWaterMark = 1024,
+            });
+            req = NodeHttp.Http.Request(options, res =>
+            {
+                string text = "same-socket=" + Twin.B(ReferenceEquals(res.Socket, req.Socket)) + " socket=" + res.Socket!.ReadableHighWaterMark
+                    + " message=" + res.ReadableHighWaterMark;
+                res.Resume();
+                res.On("end", () => { server.Close(); done(text); });
+            });
+            req.End();
+        });
+    });
 }

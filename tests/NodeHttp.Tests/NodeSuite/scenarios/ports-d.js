@@ -93,3 +93,22 @@ scenario('no-read-no-dump', done => {
     }).end();
   });
 });
+scenario('incoming-message-options', done => {
+  const server = http.createServer((req, res) => res.end());
+  listen(server, port => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      createConnection(options) {
+        options.readableHighWaterMark = 1024;
+        return net.createConnection(options);
+      },
+    }, res => {
+      const text = 'same-socket=' + (res.socket === req.socket) + ' socket=' + res.socket.readableHighWaterMark +
+        ' message=' + res.readableHighWaterMark;
+      res.resume();
+      res.on('end', () => { server.close(); done(text); });
+    });
+    req.end();
+  });
+});
