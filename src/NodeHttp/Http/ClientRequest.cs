@@ -234,6 +234,12 @@ public class ClientRequest : OutgoingMessage
     /// <summary>Node's <c>request.closed</c>: <c>'close'</c> was emitted.</summary>
     public new bool Closed => closed;
 
+    /// <inheritdoc/>
+    internal override bool? LegacyMessageClosed => closed;
+
+    /// <inheritdoc/>
+    internal override bool LegacyMessageIsRequest => true;
+
     /// <summary>
     /// Node's <c>request.maxHeadersCount</c>: how many of the response's header lines make up
     /// <see cref="IncomingMessage.Headers"/> and <see cref="IncomingMessage.HeadersDistinct"/> (first come first

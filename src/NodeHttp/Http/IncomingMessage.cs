@@ -24,6 +24,8 @@ public partial class IncomingMessage : Readable
     private int headersCount = int.MaxValue;
 
     internal IncomingMessage(Socket? socket, IIncomingMessageSource? source)
+        // As Node's constructor: the message buffers as much as its socket does.
+        : base(socket?.ReadableHighWaterMark, null, emitClose: true, autoDestroy: true)
     {
         Socket = socket;
         this.source = source;

@@ -92,6 +92,9 @@ public class OutgoingMessage : Writable
     /// </summary>
     public bool IsWritable => true;
 
+    /// <inheritdoc/>
+    internal override bool? LegacyMessageClosed => Closed;
+
     /// <summary>Node's <c>chunkedEncoding</c>: the body is sent in chunks.</summary>
     internal bool ChunkedEncoding { get; set; }
 

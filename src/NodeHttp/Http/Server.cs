@@ -107,7 +107,9 @@ public sealed partial class Server : EventEmitter
         set => requestTimeout = value;
     }
 
-    /// <summary>Node's <c>server.keepAliveTimeout</c> in ms (5000): how long an idle keep-alive connection is kept.</summary>
+    /// <summary>Node's <c>server.keepAliveTimeout</c> in ms (5000): how long an idle keep-alive connection is kept. As
+    /// Node 20.20, this is the value advertised in <c>Keep-Alive: timeout=</c>; the connection is closed one second
+    /// later, so a client reusing it right at the advertised time does not meet a reset.</summary>
     public int KeepAliveTimeout { get; set; }
 
     /// <summary>Node's <c>server.maxRequestsPerSocket</c> (0 = no limit): past it requests get 503 and <c>'dropRequest'</c>.</summary>

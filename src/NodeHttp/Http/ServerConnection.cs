@@ -17,6 +17,13 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // past it the connection is closed instead.
     internal const int DrainLimit = 256 * 1024;
 
+    /// <summary>
+    /// How much longer than the advertised <c>keepAliveTimeout</c> an idle connection is kept (Node 20.20's
+    /// HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER): a client that reuses its pooled socket right at the advertised
+    /// timeout still finds it open rather than meeting ECONNRESET.
+    /// </summary>
+    internal const int KeepAliveTimeoutBuffer = 1000;
+
     private static readonly Action<object?> KeepAliveExpiredCallback = static s => ((ServerConnection)s!).KeepAliveExpired();
 
     private readonly Server server;
@@ -661,7 +668,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
     }
 
-    // Node sets socket.setTimeout(keepAliveTimeout) when the last response finishes and takes it back at the next
+    // Node sets socket.setTimeout(keepAliveTimeout + buffer) when the last response finishes and takes it back at the next
     // request; one timer per connection, refreshed, does the same without a new timer per request.
     private void StartKeepAliveTimer()
     {
@@ -671,7 +678,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
         if (keepAliveTimer is null)
         {
-            keepAliveTimer = loop.SetTimeout(KeepAliveExpiredCallback, this, server.KeepAliveTimeout);
+            keepAliveTimer = loop.SetTimeout(KeepAliveExpiredCallback, this, server.KeepAliveTimeout + KeepAliveTimeoutBuffer);
             keepAliveTimer.Unref();
         }
         else

@@ -33,8 +33,11 @@ public static class Net
     /// address and port), or a Unix socket path.</summary>
     /// <param name="options">Where to connect and from where.</param>
     /// <param name="connectListener">Added as a one-time <c>'connect'</c> listener.</param>
-    public static Socket CreateConnection(SocketConnectOptions options, Action? connectListener = null) =>
-        new Socket().Connect(options, connectListener);
+    public static Socket CreateConnection(SocketConnectOptions options, Action? connectListener = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new Socket(allowHalfOpen: false, options.ReadableHighWaterMark).Connect(options, connectListener);
+    }
 
     /// <summary>Node's <c>net.connect(port[, host][, connectListener])</c>: alias of <see cref="CreateConnection(int, string, Action?)"/>.</summary>
     /// <param name="port">The port.</param>

@@ -73,7 +73,13 @@ public class Socket : Duplex, ISocketHandleOwner
     /// <summary>Node's <c>new net.Socket({ allowHalfOpen })</c>.</summary>
     /// <param name="allowHalfOpen">When false (Node's default) the writable side is ended when the peer ends.</param>
     public Socket(bool allowHalfOpen)
-        : base(CreateOptions(allowHalfOpen))
+        : base(CreateOptions(allowHalfOpen, null))
+    {
+    }
+
+    /// <summary>Node's <c>new net.Socket({ allowHalfOpen, readableHighWaterMark })</c>.</summary>
+    internal Socket(bool allowHalfOpen, int? readableHighWaterMark)
+        : base(CreateOptions(allowHalfOpen, readableHighWaterMark))
     {
     }
 
@@ -130,10 +136,11 @@ public class Socket : Duplex, ISocketHandleOwner
         AcquireRef();
     }
 
-    private static DuplexOptions CreateOptions(bool allowHalfOpen) => new()
+    private static DuplexOptions CreateOptions(bool allowHalfOpen, int? readableHighWaterMark) => new()
     {
         AllowHalfOpen = allowHalfOpen,
         HighWaterMark = DefaultHighWaterMark,
+        ReadableHighWaterMark = readableHighWaterMark,
         // 'close' carries hadError and follows the handle's close: emitted here, not by the stream.
         EmitClose = false,
     };

@@ -20,4 +20,11 @@ public sealed class SocketConnectOptions
 
     /// <summary>Node's <c>path</c>: a Unix domain socket to connect to instead of TCP.</summary>
     public string? Path { get; set; }
+
+    /// <summary>
+    /// Node's <c>readableHighWaterMark</c> (a <c>new net.Socket</c> option that <c>net.createConnection</c> passes on):
+    /// the highWaterMark of the socket's readable side, and so of the messages an http client or server reads from
+    /// it. Null keeps the default (16 KiB).
+    /// </summary>
+    public int? ReadableHighWaterMark { get; set; }
 }

@@ -97,6 +97,16 @@ public partial class Writable : EventEmitter, IWritable, IStreamHost
     /// <summary>Node's <c>writable.closed</c>: <c>'close'</c> is due or was emitted.</summary>
     public bool Closed => ws.Closed;
 
+    /// <summary>
+    /// For <see cref="NodeStream.Finished(EventEmitter, FinishedOptions?, Action{Exception?})"/>: Node's http messages
+    /// are legacy streams with no <c>_writableState</c>, which <c>stream.finished</c> settles at <c>'close'</c>,
+    /// reading the message's own <c>closed</c> flag. Null for an ordinary writable; a message says whether it closed.
+    /// </summary>
+    internal virtual bool? LegacyMessageClosed => null;
+
+    /// <summary>The message is a client request (Node's <c>isRequest</c> in end-of-stream.js): it also settles at <c>'abort'</c>.</summary>
+    internal virtual bool LegacyMessageIsRequest => false;
+
     /// <summary>A <see cref="System.IO.Stream"/> over this writable (write-only): <c>WriteAsync</c> waits for <c>'drain'</c>,
     /// disposing ends the stream. Usable from any thread.</summary>
     public Stream AsStream() => new NodeStreamAdapter(null, this, Loop);

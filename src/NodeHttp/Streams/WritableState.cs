@@ -26,6 +26,9 @@ internal sealed class WritableState : StreamStateBase
     /// <summary>Bytes handed to the current <c>_write</c>/<c>_writev</c> and not yet completed (Node's <c>state.writelen</c>).</summary>
     internal int WriteLength => writeLength;
     private int pendingCallbacks;
+
+    /// <summary>Node's <c>state.pendingcb</c>: write and end callbacks not yet called.</summary>
+    internal int PendingCallbacks => pendingCallbacks;
     // Node's afterWriteTickInfo, kept in the state itself so the usual stream (one tick pending at a time) makes no
     // record object: consecutive synchronous completions with the same callback share one tick.
     // inlineTickQueued: the tick that reads the fields below is queued; inlineTickCurrent: it is the one later
