@@ -350,9 +350,13 @@ public partial class EventEmitter
                 return i;
             }
         }
+        // A name built at run time: compare text, the length first so that a miss (the usual case of a ListenerCount
+        // asked per read) costs no call per slot.
+        int length = eventName.Length;
         for (int i = 0; i < count; i++)
         {
-            if (string.Equals(s[i].Name, eventName, StringComparison.Ordinal))
+            string name = s[i].Name;
+            if (name.Length == length && string.Equals(name, eventName, StringComparison.Ordinal))
             {
                 return i;
             }

@@ -198,7 +198,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     {
         // Node unconsumes its parser when a 'data' listener is added to the socket (socketListenerWrap): the reads
         // after that reach the parser first and the listeners after it, also once the parser has failed on them.
-        bool listened = socket.ListenerCount(StreamEvents.Data) > 0;
+        bool listened = socket.ReadableStateInternal.DataListenerAdded && socket.ListenerCount(StreamEvents.Data) > 0;
         bool more = ParseSocketData(data);
         if (listened && phase != ConnectionPhase.Upgraded)
         {

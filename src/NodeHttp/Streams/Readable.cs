@@ -778,6 +778,7 @@ public partial class Readable : EventEmitter, IReadable, IStreamHost
         ReadableState state = rs;
         if (eventName == StreamEvents.Data)
         {
+            state.DataListenerAdded = true;
             state.ReadableListening = ListenerCount(StreamEvents.Readable) > 0;
             // Start flowing unless explicitly paused.
             if (state.Flowing != false)

@@ -30,6 +30,10 @@ internal sealed class ReadableState : StreamStateBase
     internal bool ReadingMore;
     internal bool DataEmitted;
 
+    /// <summary>Whether a <c>'data'</c> listener was ever added (it stays true once set): a reader that counts the
+    /// <c>'data'</c> listeners for each chunk can skip the lookup while it is false.</summary>
+    internal bool DataListenerAdded;
+
     /// <summary>Node's <c>state.flowing</c>: null (no consumer yet), true (flowing) or false (paused).</summary>
     internal bool? Flowing;
 
