@@ -390,10 +390,7 @@ public class OutgoingMessage : Writable
         {
             ImplicitHeader();
         }
-        if (!HasBody && RejectNonStandardBodyWrites)
-        {
-            ErrorCodes.Throw("ERR_HTTP_BODY_NOT_ALLOWED");
-        }
+        ThrowIfBodyNotAllowed();
         return true;
     }
 
@@ -419,9 +416,18 @@ public class OutgoingMessage : Writable
             ContentLength = length;
             ImplicitHeader();
         }
-        if (hasData && !HasBody && RejectNonStandardBodyWrites && !this.WritableEnded && !Destroyed)
+        if (hasData && !this.WritableEnded && !Destroyed)
         {
             // Node's end(data) writes the data through write_, which refuses it the same way.
+            ThrowIfBodyNotAllowed();
+        }
+    }
+
+    // Node's write_ with kRejectNonStandardBodyWrites: a body where the message may have none (HEAD, 1xx, 204, 304).
+    private void ThrowIfBodyNotAllowed()
+    {
+        if (!HasBody && RejectNonStandardBodyWrites)
+        {
             ErrorCodes.Throw("ERR_HTTP_BODY_NOT_ALLOWED");
         }
     }
