@@ -162,6 +162,10 @@ parse_wrk() {
     END { printf "%s %s %d\n", rps, p99, err }'
 }
 
+# CPU time the process has run (all its threads), in clock ticks.
+clk_tck="$(getconf CLK_TCK)"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2> /dev/null || echo 0; }
+
 run_wrk() { # $1 = connections, rest = extra wrk args; prints "req/s p99ms errors"
   local c="$1"; shift
   local t="$wrk_threads"; [ "$c" -lt "$t" ] && t="$c"
@@ -229,7 +233,7 @@ first_response() { # $1 = name: "wall-median wall-min wall-max cpu-median" over 
     END { m = median(w, NR); printf "%.0f %.0f %.0f %.0f\n", m, w[1], w[NR], median(c, NR) }'
 }
 
-declare -A rps p99 errs mbps rss died ttfr ttfr_range ttfr_cpu
+declare -A rps p99 errs mbps rss died ttfr ttfr_range ttfr_cpu cpu stream_cpu curl_cpu
 if [ "$HTTPS" = 1 ]; then
   scenarios=("hello c64" "handshakes c16")
 else
@@ -247,6 +251,7 @@ for name in $SERVERS; do
   url="$scheme://127.0.0.1:$port/"
   [ "$WARMUP" -gt 0 ] && DURATION="$WARMUP" run_wrk 64 "$url" > /dev/null
   for s in "${scenarios[@]}"; do
+    ticks="$(cpu_ticks "$server_pid")"
     case "$s" in
       "hello c16")        r="$(run_wrk 16 "$url")" ;;
       "hello c64")        r="$(run_wrk 64 "$url")" ;;
@@ -257,17 +262,28 @@ for name in $SERVERS; do
       "handshakes c16")   r="$(run_wrk 16 -H "Connection: close" "$url")" ;;
     esac
     read -r rps["$name|$s"] p99["$name|$s"] errs["$name|$s"] <<< "$r"
-    echo "   $s: ${rps[$name|$s]} req/s, p99 ${p99[$name|$s]} ms, errors ${errs[$name|$s]}" >&2
+    # The server's CPU over the point, in % of one core: near 100 (pinned) means the server is the bottleneck.
+    cpu["$name|$s"]="$(awk -v a="$ticks" -v b="$(cpu_ticks "$server_pid")" -v hz="$clk_tck" -v d="$DURATION" 'BEGIN { printf "%.0f", (b - a) * 100 / hz / d }')"
+    echo "   $s: ${rps[$name|$s]} req/s, p99 ${p99[$name|$s]} ms, errors ${errs[$name|$s]}, server CPU ${cpu[$name|$s]}%" >&2
     if ! kill -0 "$server_pid" 2>/dev/null; then
       echo "   $name EXITED during '$s':" >&2; tail -20 "$workdir/$name.log" | sed 's/^/     /' >&2
       died["$name"]="$s"; server_pid=""; break
     fi
   done
   if [ -n "${died[$name]:-}" ]; then continue; fi
-  read -r size secs <<< "$("${cli_pin[@]}" curl -s "${curl_tls[@]}" -o /dev/null --max-time 600 -w '%{size_download} %{time_total}' "${url}stream")"
+  # curl runs under a wrapper that reports the CPU it used (getrusage of the child): when curl is near 100% of its
+  # core, the MB/s figure is the client's limit, and the server's CPU per GiB is what tells the servers apart.
+  ticks="$(cpu_ticks "$server_pid")"
+  read -r size secs client_cpu_s <<< "$("${cli_pin[@]}" python3 -c '
+import resource, subprocess, sys
+out = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, check=False).stdout.decode().strip()
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(out, "%.3f" % (r.ru_utime + r.ru_stime))' curl -s "${curl_tls[@]}" -o /dev/null --max-time 600 -w '%{size_download} %{time_total}' "${url}stream")"
   [ "$size" = "$STREAM_BYTES" ] || { echo "$name: /stream sent $size bytes, expected $STREAM_BYTES" >&2; exit 1; }
   mbps["$name"]="$(awk -v b="$size" -v t="$secs" 'BEGIN { printf "%.1f", b / 1048576 / t }')"
-  echo "   stream 1GiB: ${mbps[$name]} MB/s" >&2
+  stream_cpu["$name"]="$(awk -v a="$ticks" -v b="$(cpu_ticks "$server_pid")" -v hz="$clk_tck" -v g="$size" 'BEGIN { printf "%.0f", (b - a) * 1000 / hz / (g / 1073741824) }')"
+  curl_cpu["$name"]="$(awk -v c="$client_cpu_s" -v t="$secs" 'BEGIN { printf "%.0f", c * 100 / t }')"
+  echo "   stream 1GiB: ${mbps[$name]} MB/s, server CPU ${stream_cpu[$name]} ms per GiB, curl CPU ${curl_cpu[$name]}%" >&2
   rss["$name"]="$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$server_pid/status")"
   echo "   peak RSS: ${rss[$name]} MiB" >&2
   stop_server
@@ -311,6 +327,20 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
   has NodeHttp && has node && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[Kestrel]:-}") |"
   echo "$line"
+  line="| stream: server CPU per GiB (ms; lower is better) |"
+  for n in $SERVERS; do line+=" ${stream_cpu[$n]:--} | |"; done
+  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${stream_cpu[NodeHttp-AOT]:-}" "${stream_cpu[NodeHttp]:-}") |"
+  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${stream_cpu[NodeHttp]:-}" "${stream_cpu[NodeHttp@base]:-}") |"
+  has NodeHttp && has node && line+=" $(ratio "${stream_cpu[NodeHttp]:-}" "${stream_cpu[node]:-}") |"
+  has NodeHttp && has Kestrel && line+=" $(ratio "${stream_cpu[NodeHttp]:-}" "${stream_cpu[Kestrel]:-}") |"
+  echo "$line"
+  line="| stream: curl CPU (% of its core) |"
+  for n in $SERVERS; do line+=" ${curl_cpu[$n]:--} | |"; done
+  has NodeHttp && has NodeHttp-AOT && line+=" |"
+  has NodeHttp && has NodeHttp@base && line+=" |"
+  has NodeHttp && has node && line+=" |"
+  has NodeHttp && has Kestrel && line+=" |"
+  echo "$line"
   line="| peak RSS (MiB, VmHWM) |"
   for n in $SERVERS; do line+=" ${rss[$n]:--} | |"; done
   has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${rss[NodeHttp-AOT]:-}" "${rss[NodeHttp]:-}") |"
@@ -332,6 +362,18 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
   has NodeHttp && has node && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[node]:-}") |"
   has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[Kestrel]:-}") |"
   echo "$line"
+  echo
+  echo "Server CPU during each wrk point, in % of one core (near 100 with PIN=1: the server is the bottleneck, and the"
+  echo "req/s ratios compare servers; well below: the client or the network path is):"
+  echo
+  header="| scenario |"; sep="|---|"
+  for n in $SERVERS; do header+=" $n |"; sep+="---:|"; done
+  echo "$header"; echo "$sep"
+  for s in "${scenarios[@]}"; do
+    line="| $s |"
+    for n in $SERVERS; do line+=" ${cpu[$n|$s]:--} |"; done
+    echo "$line"
+  done
   echo
   for n in $SERVERS; do
     [ -n "${died[$n]:-}" ] && echo "**$n exited during '${died[$n]}'** (its later rows are empty; see the run's stderr)." && echo
