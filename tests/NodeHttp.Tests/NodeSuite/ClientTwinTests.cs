@@ -511,7 +511,7 @@ public sealed class ClientTwinHost : ScenarioHost
                   res.resume();
                   res.on('end', () => { if (--left === 0) setTimeout(() => { agent.destroy(); done('fired ' + fired + ', grows ' + (counts[counts.length - 1] > counts[0])); }, 50); });
                 });
-                req.setTimeout(1000, () => fired++);
+                req.setTimeout(5000, () => fired++);
               }
             });
             """,
@@ -1481,7 +1481,8 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                         }
                     });
                 });
-                req.SetTimeout(1000, () => fired++);
+                // Long enough that a slow machine cannot reach it: what counts is that cleared timeouts stay cleared.
+                req.SetTimeout(5000, () => fired++);
             }
         });
     });
