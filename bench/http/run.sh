@@ -293,6 +293,23 @@ done
 fmt_k() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else printf "%.0f", v }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 has() { [[ " $SERVERS " == *" $1 "* ]]; }
+# The ratio cells of one row, in the header's order: AOT/JIT, new/base, NodeHttp/Node, NodeHttp/Kestrel (those whose
+# servers ran). $1 = the name of the array holding the figures, $2 = the key's suffix ("|scenario" or empty); with
+# no array, empty cells.
+ratio_cells() {
+  local out=""
+  if [ -z "${1:-}" ]; then
+    for other in NodeHttp-AOT NodeHttp@base node Kestrel; do has NodeHttp && has "$other" && out+=" |"; done
+    printf '%s' "$out"; return 0
+  fi
+  local -n figures="$1"
+  local k="${2:-}"
+  has NodeHttp && has NodeHttp-AOT && out+=" $(ratio "${figures[NodeHttp-AOT$k]:-}" "${figures[NodeHttp$k]:-}") |"
+  for other in NodeHttp@base node Kestrel; do
+    has NodeHttp && has "$other" && out+=" $(ratio "${figures[NodeHttp$k]:-}" "${figures[$other$k]:-}") |"
+  done
+  printf '%s' "$out"
+}
 
 {
   echo "$([ "$HTTPS" = 1 ] && echo HTTPS || echo HTTP) benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
@@ -314,53 +331,32 @@ has() { [[ " $SERVERS " == *" $1 "* ]]; }
       e="${errs[$n|$s]:-0}"; note=""; [ "$e" != 0 ] && note=" ($e errors)"
       line+=" $(fmt_k "${rps[$n|$s]:-}")$note | ${p99[$n|$s]:--} |"
     done
-    has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${rps[NodeHttp-AOT|$s]:-}" "${rps[NodeHttp|$s]:-}") |"
-    has NodeHttp && has NodeHttp@base && line+=" $(ratio "${rps[NodeHttp|$s]:-}" "${rps[NodeHttp@base|$s]:-}") |"
-    has NodeHttp && has node && line+=" $(ratio "${rps[NodeHttp|$s]:-}" "${rps[node|$s]:-}") |"
-    has NodeHttp && has Kestrel && line+=" $(ratio "${rps[NodeHttp|$s]:-}" "${rps[Kestrel|$s]:-}") |"
+    line+="$(ratio_cells rps "|$s")"
     echo "$line"
   done
   line="| stream 1GiB chunked (MB/s) |"
   for n in $SERVERS; do line+=" ${mbps[$n]:--} | |"; done
-  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${mbps[NodeHttp-AOT]:-}" "${mbps[NodeHttp]:-}") |"
-  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[NodeHttp@base]:-}") |"
-  has NodeHttp && has node && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[node]:-}") |"
-  has NodeHttp && has Kestrel && line+=" $(ratio "${mbps[NodeHttp]:-}" "${mbps[Kestrel]:-}") |"
+  line+="$(ratio_cells mbps)"
   echo "$line"
   line="| stream: server CPU per GiB (ms; lower is better) |"
   for n in $SERVERS; do line+=" ${stream_cpu[$n]:--} | |"; done
-  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${stream_cpu[NodeHttp-AOT]:-}" "${stream_cpu[NodeHttp]:-}") |"
-  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${stream_cpu[NodeHttp]:-}" "${stream_cpu[NodeHttp@base]:-}") |"
-  has NodeHttp && has node && line+=" $(ratio "${stream_cpu[NodeHttp]:-}" "${stream_cpu[node]:-}") |"
-  has NodeHttp && has Kestrel && line+=" $(ratio "${stream_cpu[NodeHttp]:-}" "${stream_cpu[Kestrel]:-}") |"
+  line+="$(ratio_cells stream_cpu)"
   echo "$line"
   line="| stream: curl CPU (% of its core) |"
   for n in $SERVERS; do line+=" ${curl_cpu[$n]:--} | |"; done
-  has NodeHttp && has NodeHttp-AOT && line+=" |"
-  has NodeHttp && has NodeHttp@base && line+=" |"
-  has NodeHttp && has node && line+=" |"
-  has NodeHttp && has Kestrel && line+=" |"
+  line+="$(ratio_cells)"
   echo "$line"
   line="| peak RSS (MiB, VmHWM) |"
   for n in $SERVERS; do line+=" ${rss[$n]:--} | |"; done
-  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${rss[NodeHttp-AOT]:-}" "${rss[NodeHttp]:-}") |"
-  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[NodeHttp@base]:-}") |"
-  has NodeHttp && has node && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[node]:-}") |"
-  has NodeHttp && has Kestrel && line+=" $(ratio "${rss[NodeHttp]:-}" "${rss[Kestrel]:-}") |"
+  line+="$(ratio_cells rss)"
   echo "$line"
   line="| time to first response (ms, median of $STARTS) |"
   for n in $SERVERS; do line+=" ${ttfr[$n]:--} | ${ttfr_range[$n]:-} |"; done
-  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${ttfr[NodeHttp-AOT]:-}" "${ttfr[NodeHttp]:-}") |"
-  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[NodeHttp@base]:-}") |"
-  has NodeHttp && has node && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[node]:-}") |"
-  has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr[NodeHttp]:-}" "${ttfr[Kestrel]:-}") |"
+  line+="$(ratio_cells ttfr)"
   echo "$line"
   line="| CPU time until the first response (ms, median) |"
   for n in $SERVERS; do line+=" ${ttfr_cpu[$n]:--} | |"; done
-  has NodeHttp && has NodeHttp-AOT && line+=" $(ratio "${ttfr_cpu[NodeHttp-AOT]:-}" "${ttfr_cpu[NodeHttp]:-}") |"
-  has NodeHttp && has NodeHttp@base && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[NodeHttp@base]:-}") |"
-  has NodeHttp && has node && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[node]:-}") |"
-  has NodeHttp && has Kestrel && line+=" $(ratio "${ttfr_cpu[NodeHttp]:-}" "${ttfr_cpu[Kestrel]:-}") |"
+  line+="$(ratio_cells ttfr_cpu)"
   echo "$line"
   echo
   echo "Server CPU during each wrk point, in % of one core (near 100 with PIN=1: the server is the bottleneck, and the"
