@@ -293,6 +293,17 @@ done
 fmt_k() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else printf "%.0f", v }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 has() { [[ " $SERVERS " == *" $1 "* ]]; }
+# One row of per-server figures: $1 = label, $2 = the array, $3 = an array for the second column (empty: none),
+# $4 = "none" for no ratio cells.
+figure_row() {
+  local -n values="$2"
+  local line="| $1 |" n
+  for n in $SERVERS; do
+    if [ -n "${3:-}" ]; then local -n second="$3"; line+=" ${values[$n]:--} | ${second[$n]:-} |"; else line+=" ${values[$n]:--} | |"; fi
+  done
+  if [ "${4:-}" = none ]; then line+="$(ratio_cells)"; else line+="$(ratio_cells "$2")"; fi
+  echo "$line"
+}
 # The ratio cells of one row, in the header's order: AOT/JIT, new/base, NodeHttp/Node, NodeHttp/Kestrel (those whose
 # servers ran). $1 = the name of the array holding the figures, $2 = the key's suffix ("|scenario" or empty); with
 # no array, empty cells.
@@ -334,30 +345,12 @@ ratio_cells() {
     line+="$(ratio_cells rps "|$s")"
     echo "$line"
   done
-  line="| stream 1GiB chunked (MB/s) |"
-  for n in $SERVERS; do line+=" ${mbps[$n]:--} | |"; done
-  line+="$(ratio_cells mbps)"
-  echo "$line"
-  line="| stream: server CPU per GiB (ms; lower is better) |"
-  for n in $SERVERS; do line+=" ${stream_cpu[$n]:--} | |"; done
-  line+="$(ratio_cells stream_cpu)"
-  echo "$line"
-  line="| stream: curl CPU (% of its core) |"
-  for n in $SERVERS; do line+=" ${curl_cpu[$n]:--} | |"; done
-  line+="$(ratio_cells)"
-  echo "$line"
-  line="| peak RSS (MiB, VmHWM) |"
-  for n in $SERVERS; do line+=" ${rss[$n]:--} | |"; done
-  line+="$(ratio_cells rss)"
-  echo "$line"
-  line="| time to first response (ms, median of $STARTS) |"
-  for n in $SERVERS; do line+=" ${ttfr[$n]:--} | ${ttfr_range[$n]:-} |"; done
-  line+="$(ratio_cells ttfr)"
-  echo "$line"
-  line="| CPU time until the first response (ms, median) |"
-  for n in $SERVERS; do line+=" ${ttfr_cpu[$n]:--} | |"; done
-  line+="$(ratio_cells ttfr_cpu)"
-  echo "$line"
+  figure_row "stream 1GiB chunked (MB/s)" mbps
+  figure_row "stream: server CPU per GiB (ms; lower is better)" stream_cpu
+  figure_row "stream: curl CPU (% of its core)" curl_cpu "" none
+  figure_row "peak RSS (MiB, VmHWM)" rss
+  figure_row "time to first response (ms, median of $STARTS)" ttfr ttfr_range
+  figure_row "CPU time until the first response (ms, median)" ttfr_cpu
   echo
   echo "Server CPU during each wrk point, in % of one core (near 100 with PIN=1: the server is the bottleneck, and the"
   echo "req/s ratios compare servers; well below: the client or the network path is):"
