@@ -7,6 +7,9 @@
 #
 # Usage: bench/http/run.sh
 #   DURATION=10   seconds per wrk point          WARMUP=10  seconds of hello c64 before measuring each server
+#   POINT_WARMUP=2  seconds of each scenario itself before it is measured, and one untimed stream before the timed
+#                 one (the JIT compiles a path when it first runs: without this a scenario's own code is compiled
+#                 inside its measurement); 0: none
 #   PIN=1         server on core 0, wrk/curl on core 1 (wrk -t1); PIN=0: nothing pinned, wrk -t2
 #   STARTS=5      fresh starts timed per server for the time to first response
 #   SERVERS="NodeHttp NodeHttp-AOT node Kestrel"  OUT=bench/results/http-<date>.md
@@ -21,6 +24,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-10}"
+POINT_WARMUP="${POINT_WARMUP:-2}"
 PIN="${PIN:-1}"
 STARTS="${STARTS:-5}"
 HTTPS="${HTTPS:-0}"
@@ -173,6 +177,18 @@ run_wrk() { # $1 = connections, rest = extra wrk args; prints "req/s p99ms error
   parse_wrk < "$workdir/wrk.out"
 }
 
+run_point() { # $1 = scenario; prints "req/s p99ms errors"
+  case "$1" in
+    "hello c16")        run_wrk 16 "$url" ;;
+    "hello c64")        run_wrk 64 "$url" ;;
+    "hello c256")       run_wrk 256 "$url" ;;
+    "pipelined c64x16") run_wrk 64 -s "$here/pipeline.lua" "$url" -- 16 ;;
+    "echo 1KiB c64")    run_wrk 64 -s "$here/post.lua" "${url}echo" ;;
+    # Every request on a new connection with a full handshake (wrk does not resume sessions): handshakes/s.
+    "handshakes c16")   run_wrk 16 -H "Connection: close" "$url" ;;
+  esac
+}
+
 # Time to first response: from just before the process is spawned until a GET / on a new connection is answered
 # with 200 and the hello body. The client retries a refused connect every 0.5 ms. Prints milliseconds of wall-clock
 # time, then the CPU time the server's threads ran until then (schedstat): on a busy machine the wall time grows with
@@ -251,16 +267,9 @@ for name in $SERVERS; do
   url="$scheme://127.0.0.1:$port/"
   [ "$WARMUP" -gt 0 ] && DURATION="$WARMUP" run_wrk 64 "$url" > /dev/null
   for s in "${scenarios[@]}"; do
+    [ "$POINT_WARMUP" -gt 0 ] && DURATION="$POINT_WARMUP" run_point "$s" > /dev/null
     ticks="$(cpu_ticks "$server_pid")"
-    case "$s" in
-      "hello c16")        r="$(run_wrk 16 "$url")" ;;
-      "hello c64")        r="$(run_wrk 64 "$url")" ;;
-      "hello c256")       r="$(run_wrk 256 "$url")" ;;
-      "pipelined c64x16") r="$(run_wrk 64 -s "$here/pipeline.lua" "$url" -- 16)" ;;
-      "echo 1KiB c64")    r="$(run_wrk 64 -s "$here/post.lua" "${url}echo")" ;;
-      # Every request on a new connection with a full handshake (wrk does not resume sessions): handshakes/s.
-      "handshakes c16")   r="$(run_wrk 16 -H "Connection: close" "$url")" ;;
-    esac
+    r="$(run_point "$s")"
     read -r rps["$name|$s"] p99["$name|$s"] errs["$name|$s"] <<< "$r"
     # The server's CPU over the point, in % of one core: near 100 (pinned) means the server is the bottleneck.
     cpu["$name|$s"]="$(awk -v a="$ticks" -v b="$(cpu_ticks "$server_pid")" -v hz="$clk_tck" -v d="$DURATION" 'BEGIN { printf "%.0f", (b - a) * 100 / hz / d }')"
@@ -273,6 +282,7 @@ for name in $SERVERS; do
   if [ -n "${died[$name]:-}" ]; then continue; fi
   # curl runs under a wrapper that reports the CPU it used (getrusage of the child): when curl is near 100% of its
   # core, the MB/s figure is the client's limit, and the server's CPU per GiB is what tells the servers apart.
+  [ "$POINT_WARMUP" -gt 0 ] && "${cli_pin[@]}" curl -s "${curl_tls[@]}" -o /dev/null --max-time 600 "${url}stream"
   ticks="$(cpu_ticks "$server_pid")"
   read -r size secs client_cpu_s <<< "$("${cli_pin[@]}" python3 -c '
 import resource, subprocess, sys
@@ -325,9 +335,9 @@ ratio_cells() {
 {
   echo "$([ "$HTTPS" = 1 ] && echo HTTPS || echo HTTP) benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
   echo
-  echo "Placement: $placement. wrk -d${DURATION}s --latency, ${WARMUP}s hello c64 warm-up per server.$tls_note"
+  echo "Placement: $placement. wrk -d${DURATION}s --latency, ${WARMUP}s hello c64 warm-up per server, ${POINT_WARMUP}s of each scenario (and one untimed stream) before it is measured.$tls_note"
   echo "Versions: $(dotnet --version | sed 's/^/.NET SDK /'), node $(node --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
-  echo "Command: $([ "$HTTPS" = 1 ] && echo "HTTPS=1 ")DURATION=$DURATION PIN=$PIN STARTS=$STARTS SERVERS=\"$SERVERS\"${BASE:+ BASE=$BASE} bench/http/run.sh"
+  echo "Command: $([ "$HTTPS" = 1 ] && echo "HTTPS=1 ")DURATION=$DURATION WARMUP=$WARMUP POINT_WARMUP=$POINT_WARMUP PIN=$PIN STARTS=$STARTS SERVERS=\"$SERVERS\"${BASE:+ BASE=$BASE} bench/http/run.sh"
   echo
   header="| scenario |"; sep="|---|"
   for n in $SERVERS; do header+=" $n req/s | $n p99 ms |"; sep+="---:|---:|"; done
