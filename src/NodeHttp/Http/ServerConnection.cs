@@ -198,7 +198,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
                 }
                 return;
             }
-            if (!more && early.Count > 0)
+            // A destroyed socket still hands over what it had buffered (Node's stream emits it all the same); a live
+            // one that wants no more waits for the next resume.
+            if (!more && early.Count > 0 && !socket.Destroyed)
             {
                 socket.PauseReading();
                 return;
