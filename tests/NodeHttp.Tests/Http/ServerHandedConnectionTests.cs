@@ -99,6 +99,42 @@ public class ServerHandedConnectionTests
     }
 
     [Fact]
+    public async Task ASocketHandedInWithRequestsAlreadyBuffered_IsServedFromTheBufferFirst()
+    {
+        var seen = new List<string>();
+        await LoopRunner.RunAsync(() =>
+        {
+            Server http = NodeHttp.Http.CreateServer((req, res) => res.End(req.Url!));
+            NetServer net = null!;
+            net = NodeHttp.Net.CreateServer(s =>
+                // Hand the socket over only once both pipelined requests sit in its buffer.
+                s.Once("readable", () =>
+                {
+                    seen.Add("buffered=" + s.ReadableLength);
+                    http.Emit("connection", s);
+                }));
+            net.Listen(0, "127.0.0.1", () =>
+            {
+                Socket c = NodeHttp.Net.CreateConnection(net.Address()!.Port, "127.0.0.1");
+                var text = new System.Text.StringBuilder();
+                c.SetEncoding("latin1");
+                c.On<string>("data", d =>
+                {
+                    text.Append(d);
+                    if (text.ToString().EndsWith("/two", StringComparison.Ordinal))
+                    {
+                        seen.Add(System.Text.RegularExpressions.Regex.Replace(text.ToString(), "HTTP/1.1 200 OK\r\n[^/]*", "200 "));
+                        c.Destroy();
+                        net.Close();
+                    }
+                });
+                c.Write("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\n");
+            });
+        });
+        Assert.Equal(["buffered=60", "200 /one200 /two"], seen);
+    }
+
+    [Fact]
     public async Task ASocketAcceptedByAnotherServer_IsServed_AndCountedByItsOwnServer()
     {
         string body = "";
