@@ -415,9 +415,9 @@ public class ClientRequest : OutgoingMessage
             return;
         }
         RequestOptions options = ConnectOptions;
-        // No agent: the connection closes after this request.
-        Last = true;
-        ShouldKeepAlive = false;
+        // No agent (a CreateConnection request): as Node, the head and the answer decide whether the connection stays
+        // open after this request (a GET sends Connection: close; an explicit keep-alive the server agrees to keeps it,
+        // and the socket stays with whoever made it, free for another request).
         if (options.CreateConnection is { } create)
         {
             bool done = false;
@@ -454,6 +454,9 @@ public class ClientRequest : OutgoingMessage
             }
             return;
         }
+        // A connection of this request's own: it closes after it.
+        Last = true;
+        ShouldKeepAlive = false;
         OnSocket(ClientConnect.Connect(options), null);
     }
 

@@ -13,6 +13,15 @@ namespace NodeHttp;
 public sealed partial class Server : EventEmitter
 {
     private static readonly Action<object?> CheckConnectionsCallback = static s => ((Server)s!).CheckConnections();
+    private static readonly Action<object?> StartHandedInCallback = static s => ((ServerConnection)s!).Start();
+
+    // The accepted socket OnConnection is announcing on this thread, until the server's own 'connection' listener
+    // sees it; then the connection made for it (null with a TransportHook), started once every listener ran. Per
+    // thread, since with ServerOptions.Loops each loop announces its own connections.
+    [ThreadStatic]
+    private static Socket? announcing;
+    [ThreadStatic]
+    private static ServerConnection? announced;
 
     private readonly NetServer net;
     private readonly EventLoop loop;
@@ -57,6 +66,9 @@ public sealed partial class Server : EventEmitter
             KeepAliveInitialDelay = options.KeepAliveInitialDelay,
             Loops = options.Loops,
         });
+        // Node's http.Server: its own first 'connection' listener serves the socket, so a socket (or any duplex) the
+        // user emits as 'connection' is served like an accepted one.
+        On<Duplex>(HttpEvents.Connection, ConnectionListener);
         net.On<Socket>(NetEvents.Connection, OnConnection);
         net.On(NetEvents.Listening, OnListening);
         net.On<Exception>(NetEvents.Error, e => Emit<Exception>(HttpEvents.Error, e));
@@ -319,33 +331,82 @@ public sealed partial class Server : EventEmitter
     /// </summary>
     internal Action<Server, Socket>? TransportHook { get; set; }
 
+    // An accepted socket: 'connection', whose first listener (ConnectionListener) sets up its HTTP state; reading (or
+    // the transport's handshake) starts once every listener ran, so what they attach to the socket comes first.
     private void OnConnection(Socket socket)
     {
-        if (TransportHook is { } hook)
+        announcing = socket;
+        announced = null;
+        try
         {
             Emit<Socket>(HttpEvents.Connection, socket);
+        }
+        catch
+        {
+            announcing = null;
+            announced = null;
+            throw;
+        }
+        // ConnectionListener clears announcing when it sees the socket; still set, the listener was removed, and the
+        // socket is left unserved as in Node.
+        bool served = announcing is null;
+        announcing = null;
+        ServerConnection? connection = announced;
+        announced = null;
+        if (!served)
+        {
+            return;
+        }
+        if (connection is not null)
+        {
+            connection.Start();
+        }
+        else
+        {
+            TransportHook?.Invoke(this, socket);
+        }
+    }
+
+    /// <summary>
+    /// Node's <c>connectionListener</c>: the server's own <c>'connection'</c> listener, registered first. For a socket
+    /// the server accepted it makes the HTTP state and leaves the start to <see cref="OnConnection"/>; for anything
+    /// emitted by someone else (<c>server.Emit("connection", socket)</c>: a socket accepted by another server, a tunnel
+    /// handed back after <c>'connect'</c>, or any <see cref="Duplex"/>, carried by <see cref="Socket.FromDuplex"/>) it
+    /// serves it from the next tick, tracked, timed out and closed like an accepted one.
+    /// </summary>
+    private void ConnectionListener(Duplex stream)
+    {
+        if (announcing is { } accepted && ReferenceEquals(stream, accepted))
+        {
+            announcing = null;
+            if (TransportHook is null)
+            {
+                announced = CreateConnection(accepted);
+            }
+            return;
+        }
+        Socket socket = Socket.FromDuplex(stream);
+        if (TransportHook is { } hook)
+        {
             hook(this, socket);
             return;
         }
-        StartConnection(socket, emitConnection: true);
+        ServerConnection connection = CreateConnection(socket);
+        socket.Loop.NextTick(StartHandedInCallback, connection);
     }
 
     /// <summary>A connection's transport is ready (https: Node's <c>'secureConnection'</c>): http handling starts on it.</summary>
-    internal void OnTransportReady(Socket transport) => StartConnection(transport, emitConnection: false);
+    internal void OnTransportReady(Socket transport) => CreateConnection(transport).Start();
 
-    // Node's connectionListenerInternal.
-    private void StartConnection(Socket socket, bool emitConnection)
+    // Node's connectionListenerInternal: the socket's HTTP state, tracked by the server from now on.
+    private ServerConnection CreateConnection(Socket socket)
     {
         var connection = new ServerConnection(this, socket);
         lock (connections)
         {
             connections.Add(connection);
         }
-        if (emitConnection)
-        {
-            Emit<Socket>(HttpEvents.Connection, socket);
-        }
-        connection.Start();
+        return connection;
     }
 
     private void OnListening()

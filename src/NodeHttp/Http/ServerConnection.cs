@@ -108,6 +108,10 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // Requests counted against server.MaxRequestsPerSocket (HTTP/1.1 ones, when a limit is set).
     private int requestsCount;
 
+    // Reads a handed-in socket had buffered before the server got it, not parsed yet (see TakeBuffered); null for an
+    // accepted socket.
+    private Queue<NodeBuffer>? early;
+
     // Kestrel's connection metrics for this connection, or null when nobody listened at accept.
     private readonly ServerConnectionTelemetry? telemetry;
 
@@ -153,7 +157,56 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         // listeners: a socket 'close' listener added there runs before the response's 'close'. One listener per
         // connection, added here, keeps that order without one per response.
         socket.On(HttpEvents.Close, onSocketCloseResponses);
-        if (!socket.Destroyed && phase != ConnectionPhase.Upgraded)
+        if (socket.ReadableLength > 0)
+        {
+            TakeBuffered();
+        }
+        ResumeSocket();
+    }
+
+    // Bytes a handed-in socket had read into its own buffer before the server got it (a socket accepted by another
+    // server that peeked at it, a tunnel handed back after 'connect'): they are parsed first, one read at a time as
+    // they arrived, as Node's parser takes them through 'data'. What a paused parse leaves waits for ResumeSocket.
+    private void TakeBuffered()
+    {
+        ReadableState state = socket.ReadableStateInternal;
+        while (state.Length > 0)
+        {
+            object? chunk = socket.Read(ReadableState.ChunkLength(state.Buffer[state.BufferIndex]));
+            NodeBuffer? bytes = chunk as NodeBuffer ?? (chunk is string text ? NodeBuffer.From(text) : null);
+            if (bytes is null)
+            {
+                break;
+            }
+            (early ??= new Queue<NodeBuffer>()).Enqueue(bytes);
+        }
+    }
+
+    // Reading goes on: first what TakeBuffered kept, then the socket.
+    private void ResumeSocket()
+    {
+        while (early is { Count: > 0 })
+        {
+            NodeBuffer next = early.Dequeue();
+            bool more = OnSocketData(next.Span);
+            if (phase == ConnectionPhase.Upgraded)
+            {
+                // The socket went to an 'upgrade' or 'connect' listener: what follows is theirs, in order.
+                while (early.TryDequeue(out NodeBuffer? rest))
+                {
+                    socket.Unshift(rest);
+                }
+                return;
+            }
+            // A destroyed socket still hands over what it had buffered (Node's stream emits it all the same); a live
+            // one that wants no more waits for the next resume.
+            if (!more && early.Count > 0 && !socket.Destroyed)
+            {
+                socket.PauseReading();
+                return;
+            }
+        }
+        if (!socket.Destroyed && phase != ConnectionPhase.Upgraded && !bodyPaused && !outputPaused && deferredError is null)
         {
             socket.ResumeReading();
         }
@@ -219,7 +272,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             // goes on so the peer's FIN is seen and the connection can close.
             // When that was a parse error, Node's parser stays in it: each later read fails again and is reported
             // once more, with its own bytes as rawPacket and nothing parsed.
-            if (parser.Error is not (HpeCode.Ok or HpeCode.Paused or HpeCode.PausedUpgrade or HpeCode.PausedH2Upgrade) && !socket.Destroyed)
+            // (Bytes the socket had buffered before it was handed in are parsed even once the listener destroyed it,
+            // as Node's stream still emits what it buffered.)
+            if (parser.Error is not (HpeCode.Ok or HpeCode.Paused or HpeCode.PausedUpgrade or HpeCode.PausedH2Upgrade) && (!socket.Destroyed || early is not null))
             {
                 NodeHttpException again = parser.CreateException(data);
                 RaiseClientError(new NodeHttpException(again.Code, again.Message)
@@ -300,7 +355,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             bodyPaused = false;
             if (!outputPaused)
             {
-                socket.ResumeReading();
+                ResumeSocket();
             }
         }
     }
@@ -344,7 +399,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         }
         if (!bodyPaused && phase != ConnectionPhase.Upgraded && !socket.Destroyed)
         {
-            socket.ResumeReading();
+            ResumeSocket();
         }
     }
 

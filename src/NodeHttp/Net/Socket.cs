@@ -136,6 +136,52 @@ public class Socket : Duplex, ISocketHandleOwner
         AcquireRef();
     }
 
+    /// <summary>
+    /// A socket whose bytes travel over <paramref name="stream"/> instead of a kernel socket: what Node does by taking
+    /// any <c>Duplex</c> where a socket is expected (an <c>http.request</c> <c>createConnection</c> that returns a stream,
+    /// <c>server.emit('connection', stream)</c>, an in-memory pair in tests). Everything above works on it as on a TCP
+    /// socket: it reads only while its consumer wants data (pausing it pauses <paramref name="stream"/>, whose buffer then
+    /// pushes back on its writer), its writes complete with the stream's write callbacks, <c>End</c> ends the stream,
+    /// and the stream's <c>'end'</c>, <c>'error'</c> and <c>'close'</c> are the socket's EOF, error and reset.
+    /// </summary>
+    /// <remarks>
+    /// A factory rather than a constructor because the answer may be the argument itself: a <see cref="Socket"/> is
+    /// already one and is returned as it is, so code that accepts any duplex can call this unconditionally. The new
+    /// socket is connected at once (no <c>'connect'</c> follows), has no addresses (as Node's stream), takes
+    /// <paramref name="stream"/>'s <see cref="Duplex.AllowHalfOpen"/> as its own (the stream then leaves ending its
+    /// writable side to the socket), and owns the stream: destroying the socket ends the stream's writable side, reads
+    /// and drops what still comes, and destroys the stream once both sides are done (a reset destroys it at once). Like the stream it carries and unlike a
+    /// kernel socket, it does not keep <see cref="EventLoop.Run"/> alive unless <see cref="Ref"/> is called: whatever
+    /// feeds the stream does. Call it on the loop that owns <paramref name="stream"/>.
+    /// </remarks>
+    /// <param name="stream">The duplex carrying the bytes; the socket owns it from now on.</param>
+    /// <returns>A connected socket over <paramref name="stream"/>, or <paramref name="stream"/> when it is a socket.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="NodeHttpException"><c>ERR_INVALID_STATE</c>: the stream belongs to another loop, or is destroyed.</exception>
+    public static Socket FromDuplex(Duplex stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (stream is Socket socket)
+        {
+            return socket;
+        }
+        if (stream.Destroyed)
+        {
+            ErrorCodes.Throw("ERR_INVALID_STATE", "the stream is destroyed");
+        }
+        var result = new Socket(stream.AllowHalfOpen);
+        if (result.Loop != stream.Loop || !stream.Loop.IsOnLoop)
+        {
+            ErrorCodes.Throw("ERR_INVALID_STATE", "the stream belongs to another event loop");
+        }
+        result.AttachTransport(new DuplexTransport(result, stream));
+        result.loopRef.SetWanted(result.Loop, wanted: false, active: false);
+        // Connected from the start, and nothing is read until a consumer asks (a 'data' listener, Read, Resume, a
+        // DataSink's ResumeReading): bytes the stream already holds wait there for whoever takes the socket.
+        result.connecting = false;
+        return result;
+    }
+
     private static DuplexOptions CreateOptions(bool allowHalfOpen, int? readableHighWaterMark) => new()
     {
         AllowHalfOpen = allowHalfOpen,
