@@ -88,7 +88,7 @@ public class Socket : Duplex, ISocketHandleOwner
     /// with an <see cref="EventLoopGroup"/>, the connection's loop).
     /// </summary>
     internal Socket(OsSocket accepted, NetServer? server, NetServerOptions? options)
-        : this(options?.AllowHalfOpen ?? false)
+        : base(CreateOptions(options?.AllowHalfOpen ?? false, options?.HighWaterMark, options?.HighWaterMark))
     {
         this.server = server;
         handle = new SocketHandle(Loop, this, accepted);
@@ -136,11 +136,12 @@ public class Socket : Duplex, ISocketHandleOwner
         AcquireRef();
     }
 
-    private static DuplexOptions CreateOptions(bool allowHalfOpen, int? readableHighWaterMark) => new()
+    private static DuplexOptions CreateOptions(bool allowHalfOpen, int? readableHighWaterMark, int? writableHighWaterMark = null) => new()
     {
         AllowHalfOpen = allowHalfOpen,
         HighWaterMark = DefaultHighWaterMark,
         ReadableHighWaterMark = readableHighWaterMark,
+        WritableHighWaterMark = writableHighWaterMark,
         // 'close' carries hadError and follows the handle's close: emitted here, not by the stream.
         EmitClose = false,
     };
