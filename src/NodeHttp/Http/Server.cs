@@ -64,6 +64,9 @@ public sealed partial class Server : EventEmitter
             NoDelay = options.NoDelay,
             KeepAlive = options.KeepAlive,
             KeepAliveInitialDelay = options.KeepAliveInitialDelay,
+            // As Node's: the option goes to the net server, so each accepted socket has it on both sides, and the
+            // request (its socket's readable side) and the response (its socket's writable side) follow.
+            HighWaterMark = options.HighWaterMark,
             Loops = options.Loops,
         });
         // Node's http.Server: its own first 'connection' listener serves the socket, so a socket (or any duplex) the

@@ -983,8 +983,11 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         incoming = null;
         socket.DataSink = null;
         // Node resets the stream to its fresh state (neither flowing nor explicitly paused), so a 'data' listener
-        // added by the user starts the flow; the socket was paused on accept so only the parser read it.
+        // added by the user starts the flow; the socket was paused on accept so only the parser read it. Its
+        // isPaused() is false, as in Node (whose server never paused it), while the bytes after the head go on
+        // being read into its buffer.
         socket.ReadableStateInternal.Flowing = null;
+        socket.ReadableStateInternal.Paused = null;
         socket.RemoveListener(StreamEvents.End, onSocketEnd);
         socket.RemoveListener(HttpEvents.Close, onSocketClose);
         socket.RemoveListener(HttpEvents.Close, onSocketCloseResponses);

@@ -15,6 +15,17 @@ public class ServerOptions
     /// <summary>Node's default <c>connectionsCheckingInterval</c> (30 s, Node 18).</summary>
     public const int DefaultConnectionsCheckingInterval = 30_000;
 
+    /// <summary>Node's default <c>highWaterMark</c> (Node 20: the streams' default, 16 KiB).</summary>
+    public const int DefaultHighWaterMark = Socket.DefaultHighWaterMark;
+
+    /// <summary>
+    /// Node's <c>highWaterMark</c>: the highWaterMark of both sides of every accepted socket, and so of each request's
+    /// readable side (<see cref="Readable.ReadableHighWaterMark"/>) and each response's writable side
+    /// (<see cref="WritableExtensions.extension(IWritable).WritableHighWaterMark"/>). A negative value throws
+    /// <c>ERR_OUT_OF_RANGE</c> when the server is made (Node 20 took the default instead).
+    /// </summary>
+    public int HighWaterMark { get; set; } = DefaultHighWaterMark;
+
     /// <summary>Node's <c>maxHeaderSize</c>: bytes of start line plus headers; null uses <see cref="Http.MaxHeaderSize"/>.</summary>
     public int? MaxHeaderSize { get; set; }
 

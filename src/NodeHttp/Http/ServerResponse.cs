@@ -30,6 +30,12 @@ public sealed partial class ServerResponse : OutgoingMessage
         Req = req;
         req.LinkResponse(this);
         this.connection = connection;
+        if (connection is not null && connection.Socket.WritableHighWaterMark != WritableStateInternal.HighWaterMark)
+        {
+            // Node's kHighWaterMark: the socket's writable highWaterMark (the server's highWaterMark option), which
+            // bounds what the response buffers before its writes answer false.
+            WritableStateInternal.HighWaterMark = connection.Socket.WritableHighWaterMark;
+        }
         SendDate = true;
         if (req.Method == "HEAD")
         {

@@ -16,4 +16,7 @@ internal interface ISocketHandleOwner
 
     /// <summary>A receive failed (ECONNRESET and friends).</summary>
     void OnReadError(SocketError error);
+
+    /// <summary>The handle's <see cref="SocketHandle.Active"/> may have changed (reading started or stopped, a write went in or out of flight, the handle closed).</summary>
+    void OnActiveChanged();
 }

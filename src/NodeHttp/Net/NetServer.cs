@@ -87,6 +87,11 @@ public class NetServer : EventEmitter
     public NetServer(NetServerOptions? options = null, Action<Socket>? connectionListener = null)
     {
         Loop = EventLoop.Current ?? EventLoop.Default;
+        if (options is not null && options.HighWaterMark < 0)
+        {
+            // Node 20 quietly took the default for a negative value; later Node lines refuse it, as here.
+            ErrorCodes.Throw("ERR_OUT_OF_RANGE", "options.highWaterMark", ">= 0", options.HighWaterMark);
+        }
         this.options = options;
         if (connectionListener is not null)
         {

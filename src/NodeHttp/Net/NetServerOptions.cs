@@ -19,6 +19,12 @@ public sealed class NetServerOptions
     public int KeepAliveInitialDelay { get; set; }
 
     /// <summary>
+    /// Node's <c>highWaterMark</c> (Node 20: the default highWaterMark, 16 KiB): the highWaterMark of both sides of
+    /// every accepted socket. A negative value throws <c>ERR_OUT_OF_RANGE</c> when the server is made.
+    /// </summary>
+    public int HighWaterMark { get; set; } = Socket.DefaultHighWaterMark;
+
+    /// <summary>
     /// Loops to spread accepted connections over, round-robin, each connection pinned to one loop (null: the
     /// server's own loop). <c>'connection'</c> then runs on the connection's loop.
     /// </summary>

@@ -13,7 +13,9 @@ namespace NodeHttp;
 /// <remarks>
 /// A socket belongs to the loop that created it (<see cref="EventLoop.Current"/>, else
 /// <see cref="EventLoop.Default"/>); its events run on that loop's thread and its methods called from other
-/// threads are queued onto it. A ref'd socket that is connecting or open keeps <see cref="EventLoop.Run"/> alive.
+/// threads are queued onto it. A ref'd socket keeps <see cref="EventLoop.Run"/> alive while it is connecting, reading
+/// or has a write in flight (libuv's active handle, as in Node): one paused before it read, or whose reading stopped
+/// because its buffer is full, with nothing to send, does not.
 /// </remarks>
 public class Socket : Duplex, ISocketHandleOwner
 {
@@ -88,7 +90,7 @@ public class Socket : Duplex, ISocketHandleOwner
     /// with an <see cref="EventLoopGroup"/>, the connection's loop).
     /// </summary>
     internal Socket(OsSocket accepted, NetServer? server, NetServerOptions? options)
-        : this(options?.AllowHalfOpen ?? false)
+        : base(CreateOptions(options?.AllowHalfOpen ?? false, options?.HighWaterMark, options?.HighWaterMark))
     {
         this.server = server;
         handle = new SocketHandle(Loop, this, accepted);
@@ -97,7 +99,6 @@ public class Socket : Duplex, ISocketHandleOwner
         {
             unixPath = (accepted.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString();
         }
-        AcquireRef();
         if (options is not null)
         {
             if (options.NoDelay)
@@ -111,13 +112,15 @@ public class Socket : Duplex, ISocketHandleOwner
         }
         if (options?.PauseOnConnect == true)
         {
-            // Node's pauseOnCreate: no reads until the user resumes the socket.
+            // Node's pauseOnCreate: no reads until the user resumes the socket (and, not reading, it keeps no loop
+            // alive until then).
             Pause();
         }
         else
         {
             Read(0);
         }
+        UpdateRef();
     }
 
     /// <summary>
@@ -182,11 +185,12 @@ public class Socket : Duplex, ISocketHandleOwner
         return result;
     }
 
-    private static DuplexOptions CreateOptions(bool allowHalfOpen, int? readableHighWaterMark) => new()
+    private static DuplexOptions CreateOptions(bool allowHalfOpen, int? readableHighWaterMark, int? writableHighWaterMark = null) => new()
     {
         AllowHalfOpen = allowHalfOpen,
         HighWaterMark = DefaultHighWaterMark,
         ReadableHighWaterMark = readableHighWaterMark,
+        WritableHighWaterMark = writableHighWaterMark,
         // 'close' carries hadError and follows the handle's close: emitted here, not by the stream.
         EmitClose = false,
     };
@@ -555,6 +559,8 @@ public class Socket : Duplex, ISocketHandleOwner
             readBeforeConnect = false;
             handle.ReadStart();
         }
+        // No longer connecting: from here the socket keeps the loop alive only while it reads or writes.
+        UpdateRef();
     }
 
     private NodeHttpException ConnectError(SocketError error)
@@ -1018,7 +1024,7 @@ public class Socket : Duplex, ISocketHandleOwner
         Loop.Execute(static s =>
         {
             var sock = (Socket)s!;
-            sock.loopRef.SetWanted(sock.Loop, wanted: true, active: sock.handle is not null && !sock.handle.Closed || sock.connecting);
+            sock.loopRef.SetWanted(sock.Loop, wanted: true, active: sock.IsActive);
         }, this);
         return this;
     }
@@ -1035,6 +1041,26 @@ public class Socket : Duplex, ISocketHandleOwner
     }
 
     private void AcquireRef() => loopRef.Acquire(Loop);
+
+    // Node's liveness rule (libuv's active handles): connecting, or the engine reading or writing. A transport other
+    // than the TCP engine (TLS over another socket) counts as active while it is open.
+    private bool IsActive => connecting
+        || (handle is not null && !handle.Closed && (handle is not SocketHandle engine || engine.Active));
+
+    private void UpdateRef()
+    {
+        if (IsActive)
+        {
+            AcquireRef();
+        }
+        else
+        {
+            ReleaseRef();
+        }
+    }
+
+    /// <inheritdoc/>
+    void ISocketHandleOwner.OnActiveChanged() => UpdateRef();
 
     private void ReleaseRef() => loopRef.Release(Loop);
 }

@@ -130,6 +130,13 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
     /// <summary>True while an asynchronous send is in flight.</summary>
     internal bool WritePending => pendingWriteCallback is not null;
 
+    /// <summary>
+    /// libuv's active stream handle (<c>uv__handle_start</c>/<c>uv__handle_stop</c>): open and reading (asked for data,
+    /// no EOF yet), or with a write in flight. The owner keeps a loop ref only while this holds (or while connecting);
+    /// every change is reported with <see cref="ISocketHandleOwner.OnActiveChanged"/>.
+    /// </summary>
+    internal bool Active => !Closed && ((wantRead && !eof) || pendingWriteCallback is not null);
+
     /// <summary>The bytes of the asynchronous send in flight (Node's <c>writeQueueSize</c>).</summary>
     internal int PendingWriteBytes => pendingWriteBytes;
 
@@ -297,7 +304,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
     internal void ReadStart()
     {
         readRequests++;
-        wantRead = true;
+        SetWantRead(true);
         if (Closed || eof || Os is null || draining || waitPending || drainScheduled || connectPending)
         {
             return;
@@ -310,8 +317,17 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
         Drain();
     }
 
+    private void SetWantRead(bool value)
+    {
+        if (wantRead != value)
+        {
+            wantRead = value;
+            owner.OnActiveChanged();
+        }
+    }
+
     /// <summary>The owner wants no more data for now (Node's <c>readStop</c>): no new readiness wait is posted.</summary>
-    internal void ReadStop() => wantRead = false;
+    internal void ReadStop() => SetWantRead(false);
 
     private static void OnReadReadyOnLoop(object? state)
     {
@@ -361,7 +377,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
                 if (n == 0)
                 {
                     eof = true;
-                    wantRead = false;
+                    SetWantRead(false);
                     owner.OnEof();
                     return;
                 }
@@ -374,7 +390,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
                 }
                 if (!more && readRequests == requestsBefore)
                 {
-                    wantRead = false;
+                    SetWantRead(false);
                 }
                 if (n < buffer.Length && hangup && epoll is not null)
                 {
@@ -463,7 +479,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
 
     private void ReadFailed(SocketError error)
     {
-        wantRead = false;
+        SetWantRead(false);
         if (error == SocketError.OperationAborted || Closed)
         {
             return;
@@ -592,6 +608,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
     {
         pendingWriteCallback = callback;
         pendingWriteBytes = bytes;
+        owner.OnActiveChanged();
         if (!EnsureRegistered())
         {
             CompleteBlockedWrite(WriteError(SocketError.NoBufferSpaceAvailable));
@@ -649,6 +666,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
         pendingWriteBytes = 0;
         restSingle = default;
         restList = null;
+        owner.OnActiveChanged();
         callback?.Invoke(error);
     }
 
@@ -666,6 +684,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
     {
         pendingWriteCallback = callback;
         pendingWriteBytes = bytes;
+        owner.OnActiveChanged();
         bool pending;
         try
         {
@@ -702,6 +721,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
             return;
         }
         h.BytesSent += transferred;
+        h.owner.OnActiveChanged();
         callback?.Invoke(error == SocketError.Success ? null : WriteError(error));
     }
 
@@ -781,6 +801,7 @@ internal sealed class SocketHandle : IoWatcher, ISocketTransport
         }
         Closed = true;
         wantRead = false;
+        owner.OnActiveChanged();
         OsSocket? os = Os;
         if (epoll is not null)
         {
