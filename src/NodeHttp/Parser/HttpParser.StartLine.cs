@@ -384,7 +384,7 @@ public sealed partial class HttpParser
                 goto case State.ReqAfterHttpStart;
 
             case State.ReqAfterHttpStart:
-                m = TrieStep(data, ref p, Protocols, false);
+                m = ProtocolStep(data, ref p);
                 if (m == -2) return Suspend(State.ReqAfterHttpStart);
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
                 if (m < 0) return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);
@@ -503,7 +503,7 @@ public sealed partial class HttpParser
                 goto case State.ResAfterStart;
 
             case State.ResAfterStart:
-                m = TrieStep(data, ref p, Protocols, false);
+                m = ProtocolStep(data, ref p);
                 if (m == -2) return Suspend(State.ResAfterStart);
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
                 if (m < 0) return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);

@@ -282,6 +282,19 @@ public sealed partial class HttpParser
         return m;
     }
 
+    // The protocol of a start line (HTTP, RTSP or ICE): a walk through Protocols, but "HTTP" whole at the start of a
+    // walk is its first entry at once (no other entry starts with it, so the walk would stop there too).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ProtocolStep(ReadOnlySpan<byte> data, ref int p)
+    {
+        if (_index == 0 && data[p..].StartsWith("HTTP"u8))
+        {
+            p += 4;
+            return 0;
+        }
+        return TrieStep(data, ref p, HttpParserTables.Protocols, false);
+    }
+
     private int TrieWalk(ReadOnlySpan<byte> data, ref int pos, byte[][] table, bool toLower)
     {
         int p = pos;
