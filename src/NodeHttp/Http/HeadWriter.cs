@@ -40,7 +40,21 @@ internal sealed class HeadWriter : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ReadOnlySpan<byte> bytes)
     {
-        bytes.CopyTo(Reserve(bytes.Length));
+        byte[] b = buffer;
+        int n = length;
+        if ((uint)bytes.Length > (uint)(b.Length - n))
+        {
+            WriteGrowing(bytes);
+            return;
+        }
+        bytes.CopyTo(b.AsSpan(n));
+        length = n + bytes.Length;
+    }
+
+    private void WriteGrowing(ReadOnlySpan<byte> bytes)
+    {
+        Grow(bytes.Length);
+        bytes.CopyTo(buffer.AsSpan(length));
         length += bytes.Length;
     }
 
