@@ -21,6 +21,7 @@ internal readonly struct LoopWork
     public readonly object? State;
     public readonly LoopWorkKind Kind;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public LoopWork(object callback, object? state, LoopWorkKind kind = LoopWorkKind.Io)
     {
         Callback = callback;
