@@ -29,18 +29,21 @@ internal readonly struct LoopWork
         Kind = kind;
     }
 
-    public void Invoke()
+    public void Invoke() => Invoke(Callback, State);
+
+    /// <summary>Calls <paramref name="callback"/> (one of the three kinds <see cref="Callback"/> holds) with <paramref name="state"/>.</summary>
+    public static void Invoke(object callback, object? state)
     {
-        switch (Callback)
+        switch (callback)
         {
             case Action<object?> withState:
-                withState(State);
+                withState(state);
                 break;
             case Action plain:
                 plain();
                 break;
             case SendOrPostCallback posted:
-                posted(State);
+                posted(state);
                 break;
         }
     }
