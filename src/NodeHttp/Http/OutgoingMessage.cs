@@ -31,7 +31,8 @@ public class OutgoingMessage : Writable
     // Heads up to this size stay in the thread's scratch writer until sent, instead of a rented copy of their own.
     private const int ScratchHeadLimit = 4096;
 
-    private OutgoingHeaders? headers;
+    // Node's kOutHeaders (a struct: the fields of the store live in the message).
+    private OutgoingHeaders headers;
     // The head (Node's _header), built and not yet sent: rented from the shared pool, it goes in front of the first
     // bytes sent once the message has its socket.
     private byte[]? pendingHead;
@@ -154,7 +155,7 @@ public class OutgoingMessage : Writable
             ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "set");
         }
         ValidateHeader(name, value);
-        (headers ??= new OutgoingHeaders()).Set(name, value);
+        headers.Set(name, value);
         return this;
     }
 
@@ -201,7 +202,7 @@ public class OutgoingMessage : Writable
             ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "append");
         }
         ValidateHeader(name, value);
-        (headers ??= new OutgoingHeaders()).Append(name, value);
+        headers.Append(name, value);
         return this;
     }
 
@@ -209,19 +210,16 @@ public class OutgoingMessage : Writable
     public StringValues GetHeader(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return headers?.Get(name) ?? StringValues.Empty;
+        return headers.Get(name);
     }
 
     /// <summary>Node's <c>outgoingMessage.getHeaders()</c>: a copy, keyed by lower-cased name in order of first setting.</summary>
     public IReadOnlyDictionary<string, StringValues> GetHeaders()
     {
-        var copy = new Dictionary<string, StringValues>(headers?.Count ?? 0, StringComparer.OrdinalIgnoreCase);
-        if (headers is not null)
+        var copy = new Dictionary<string, StringValues>(headers.Count, StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < headers.Count; i++)
         {
-            for (int i = 0; i < headers.Count; i++)
-            {
-                copy[headers[i].Name.ToLowerInvariant()] = headers[i].Value;
-            }
+            copy[headers[i].Name.ToLowerInvariant()] = headers[i].Value;
         }
         return copy;
     }
@@ -229,7 +227,7 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>outgoingMessage.getHeaderNames()</c>: lower-cased names in order of first setting.</summary>
     public IReadOnlyList<string> GetHeaderNames()
     {
-        if (headers is null)
+        if (headers.Count == 0)
         {
             return [];
         }
@@ -244,7 +242,7 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>outgoingMessage.getRawHeaderNames()</c>: names with the casing they were set with.</summary>
     public IReadOnlyList<string> GetRawHeaderNames()
     {
-        if (headers is null)
+        if (headers.Count == 0)
         {
             return [];
         }
@@ -257,16 +255,16 @@ public class OutgoingMessage : Writable
     }
 
     /// <summary>How many distinct header names are set.</summary>
-    internal int HeaderCount => headers?.Count ?? 0;
+    internal int HeaderCount => headers.Count;
 
     /// <summary>Forgets every header set (the default error response of an async handler starts clean).</summary>
-    internal void ClearHeaders() => headers?.Clear();
+    internal void ClearHeaders() => headers.Clear();
 
     /// <summary>Node's <c>outgoingMessage.hasHeader(name)</c> (any case).</summary>
     public bool HasHeader(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return headers?.Has(name) ?? false;
+        return headers.Has(name);
     }
 
     /// <summary>Node's <c>outgoingMessage.removeHeader(name)</c>: removing <c>Content-Length</c>, <c>Transfer-Encoding</c>,
@@ -295,7 +293,7 @@ public class OutgoingMessage : Writable
         {
             SendDate = false;
         }
-        headers?.Remove(name);
+        headers.Remove(name);
         return this;
     }
 
@@ -520,7 +518,7 @@ public class OutgoingMessage : Writable
                 ProcessHeader(w, ref state, pair.Key, pair.Value);
             }
         }
-        else if (headers is not null)
+        else
         {
             for (int i = 0; i < headers.Count; i++)
             {
