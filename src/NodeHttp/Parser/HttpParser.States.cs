@@ -240,6 +240,10 @@ public sealed partial class HttpParser
     {
         SpanKind kind = _span;
         _span = SpanKind.None;
+        if (default(TCallbacks) is IHttpParserQuietCallbacks && kind is SpanKind.Method or SpanKind.Protocol or SpanKind.Version)
+        {
+            return HpeCode.Ok;
+        }
         return EmitSpan(ref cb, kind, data, _spanStart, p);
     }
 
