@@ -3,9 +3,10 @@ namespace NodeHttp;
 /// <summary>
 /// The parser callbacks of both the server and the client: the head's pieces (request target or reason phrase,
 /// header names and values) go to the connection's <see cref="HeaderCollector"/>, the message events to
-/// <typeparamref name="TEvents"/>. A struct over a struct, so the parser's calls are direct.
+/// <typeparamref name="TEvents"/>. A struct over a struct, so the parser's calls are direct; the completions that
+/// carry nothing it needs are not made at all (<see cref="IHttpParserQuietCallbacks"/>).
 /// </summary>
-internal readonly struct CollectingCallbacks<TEvents> : IHttpParserCallbacks
+internal readonly struct CollectingCallbacks<TEvents> : IHttpParserCallbacks, IHttpParserQuietCallbacks
     where TEvents : struct, IMessageEvents
 {
     private readonly HeaderCollector collector;

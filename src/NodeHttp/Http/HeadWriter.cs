@@ -40,21 +40,28 @@ internal sealed class HeadWriter : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ReadOnlySpan<byte> bytes)
     {
-        bytes.CopyTo(Reserve(bytes.Length));
+        byte[] b = buffer;
+        int n = length;
+        if ((uint)bytes.Length > (uint)(b.Length - n))
+        {
+            WriteGrowing(bytes);
+            return;
+        }
+        bytes.CopyTo(b.AsSpan(n));
+        length = n + bytes.Length;
+    }
+
+    private void WriteGrowing(ReadOnlySpan<byte> bytes)
+    {
+        Grow(bytes.Length);
+        bytes.CopyTo(buffer.AsSpan(length));
         length += bytes.Length;
     }
 
     /// <summary>Appends a string as latin1 (each UTF-16 unit's low byte, as Node's latin1 encoding).</summary>
     public void WriteLatin1(string text)
     {
-        Span<byte> dest = Reserve(text.Length);
-        if (Ascii.FromUtf16(text, dest, out int written) != OperationStatus.Done)
-        {
-            for (int i = 0; i < text.Length; i++)
-            {
-                dest[i] = (byte)text[i];
-            }
-        }
+        Narrow(text, Reserve(text.Length));
         length += text.Length;
     }
 
@@ -69,10 +76,17 @@ internal sealed class HeadWriter : IDisposable
     /// <summary>Appends <c>name: value\r\n</c>.</summary>
     public void WriteHeader(string name, string value)
     {
-        WriteLatin1(name);
-        Write(ColonSpace);
-        WriteLatin1(value);
-        Write(Crlf);
+        // One reservation and no calls for the short pieces: a head has several of these lines.
+        int total = name.Length + value.Length + 4;
+        Span<byte> dest = Reserve(total);
+        Narrow(name, dest);
+        int at = name.Length;
+        dest[at] = (byte)':';
+        dest[at + 1] = (byte)' ';
+        Narrow(value, dest[(at + 2)..]);
+        dest[total - 2] = (byte)'\r';
+        dest[total - 1] = (byte)'\n';
+        length += total;
     }
 
     /// <summary>Appends <c>name: value\r\n</c> for a name given as bytes.</summary>
@@ -94,6 +108,19 @@ internal sealed class HeadWriter : IDisposable
         Utf8Formatter.TryFormat((ulong)size, dest, out int written, new StandardFormat('x'));
         length += written;
         Write(Crlf);
+    }
+
+    // Each UTF-16 unit's low byte into dest (which has room for all of them): ASCII text vectorized, the rest a unit
+    // at a time.
+    private static void Narrow(string text, Span<byte> dest)
+    {
+        if (Ascii.FromUtf16(text, dest, out _) != OperationStatus.Done)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                dest[i] = (byte)text[i];
+            }
+        }
     }
 
     /// <summary>Returns the buffer to the pool.</summary>

@@ -35,6 +35,10 @@ internal sealed class HeaderCollector
     /// The entry limit of the name/value array, Node's <c>parser.maxHeaderPairs</c> (twice the header count); 0 or
     /// less: none. Read as the lines arrive, so the owner sets it before a message's head.
     /// </summary>
+    // The string cache of the thread this collector runs on, taken at its first line: a connection is read on
+    // its loop's thread only.
+    private string?[]? strings;
+
     internal long MaxEntries { get; set; }
 
     /// <summary>A message starts: forgets the pieces and lines of the one before (which may have failed halfway).</summary>
@@ -67,8 +71,9 @@ internal sealed class HeaderCollector
             }
             // A peer sends the same names and mostly the same values message after message: the strings come
             // from the cache instead of being made anew for each line.
-            lines[entries++] = HeaderStringCache.Get(name.Span);
-            lines[entries++] = HeaderStringCache.Get(value.Span.TrimEnd(" \t"u8));
+            string?[] cache = strings ??= HeaderStringCache.ThreadTable;
+            lines[entries++] = HeaderStringCache.Get(cache, name.Span);
+            lines[entries++] = HeaderStringCache.Get(cache, value.Span.TrimEnd(" \t"u8));
         }
         name.Clear();
         value.Clear();
@@ -77,7 +82,7 @@ internal sealed class HeaderCollector
     /// <summary>The request target or reason phrase, as a string (empty when the message had none).</summary>
     internal string TakeStartText()
     {
-        string text = HeaderStringCache.Get(startText.Span);
+        string text = HeaderStringCache.Get(strings ??= HeaderStringCache.ThreadTable, startText.Span);
         startText.Clear();
         return text;
     }

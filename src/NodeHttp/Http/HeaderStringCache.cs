@@ -20,7 +20,16 @@ internal static class HeaderStringCache
     private static string?[]? table;
 
     /// <summary>The latin1 string for <paramref name="bytes"/>, shared with earlier calls for the same bytes.</summary>
-    public static string Get(ReadOnlySpan<byte> bytes)
+    public static string Get(ReadOnlySpan<byte> bytes) => Get(ThreadTable, bytes);
+
+    /// <summary>
+    /// This thread's table, for a caller that stays on the thread (a connection's parser runs on its loop's thread
+    /// only) and keeps it, so each lookup does not read a thread-static.
+    /// </summary>
+    public static string?[] ThreadTable => table ??= new string?[Slots];
+
+    /// <summary><see cref="Get(ReadOnlySpan{byte})"/> with a table from <see cref="ThreadTable"/> of the calling thread.</summary>
+    public static string Get(string?[] t, ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length == 0)
         {
@@ -30,7 +39,6 @@ internal static class HeaderStringCache
         {
             return Encoding.Latin1.GetString(bytes);
         }
-        string?[] t = table ??= new string?[Slots];
         int slot = Hash(bytes) & (Slots - 1);
         string? s = t[slot];
         if (s is not null && Matches(s, bytes))

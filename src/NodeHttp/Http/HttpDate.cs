@@ -21,6 +21,38 @@ internal static class HttpDate
     [ThreadStatic]
     private static long cachedSecond;
 
+    // The line for the loop thread's responses, checked against loop time instead of the wall clock.
+    [ThreadStatic]
+    private static LoopLine? loopLine;
+
+    /// <summary>
+    /// The line <c>Date: value\r\n</c> for a loop thread, given the loop's time (<see cref="EventLoop.Now"/>, read
+    /// once per turn): formatted again once that time reaches the next wall-clock second, so most calls read no
+    /// clock at all (Node's <c>utcDate()</c> keeps its string until a timer at the next second clears it). Valid until
+    /// the next call on this thread; only for the thread that runs that loop, whose time does not stand still while
+    /// it answers.
+    /// </summary>
+    public static ReadOnlySpan<byte> LineAt(long loopNow)
+    {
+        LoopLine? line = loopLine;
+        if (line is null || loopNow >= line.RefreshAt)
+        {
+            line = Refresh(loopNow);
+        }
+        return line.Bytes;
+    }
+
+    private static LoopLine Refresh(long loopNow)
+    {
+        LoopLine line = loopLine ??= new LoopLine();
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        Format(now, line.Bytes.AsSpan(LinePrefix, Length));
+        // The loop's time is read at the start of its turn, so this lands at the boundary or a little before it
+        // (then the same second is formatted once more): never after it by more than the turn has run.
+        line.RefreshAt = loopNow + 1000 - now.Millisecond;
+        return line;
+    }
+
     /// <summary>The current date as ASCII bytes; valid until the next call on this thread.</summary>
     public static ReadOnlySpan<byte> Current => For(DateTimeOffset.UtcNow);
 
@@ -55,5 +87,21 @@ internal static class HttpDate
         Span<char> chars = stackalloc char[Length];
         now.UtcDateTime.TryFormat(chars, out int written, "r", System.Globalization.CultureInfo.InvariantCulture);
         Encoding.ASCII.GetBytes(chars[..written], destination);
+    }
+
+    private sealed class LoopLine
+    {
+        public readonly byte[] Bytes = NewLine();
+
+        // Loop time (ms) from which Bytes may name a past second.
+        public long RefreshAt = long.MinValue;
+
+        private static byte[] NewLine()
+        {
+            byte[] line = new byte[LineLength];
+            "Date: "u8.CopyTo(line);
+            "\r\n"u8.CopyTo(line.AsSpan(LinePrefix + Length));
+            return line;
+        }
     }
 }

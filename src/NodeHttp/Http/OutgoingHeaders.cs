@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Primitives;
 
 namespace NodeHttp;
@@ -6,17 +7,24 @@ namespace NodeHttp;
 /// The headers of an outgoing message (Node's <c>kOutHeaders</c>): keyed by lower-cased name, each
 /// remembering the casing it was last set with, in order of first setting (a JS object's key order).
 /// </summary>
-internal sealed class OutgoingHeaders
+/// <remarks>
+/// A struct held in its message's field (always by reference, never copied), so a message with headers allocates
+/// nothing for the store until its second one.
+/// </remarks>
+internal struct OutgoingHeaders
 {
-    // Responses usually set one or two headers; the array doubles past that.
-    private Entry[] entries = new Entry[2];
+    // Responses usually set one header or two: the first is a field of its own, the rest go to an array made at the
+    // second (doubling past that).
+    private Entry first;
+    private Entry[]? rest;
     private int count;
 
     /// <summary>The number of distinct names.</summary>
-    public int Count => count;
+    public readonly int Count => count;
 
     /// <summary>The entry at <paramref name="i"/>, in order of first setting.</summary>
-    public ref readonly Entry this[int i] => ref entries[i];
+    [UnscopedRef]
+    public ref readonly Entry this[int i] => ref At(i);
 
     /// <summary>Node's <c>setHeader</c> storage: replaces the values, adopts the new casing, keeps the position.</summary>
     public void Set(string name, StringValues value)
@@ -24,14 +32,18 @@ internal sealed class OutgoingHeaders
         int i = IndexOf(name);
         if (i >= 0)
         {
-            entries[i] = new Entry(name, value);
+            At(i) = new Entry(name, value);
             return;
         }
-        if (count == entries.Length)
+        if (count > 0)
         {
-            Array.Resize(ref entries, count * 2);
+            rest ??= new Entry[2];
+            if (count - 1 == rest.Length)
+            {
+                Array.Resize(ref rest, rest.Length * 2);
+            }
         }
-        entries[count++] = new Entry(name, value);
+        At(count++) = new Entry(name, value);
     }
 
     /// <summary>Node's <c>appendHeader</c> storage: adds values after any existing ones.</summary>
@@ -44,15 +56,17 @@ internal sealed class OutgoingHeaders
         }
         else
         {
-            entries[i] = new Entry(entries[i].Name, StringValues.Concat(entries[i].Value, value));
+            ref Entry e = ref At(i);
+            e = new Entry(e.Name, StringValues.Concat(e.Value, value));
         }
     }
 
     /// <summary>The values of <paramref name="name"/> (any case), or empty.</summary>
-    public StringValues Get(string name) => IndexOf(name) is int i and >= 0 ? entries[i].Value : StringValues.Empty;
+    public readonly StringValues Get(string name) =>
+        IndexOf(name) is int i and >= 0 ? (i == 0 ? first : rest![i - 1]).Value : StringValues.Empty;
 
     /// <summary>Whether <paramref name="name"/> (any case) is set.</summary>
-    public bool Has(string name) => IndexOf(name) >= 0;
+    public readonly bool Has(string name) => IndexOf(name) >= 0;
 
     /// <summary>Removes <paramref name="name"/> (any case); true if it was set.</summary>
     public bool Remove(string name)
@@ -62,23 +76,33 @@ internal sealed class OutgoingHeaders
         {
             return false;
         }
-        Array.Copy(entries, i + 1, entries, i, count - i - 1);
-        entries[--count] = default;
+        for (int j = i; j < count - 1; j++)
+        {
+            At(j) = At(j + 1);
+        }
+        At(--count) = default;
         return true;
     }
 
     /// <summary>Forgets every header.</summary>
     public void Clear()
     {
-        Array.Clear(entries, 0, count);
+        first = default;
+        if (rest is not null)
+        {
+            Array.Clear(rest);
+        }
         count = 0;
     }
 
-    private int IndexOf(string name)
+    [UnscopedRef]
+    private ref Entry At(int i) => ref i == 0 ? ref first : ref rest![i - 1];
+
+    private readonly int IndexOf(string name)
     {
         for (int i = 0; i < count; i++)
         {
-            if (string.Equals(entries[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals((i == 0 ? first : rest![i - 1]).Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }

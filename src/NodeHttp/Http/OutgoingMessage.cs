@@ -24,25 +24,22 @@ public class OutgoingMessage : Writable
     // Read-only after construction, so every message shares one instance.
     private static readonly WritableOptions MessageOptions = new() { HighWaterMark = Socket.DefaultHighWaterMark, AutoDestroy = false };
 
+    // The thread's head writer and the message whose waiting head is in it: one thread-static, read once a head.
     [ThreadStatic]
-    private static HeadWriter? scratch;
-
-    // The message whose pendingHead is the loop thread's scratch array (headInScratch), or null: the next head built
-    // on this thread first moves that head into memory of its own (EvictHead).
-    [ThreadStatic]
-    private static OutgoingMessage? scratchHolder;
+    private static HeadScratch? threadScratch;
 
     // Heads up to this size stay in the thread's scratch writer until sent, instead of a rented copy of their own.
     private const int ScratchHeadLimit = 4096;
 
-    private OutgoingHeaders? headers;
+    // Node's kOutHeaders (a struct: the fields of the store live in the message).
+    private OutgoingHeaders headers;
     // The head (Node's _header), built and not yet sent: rented from the shared pool, it goes in front of the first
     // bytes sent once the message has its socket.
     private byte[]? pendingHead;
     private int pendingHeadLength;
-    // pendingHead is the scratch writer's array of the loop thread (not rented by this message): the usual head,
-    // built and sent in one callback, is copied once, from there into the socket. Loop thread only.
-    private bool headInScratch;
+    // Non-null: pendingHead is this scratch writer's array of the loop thread (not rented by this message), the
+    // usual head, built and sent in one callback, copied once, from there into the socket. Loop thread only.
+    private HeadScratch? headScratch;
     // Node's outputData and outputSize: pieces written before the message had its socket, waiting for one.
     private List<PendingWrite>? outputData;
     private int outputSize;
@@ -158,7 +155,7 @@ public class OutgoingMessage : Writable
             ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "set");
         }
         ValidateHeader(name, value);
-        (headers ??= new OutgoingHeaders()).Set(name, value);
+        headers.Set(name, value);
         return this;
     }
 
@@ -205,7 +202,7 @@ public class OutgoingMessage : Writable
             ErrorCodes.Throw("ERR_HTTP_HEADERS_SENT", "append");
         }
         ValidateHeader(name, value);
-        (headers ??= new OutgoingHeaders()).Append(name, value);
+        headers.Append(name, value);
         return this;
     }
 
@@ -213,19 +210,16 @@ public class OutgoingMessage : Writable
     public StringValues GetHeader(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return headers?.Get(name) ?? StringValues.Empty;
+        return headers.Get(name);
     }
 
     /// <summary>Node's <c>outgoingMessage.getHeaders()</c>: a copy, keyed by lower-cased name in order of first setting.</summary>
     public IReadOnlyDictionary<string, StringValues> GetHeaders()
     {
-        var copy = new Dictionary<string, StringValues>(headers?.Count ?? 0, StringComparer.OrdinalIgnoreCase);
-        if (headers is not null)
+        var copy = new Dictionary<string, StringValues>(headers.Count, StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < headers.Count; i++)
         {
-            for (int i = 0; i < headers.Count; i++)
-            {
-                copy[headers[i].Name.ToLowerInvariant()] = headers[i].Value;
-            }
+            copy[headers[i].Name.ToLowerInvariant()] = headers[i].Value;
         }
         return copy;
     }
@@ -233,7 +227,7 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>outgoingMessage.getHeaderNames()</c>: lower-cased names in order of first setting.</summary>
     public IReadOnlyList<string> GetHeaderNames()
     {
-        if (headers is null)
+        if (headers.Count == 0)
         {
             return [];
         }
@@ -248,7 +242,7 @@ public class OutgoingMessage : Writable
     /// <summary>Node's <c>outgoingMessage.getRawHeaderNames()</c>: names with the casing they were set with.</summary>
     public IReadOnlyList<string> GetRawHeaderNames()
     {
-        if (headers is null)
+        if (headers.Count == 0)
         {
             return [];
         }
@@ -261,16 +255,16 @@ public class OutgoingMessage : Writable
     }
 
     /// <summary>How many distinct header names are set.</summary>
-    internal int HeaderCount => headers?.Count ?? 0;
+    internal int HeaderCount => headers.Count;
 
     /// <summary>Forgets every header set (the default error response of an async handler starts clean).</summary>
-    internal void ClearHeaders() => headers?.Clear();
+    internal void ClearHeaders() => headers.Clear();
 
     /// <summary>Node's <c>outgoingMessage.hasHeader(name)</c> (any case).</summary>
     public bool HasHeader(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return headers?.Has(name) ?? false;
+        return headers.Has(name);
     }
 
     /// <summary>Node's <c>outgoingMessage.removeHeader(name)</c>: removing <c>Content-Length</c>, <c>Transfer-Encoding</c>,
@@ -299,7 +293,7 @@ public class OutgoingMessage : Writable
         {
             SendDate = false;
         }
-        headers?.Remove(name);
+        headers.Remove(name);
         return this;
     }
 
@@ -442,35 +436,35 @@ public class OutgoingMessage : Writable
     /// </summary>
     private protected void StoreHeader(ReadOnlySpan<byte> firstLine, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
     {
-        HeadWriter w = TakeScratch();
-        w.Write(firstLine);
-        StoreHeaders(w, rawHeaders);
+        HeadScratch sc = TakeScratch();
+        sc.Writer.Write(firstLine);
+        StoreHeaders(sc, rawHeaders);
     }
 
     /// <summary><see cref="StoreHeader(ReadOnlySpan{byte}, IEnumerable{KeyValuePair{string, StringValues}}?)"/> with a response's status line, written in place.</summary>
     private protected void StoreHeader(int statusCode, string statusMessage, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
     {
-        HeadWriter w = TakeScratch();
-        StatusLines.Write(w, statusCode, statusMessage);
-        StoreHeaders(w, rawHeaders);
+        HeadScratch sc = TakeScratch();
+        StatusLines.Write(sc.Writer, statusCode, statusMessage);
+        StoreHeaders(sc, rawHeaders);
     }
 
     // The thread's head writer, emptied; a head still waiting in it moves out first.
-    private static HeadWriter TakeScratch()
+    private static HeadScratch TakeScratch()
     {
-        scratchHolder?.EvictHead();
-        HeadWriter w = scratch ??= new HeadWriter(1024);
-        w.Clear();
-        return w;
+        HeadScratch sc = threadScratch ??= new HeadScratch();
+        sc.Holder?.EvictHead(sc);
+        sc.Writer.Clear();
+        return sc;
     }
 
     // The scratch writer is about to be reused: this message's waiting head gets memory of its own.
-    private void EvictHead()
+    private void EvictHead(HeadScratch sc)
     {
-        scratchHolder = null;
-        if (headInScratch)
+        sc.Holder = null;
+        if (headScratch is not null)
         {
-            headInScratch = false;
+            headScratch = null;
             byte[] own = System.Buffers.ArrayPool<byte>.Shared.Rent(pendingHeadLength + 256);
             pendingHead.AsSpan(0, pendingHeadLength).CopyTo(own);
             pendingHead = own;
@@ -481,10 +475,10 @@ public class OutgoingMessage : Writable
     private void ReleaseHead(byte[] head)
     {
         pendingHead = null;
-        if (headInScratch)
+        if (headScratch is HeadScratch sc)
         {
-            headInScratch = false;
-            scratchHolder = null;
+            headScratch = null;
+            sc.Holder = null;
         }
         else
         {
@@ -493,127 +487,136 @@ public class OutgoingMessage : Writable
     }
 
     // _storeHeader after the start line, which w holds.
-    private void StoreHeaders(HeadWriter w, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
+    private void StoreHeaders(HeadScratch sc, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
     {
         try
         {
-            var state = default(HeadState);
-            if (rawHeaders is not null)
-            {
-                foreach (KeyValuePair<string, StringValues> pair in rawHeaders)
-                {
-                    ValidateHeader(pair.Key, pair.Value);
-                    ProcessHeader(w, ref state, pair.Key, pair.Value);
-                }
-            }
-            else if (headers is not null)
-            {
-                for (int i = 0; i < headers.Count; i++)
-                {
-                    ref readonly OutgoingHeaders.Entry e = ref headers[i];
-                    ProcessHeader(w, ref state, e.Name, e.Value);
-                }
-            }
-
-            if (SendDate && !state.Date)
-            {
-                w.Write(HttpDate.CurrentLine);
-            }
-
-            // Node: a chunked 204/304 would confuse proxies; no zero chunk, and the connection closes.
-            if (ChunkedEncoding && StatusCodeForFraming is 204 or 304)
-            {
-                ChunkedEncoding = false;
-                ShouldKeepAlive = false;
-            }
-
-            if (removedConnection)
-            {
-                // Node: no Connection header is sent, and an HTTP/1.1 connection that would stay open stays open.
-                Last = !ShouldKeepAlive;
-            }
-            else if (!state.Connection)
-            {
-                bool sendKeepAlive = ShouldKeepAlive && (state.ContentLength || UseChunkedEncodingByDefault || HasAgent);
-                if (sendKeepAlive && MaxRequestsOnConnectionReached)
-                {
-                    w.Write("Connection: close\r\n"u8);
-                }
-                else if (sendKeepAlive && KeepAliveTimeout > 0 && !state.KeepAlive)
-                {
-                    w.Write(KeepAliveLines.For(KeepAliveTimeout / 1000, MaxRequestsPerSocket));
-                }
-                else if (sendKeepAlive)
-                {
-                    w.Write("Connection: keep-alive\r\n"u8);
-                }
-                else
-                {
-                    Last = true;
-                    w.Write("Connection: close\r\n"u8);
-                }
-            }
-
-            if (!state.ContentLength && !state.TransferEncoding)
-            {
-                if (!HasBody)
-                {
-                    ChunkedEncoding = false;
-                }
-                else if (!UseChunkedEncodingByDefault)
-                {
-                    Last = true;
-                }
-                else if (!state.Trailer && !removedContentLength && ContentLength is long length)
-                {
-                    w.Write("Content-Length: "u8);
-                    w.WriteDecimal(length);
-                    w.Write(Crlf);
-                }
-                else if (!removedTransferEncoding)
-                {
-                    w.Write("Transfer-Encoding: chunked\r\n"u8);
-                    ChunkedEncoding = true;
-                }
-            }
-
-            if (!ChunkedEncoding && state.Trailer)
-            {
-                ErrorCodes.Throw("ERR_HTTP_TRAILER_INVALID");
-            }
-
-            w.Write(Crlf);
-            pendingHeadLength = w.Length;
-            if (w.Length <= ScratchHeadLimit && Loop.IsOnLoop
-                && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(w.WrittenMemory, out ArraySegment<byte> written)
-                && written.Offset == 0)
-            {
-                // Left where it was written until it is sent (or another head needs the writer).
-                pendingHead = written.Array;
-                headInScratch = true;
-                scratchHolder = this;
-            }
-            else
-            {
-                // Room after the head for a small first piece and its framing, which Send then writes in place.
-                pendingHead = System.Buffers.ArrayPool<byte>.Shared.Rent(w.Length + 256);
-                w.Written.CopyTo(pendingHead);
-            }
-            headerBuilt = true;
-            if (state.Expect)
-            {
-                // Node sends a head carrying Expect: 100-continue at once, to get the interim answer.
-                FlushHead();
-            }
+            BuildHead(sc, rawHeaders);
         }
         finally
         {
-            if (w.Length > ScratchHeadLimit)
+            if (sc.Writer.Length > ScratchHeadLimit)
             {
                 // A huge head does not pin a big pooled array to the thread.
-                w.Dispose();
-                scratch = null;
+                sc.Writer.Dispose();
+                sc.Writer = new HeadWriter(1024);
             }
+        }
+    }
+
+    // The lines after the start line and the framing decision. A method of its own, outside StoreHeaders' try: the
+    // JIT inlines no call made inside a protected region, and the head writer's appends must be inlined.
+    private void BuildHead(HeadScratch sc, IEnumerable<KeyValuePair<string, StringValues>>? rawHeaders)
+    {
+        HeadWriter w = sc.Writer;
+        var state = default(HeadState);
+        if (rawHeaders is not null)
+        {
+            foreach (KeyValuePair<string, StringValues> pair in rawHeaders)
+            {
+                ValidateHeader(pair.Key, pair.Value);
+                ProcessHeader(w, ref state, pair.Key, pair.Value);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < headers.Count; i++)
+            {
+                ref readonly OutgoingHeaders.Entry e = ref headers[i];
+                ProcessHeader(w, ref state, e.Name, e.Value);
+            }
+        }
+
+        bool onLoop = Loop.IsOnLoop;
+        if (SendDate && !state.Date)
+        {
+            w.Write(onLoop ? HttpDate.LineAt(Loop.Now) : HttpDate.CurrentLine);
+        }
+
+        // Node: a chunked 204/304 would confuse proxies; no zero chunk, and the connection closes.
+        if (ChunkedEncoding && StatusCodeForFraming is 204 or 304)
+        {
+            ChunkedEncoding = false;
+            ShouldKeepAlive = false;
+        }
+
+        if (removedConnection)
+        {
+            // Node: no Connection header is sent, and an HTTP/1.1 connection that would stay open stays open.
+            Last = !ShouldKeepAlive;
+        }
+        else if (!state.Connection)
+        {
+            bool sendKeepAlive = ShouldKeepAlive && (state.ContentLength || UseChunkedEncodingByDefault || HasAgent);
+            if (sendKeepAlive && MaxRequestsOnConnectionReached)
+            {
+                w.Write("Connection: close\r\n"u8);
+            }
+            else if (sendKeepAlive && KeepAliveTimeout > 0 && !state.KeepAlive)
+            {
+                w.Write(KeepAliveLines.For(KeepAliveTimeout / 1000, MaxRequestsPerSocket));
+            }
+            else if (sendKeepAlive)
+            {
+                w.Write("Connection: keep-alive\r\n"u8);
+            }
+            else
+            {
+                Last = true;
+                w.Write("Connection: close\r\n"u8);
+            }
+        }
+
+        if (!state.ContentLength && !state.TransferEncoding)
+        {
+            if (!HasBody)
+            {
+                ChunkedEncoding = false;
+            }
+            else if (!UseChunkedEncodingByDefault)
+            {
+                Last = true;
+            }
+            else if (!state.Trailer && !removedContentLength && ContentLength is long length)
+            {
+                w.Write("Content-Length: "u8);
+                w.WriteDecimal(length);
+                w.Write(Crlf);
+            }
+            else if (!removedTransferEncoding)
+            {
+                w.Write("Transfer-Encoding: chunked\r\n"u8);
+                ChunkedEncoding = true;
+            }
+        }
+
+        if (!ChunkedEncoding && state.Trailer)
+        {
+            ErrorCodes.Throw("ERR_HTTP_TRAILER_INVALID");
+        }
+
+        w.Write(Crlf);
+        pendingHeadLength = w.Length;
+        if (w.Length <= ScratchHeadLimit && onLoop
+            && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(w.WrittenMemory, out ArraySegment<byte> written)
+            && written.Offset == 0)
+        {
+            // Left where it was written until it is sent (or another head needs the writer).
+            pendingHead = written.Array;
+            headScratch = sc;
+            sc.Holder = this;
+        }
+        else
+        {
+            // Room after the head for a small first piece and its framing, which Send then writes in place.
+            pendingHead = System.Buffers.ArrayPool<byte>.Shared.Rent(w.Length + 256);
+            w.Written.CopyTo(pendingHead);
+        }
+        headerBuilt = true;
+        if (state.Expect)
+        {
+            // Node sends a head carrying Expect: 100-continue at once, to get the interim answer.
+            FlushHead();
         }
     }
 
@@ -712,12 +715,12 @@ public class OutgoingMessage : Writable
         bool borrowed = false;
         if (head is not null)
         {
-            borrowed = headInScratch;
             pendingHead = null;
-            if (borrowed)
+            if (headScratch is HeadScratch sc)
             {
-                headInScratch = false;
-                scratchHolder = null;
+                borrowed = true;
+                headScratch = null;
+                sc.Holder = null;
             }
         }
         int prefixLength = headLength + sizeLength;
@@ -1194,5 +1197,13 @@ public class OutgoingMessage : Writable
         public bool KeepAlive;
         public bool Expect;
         public bool Trailer;
+    }
+
+    // A loop thread's head writer, and the message whose waiting head is the writer's array (the next head built on
+    // the thread first moves that one into memory of its own: EvictHead).
+    private sealed class HeadScratch
+    {
+        public HeadWriter Writer = new(1024);
+        public OutgoingMessage? Holder;
     }
 }

@@ -17,10 +17,8 @@ public sealed partial class ServerResponse : OutgoingMessage
     // resOnFinish is a registered 'finish' listener (someone else listens for 'finish' too).
     private bool resOnFinishListening;
 
-    // The response whose 'finish' is being emitted on this thread (loop thread): resOnFinish leaves its destroy to
-    // OnFinish, after the listeners. Static, so a response carries no field for it.
-    [ThreadStatic]
-    private static ServerResponse? emittingFinish;
+    // Its 'finish' is being emitted: resOnFinish leaves its destroy to OnFinish, after the listeners.
+    private bool emittingFinish;
     private int statusCode = 200;
     private string? statusMessage;
     private StreamStateBase? pendingDestroy;
@@ -332,8 +330,7 @@ public sealed partial class ServerResponse : OutgoingMessage
     /// </summary>
     private protected override void OnFinish()
     {
-        ServerResponse? outer = emittingFinish;
-        emittingFinish = this;
+        emittingFinish = true;
         try
         {
             if (!resOnFinishListening)
@@ -344,7 +341,7 @@ public sealed partial class ServerResponse : OutgoingMessage
         }
         finally
         {
-            emittingFinish = outer;
+            emittingFinish = false;
             // resOnFinish took this response off the queue: it is destroyed now that the listeners ran.
             if (connection is not null && !Destroyed && !connection.Lists(this))
             {
@@ -360,7 +357,7 @@ public sealed partial class ServerResponse : OutgoingMessage
     /// </summary>
     internal void DestroyFinished()
     {
-        if (!ReferenceEquals(emittingFinish, this))
+        if (!emittingFinish)
         {
             Destroy();
         }

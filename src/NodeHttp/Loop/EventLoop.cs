@@ -53,7 +53,9 @@ public sealed partial class EventLoop : IDisposable
 
     // Loop thread only. The next-tick queue is a ring (a power-of-two array, the first item at tickHead, tickCount
     // items): queuing and running a tick is the loop's most frequent operation, several per request.
-    private LoopWork[] tickRing = new LoopWork[64];
+    // The slots' fields are stored one by one: each takes the plain write barrier (a whole struct holding references
+    // copied into an array takes the slower by-reference helper), and clearing one needs none.
+    private TickSlot[] tickRing = new TickSlot[64];
     private int tickHead;
     private int tickCount;
     private List<LoopWork> immediates = new();
@@ -466,19 +468,21 @@ public sealed partial class EventLoop : IDisposable
     // Loop thread only.
     private void EnqueueTick(object callback, object? state)
     {
-        LoopWork[] ring = tickRing;
+        TickSlot[] ring = tickRing;
         if (tickCount == ring.Length)
         {
             ring = GrowTicks();
         }
-        ring[(tickHead + tickCount) & (ring.Length - 1)] = new LoopWork(callback, state);
+        ref TickSlot slot = ref ring[(tickHead + tickCount) & (ring.Length - 1)];
+        slot.Callback = callback;
+        slot.State = state;
         tickCount++;
     }
 
-    private LoopWork[] GrowTicks()
+    private TickSlot[] GrowTicks()
     {
-        LoopWork[] old = tickRing;
-        var grown = new LoopWork[old.Length * 2];
+        TickSlot[] old = tickRing;
+        var grown = new TickSlot[old.Length * 2];
         for (int i = 0; i < tickCount; i++)
         {
             grown[i] = old[(tickHead + i) & (old.Length - 1)];
@@ -489,17 +493,21 @@ public sealed partial class EventLoop : IDisposable
     }
 
     // Loop thread only: takes the oldest tick, clearing its slot so the ring keeps nothing alive.
-    private bool TryDequeueTick(out LoopWork work)
+    private bool TryDequeueTick(out object callback, out object? state)
     {
         if (tickCount == 0)
         {
-            work = default;
+            callback = null!;
+            state = null;
             return false;
         }
-        LoopWork[] ring = tickRing;
+        TickSlot[] ring = tickRing;
         int head = tickHead;
-        work = ring[head];
-        ring[head] = default;
+        ref TickSlot slot = ref ring[head];
+        callback = slot.Callback!;
+        state = slot.State;
+        slot.Callback = null;
+        slot.State = null;
         tickHead = (head + 1) & (ring.Length - 1);
         tickCount--;
         return true;
@@ -703,11 +711,11 @@ public sealed partial class EventLoop : IDisposable
 
     private void DrainTicks()
     {
-        while (fatal is null && TryDequeueTick(out LoopWork tick))
+        while (fatal is null && TryDequeueTick(out object callback, out object? state))
         {
             try
             {
-                tick.Invoke();
+                LoopWork.Invoke(callback, state);
             }
             catch (Exception ex)
             {
@@ -733,9 +741,9 @@ public sealed partial class EventLoop : IDisposable
         Abandon(draining, reason);
         Abandon(immediates, reason);
         Abandon(runningImmediates, reason);
-        while (TryDequeueTick(out LoopWork tick))
+        while (TryDequeueTick(out _, out object? state))
         {
-            (tick.State as IAbandonable)?.Abandon(reason);
+            (state as IAbandonable)?.Abandon(reason);
         }
     }
 
@@ -758,4 +766,11 @@ public sealed partial class EventLoop : IDisposable
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowCallbackMissing(string name) =>
         ErrorCodes.Throw("ERR_INVALID_ARG_TYPE", name, "of type function", "undefined");
+
+    // One queued next-tick: a LoopWork's callback and state, without its kind.
+    private struct TickSlot
+    {
+        public object? Callback;
+        public object? State;
+    }
 }

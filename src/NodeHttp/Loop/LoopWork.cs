@@ -21,6 +21,7 @@ internal readonly struct LoopWork
     public readonly object? State;
     public readonly LoopWorkKind Kind;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public LoopWork(object callback, object? state, LoopWorkKind kind = LoopWorkKind.Io)
     {
         Callback = callback;
@@ -28,18 +29,21 @@ internal readonly struct LoopWork
         Kind = kind;
     }
 
-    public void Invoke()
+    public void Invoke() => Invoke(Callback, State);
+
+    /// <summary>Calls <paramref name="callback"/> (one of the three kinds <see cref="Callback"/> holds) with <paramref name="state"/>.</summary>
+    public static void Invoke(object callback, object? state)
     {
-        switch (Callback)
+        switch (callback)
         {
             case Action<object?> withState:
-                withState(State);
+                withState(state);
                 break;
             case Action plain:
                 plain();
                 break;
             case SendOrPostCallback posted:
-                posted(State);
+                posted(state);
                 break;
         }
     }

@@ -133,7 +133,8 @@ public sealed partial class HttpParser
                 if (!LfAfterCr(data, ref p, LenientFlags.OptionalLfAfterCr)) return Fail(HpeCode.Strict, "Expected LF after chunk size", p);
                 _headerBytes = 0;
                 _chunkExtensionBytes = 0;
-                if (InvokePausable(ref cb, Callback.ChunkHeader, p, State.ToChunk, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.ChunkHeader)
+                    && InvokePausable(ref cb, Callback.ChunkHeader, p, State.ToChunk, out rc)) return rc;
                 goto case State.ToChunk;
 
             case State.ToChunk:
@@ -167,20 +168,23 @@ public sealed partial class HttpParser
                 {
                     p++;
                     StartSpan(SpanKind.ChunkExtensionValue, p);
-                    if (InvokePausable(ref cb, Callback.ChunkExtensionName, p, State.ChunkExtensionValue, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.ChunkExtensionName)
+                        && InvokePausable(ref cb, Callback.ChunkExtensionName, p, State.ChunkExtensionValue, out rc)) return rc;
                     goto case State.ChunkExtensionValue;
                 }
                 if (c == ';' || c == CR)
                 {
                     p++;
                     State next = c == ';' ? State.ChunkExtensions : State.ChunkSizeAlmostDone;
-                    if (InvokePausable(ref cb, Callback.ChunkExtensionName, p, next, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.ChunkExtensionName)
+                        && InvokePausable(ref cb, Callback.ChunkExtensionName, p, next, out rc)) return rc;
                     if (c == ';') goto case State.ChunkExtensions;
                     goto case State.ChunkSizeAlmostDone;
                 }
                 if (c == LF)
                 {
-                    if (InvokePausable(ref cb, Callback.ChunkExtensionName, p, State.ChunkExtensionNameLfCheck, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.ChunkExtensionName)
+                        && InvokePausable(ref cb, Callback.ChunkExtensionName, p, State.ChunkExtensionNameLfCheck, out rc)) return rc;
                     goto case State.ChunkExtensionNameLfCheck;
                 }
                 return Fail(HpeCode.Strict, "Invalid character in chunk extensions name", p + 1);
@@ -207,13 +211,15 @@ public sealed partial class HttpParser
                 {
                     p++;
                     State next = c == ';' ? State.ChunkExtensions : State.ChunkSizeAlmostDone;
-                    if (InvokePausable(ref cb, Callback.ChunkExtensionValue, p, next, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.ChunkExtensionValue)
+                        && InvokePausable(ref cb, Callback.ChunkExtensionValue, p, next, out rc)) return rc;
                     if (c == ';') goto case State.ChunkExtensions;
                     goto case State.ChunkSizeAlmostDone;
                 }
                 if (c == LF)
                 {
-                    if (InvokePausable(ref cb, Callback.ChunkExtensionValue, p, State.ChunkExtensionValueLfCheck, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.ChunkExtensionValue)
+                        && InvokePausable(ref cb, Callback.ChunkExtensionValue, p, State.ChunkExtensionValueLfCheck, out rc)) return rc;
                     goto case State.ChunkExtensionValueLfCheck;
                 }
                 return Fail(HpeCode.Strict, "Invalid character in chunk extensions value", p + 1);
@@ -234,7 +240,8 @@ public sealed partial class HttpParser
                 {
                     p++;
                     if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                    if (InvokePausable(ref cb, Callback.ChunkExtensionValue, p, State.ChunkExtensionQuotedValueDone, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.ChunkExtensionValue)
+                        && InvokePausable(ref cb, Callback.ChunkExtensionValue, p, State.ChunkExtensionQuotedValueDone, out rc)) return rc;
                     goto case State.ChunkExtensionQuotedValueDone;
                 }
                 if (c == '\\')
@@ -304,7 +311,8 @@ public sealed partial class HttpParser
 
             case State.ChunkComplete:
                 _headerBytes = 0;
-                if (InvokePausable(ref cb, Callback.ChunkComplete, p, State.ChunkSizeStart, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.ChunkComplete)
+                    && InvokePausable(ref cb, Callback.ChunkComplete, p, State.ChunkSizeStart, out rc)) return rc;
                 goto case State.ChunkSizeStart;
 
             // ---------------------------------------------------------------- message end

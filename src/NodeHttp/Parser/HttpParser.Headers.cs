@@ -115,7 +115,8 @@ public sealed partial class HttpParser
             HeaderFieldEnd:
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p + 1);
                 p++;
-                if (InvokePausable(ref cb, Callback.HeaderFieldComplete, p, State.HeaderFieldCompleteCheck, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.HeaderFieldComplete)
+                    && InvokePausable(ref cb, Callback.HeaderFieldComplete, p, State.HeaderFieldCompleteCheck, out rc)) return rc;
                 goto case State.HeaderFieldCompleteCheck;
 
             case State.HeaderFieldCompleteCheck:
@@ -446,7 +447,8 @@ public sealed partial class HttpParser
                 if ((_flags & ParserFlags.Trailing) != 0)
                 {
                     _headerBytes = 0;
-                    if (InvokePausable(ref cb, Callback.ChunkComplete, p, State.MessageDone, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.ChunkComplete)
+                        && InvokePausable(ref cb, Callback.ChunkComplete, p, State.MessageDone, out rc)) return rc;
                     pos = p;
                     return NextSection(State.MessageDone);
                 }

@@ -70,6 +70,16 @@ public sealed partial class HttpParser
         return true;
     }
 
+    // Whether the callbacks want the completion `which` (a constant at every call, as is the answer): one that
+    // carries no data is not made for callbacks marked IHttpParserQuietCallbacks.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Notifies<TCallbacks>(Callback which)
+        where TCallbacks : struct, IHttpParserCallbacks =>
+        default(TCallbacks) is not IHttpParserQuietCallbacks
+        || which is not (Callback.Reset or Callback.MethodComplete or Callback.UrlComplete or Callback.ProtocolComplete
+            or Callback.VersionComplete or Callback.StatusComplete or Callback.HeaderFieldComplete or Callback.ChunkHeader
+            or Callback.ChunkExtensionName or Callback.ChunkExtensionValue or Callback.ChunkComplete);
+
     // "CR, or LF when lenient": the byte that ends a line where llhttp takes both to the same node. A CR still
     // wants its LF; a bare LF passes only under OptionalCrBeforeLf.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -29,7 +29,8 @@ public sealed partial class HttpParser
                 }
                 if (_initialMessageCompleted)
                 {
-                    if (InvokePausable(ref cb, Callback.Reset, p, State.AfterStart, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.Reset)
+                        && InvokePausable(ref cb, Callback.Reset, p, State.AfterStart, out rc)) return rc;
                 }
                 goto case State.AfterStart;
 
@@ -62,7 +63,8 @@ public sealed partial class HttpParser
                     _method = HttpMethodId.Head;
                     _type = HttpParserType.Request;
                     if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                    if (InvokePausable(ref cb, Callback.MethodComplete, p, State.ReqFirstSpaceBeforeUrl, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.MethodComplete)
+                        && InvokePausable(ref cb, Callback.MethodComplete, p, State.ReqFirstSpaceBeforeUrl, out rc)) return rc;
                     goto case State.ReqFirstSpaceBeforeUrl;
                 }
                 if (m == 1)
@@ -101,7 +103,8 @@ public sealed partial class HttpParser
             MethodFound:
                 _method = (HttpMethodId)m;
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
-                if (InvokePausable(ref cb, Callback.MethodComplete, p, State.ReqFirstSpaceBeforeUrl, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.MethodComplete)
+                    && InvokePausable(ref cb, Callback.MethodComplete, p, State.ReqFirstSpaceBeforeUrl, out rc)) return rc;
                 goto case State.ReqFirstSpaceBeforeUrl;
 
             case State.ReqFirstSpaceBeforeUrl:
@@ -334,7 +337,8 @@ public sealed partial class HttpParser
                 c = data[p];
                 if (IsTabOrFormFeed(c)) return InvalidUrlCharacters(p);
                 if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlOnly) goto UrlOnlyNext;
-                if (InvokePausable(ref cb, Callback.UrlComplete, p, State.ReqHttpStart, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.UrlComplete)
+                    && InvokePausable(ref cb, Callback.UrlComplete, p, State.ReqHttpStart, out rc)) return rc;
                 goto case State.ReqHttpStart;
 
             case State.UrlSkipLfToHttp09:
@@ -363,7 +367,8 @@ public sealed partial class HttpParser
                 if (default(TCallbacks) is IHttpUrlPartCallbacks && _urlOnly) goto UrlOnlyNext;
                 _major = 0;
                 _minor = 9;
-                if (InvokePausable(ref cb, Callback.UrlComplete, p, State.HeadersStart, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.UrlComplete)
+                    && InvokePausable(ref cb, Callback.UrlComplete, p, State.HeadersStart, out rc)) return rc;
                 goto HeadersStart;
 
             UrlOnlyNext:
@@ -384,7 +389,7 @@ public sealed partial class HttpParser
                 goto case State.ReqAfterHttpStart;
 
             case State.ReqAfterHttpStart:
-                m = TrieStep(data, ref p, Protocols, false);
+                m = ProtocolStep(data, ref p);
                 if (m == -2) return Suspend(State.ReqAfterHttpStart);
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
                 if (m < 0) return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);
@@ -394,7 +399,8 @@ public sealed partial class HttpParser
                     1 => (RtspMethodsMask, "Invalid method for RTSP/x.x request"),
                     _ => (IceMethodsMask, "Expected SOURCE method for ICE/x.x request"),
                 };
-                if (InvokePausable(ref cb, Callback.ProtocolComplete, p, State.ReqProtocolCheck, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.ProtocolComplete)
+                    && InvokePausable(ref cb, Callback.ProtocolComplete, p, State.ReqProtocolCheck, out rc)) return rc;
                 goto case State.ReqProtocolCheck;
 
             case State.ReqProtocolCheck:
@@ -459,10 +465,12 @@ public sealed partial class HttpParser
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
                 if (_state == State.ReqHttpMinor)
                 {
-                    if (InvokePausable(ref cb, Callback.VersionComplete, p, State.ReqVersionDone, out rc)) return rc;
+                    if (Notifies<TCallbacks>(Callback.VersionComplete)
+                        && InvokePausable(ref cb, Callback.VersionComplete, p, State.ReqVersionDone, out rc)) return rc;
                     goto case State.ReqVersionDone;
                 }
-                if (InvokePausable(ref cb, Callback.VersionComplete, p, State.ResAfterVersion, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.VersionComplete)
+                    && InvokePausable(ref cb, Callback.VersionComplete, p, State.ResAfterVersion, out rc)) return rc;
                 goto case State.ResAfterVersion;
             }
 
@@ -503,11 +511,12 @@ public sealed partial class HttpParser
                 goto case State.ResAfterStart;
 
             case State.ResAfterStart:
-                m = TrieStep(data, ref p, Protocols, false);
+                m = ProtocolStep(data, ref p);
                 if (m == -2) return Suspend(State.ResAfterStart);
                 if ((rc = EndSpan(ref cb, data, p)) != HpeCode.Ok) return SpanFail(rc, p);
                 if (m < 0) return Fail(HpeCode.InvalidConstant, "Expected HTTP/, RTSP/ or ICE/", p);
-                if (InvokePausable(ref cb, Callback.ProtocolComplete, p, State.ResAfterProtocol, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.ProtocolComplete)
+                    && InvokePausable(ref cb, Callback.ProtocolComplete, p, State.ResAfterProtocol, out rc)) return rc;
                 goto case State.ResAfterProtocol;
 
             case State.ResAfterProtocol:
@@ -588,7 +597,8 @@ public sealed partial class HttpParser
                 goto StatusComplete;
 
             StatusComplete:
-                if (InvokePausable(ref cb, Callback.StatusComplete, p, State.HeadersStart, out rc)) return rc;
+                if (Notifies<TCallbacks>(Callback.StatusComplete)
+                    && InvokePausable(ref cb, Callback.StatusComplete, p, State.HeadersStart, out rc)) return rc;
                 goto HeadersStart;
 
             default:

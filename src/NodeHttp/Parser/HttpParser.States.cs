@@ -240,6 +240,10 @@ public sealed partial class HttpParser
     {
         SpanKind kind = _span;
         _span = SpanKind.None;
+        if (default(TCallbacks) is IHttpParserQuietCallbacks && kind is SpanKind.Method or SpanKind.Protocol or SpanKind.Version)
+        {
+            return HpeCode.Ok;
+        }
         return EmitSpan(ref cb, kind, data, _spanStart, p);
     }
 
@@ -280,6 +284,19 @@ public sealed partial class HttpParser
         int m = TrieWalk(data, ref q, table, toLower);
         p = q;
         return m;
+    }
+
+    // The protocol of a start line (HTTP, RTSP or ICE): a walk through Protocols, but "HTTP" whole at the start of a
+    // walk is its first entry at once (no other entry starts with it, so the walk would stop there too).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ProtocolStep(ReadOnlySpan<byte> data, ref int p)
+    {
+        if (_index == 0 && data[p..].StartsWith("HTTP"u8))
+        {
+            p += 4;
+            return 0;
+        }
+        return TrieStep(data, ref p, HttpParserTables.Protocols, false);
     }
 
     private int TrieWalk(ReadOnlySpan<byte> data, ref int pos, byte[][] table, bool toLower)
