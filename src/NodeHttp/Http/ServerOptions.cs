@@ -21,8 +21,9 @@ public class ServerOptions
     /// <summary>
     /// Node's <c>highWaterMark</c>: the highWaterMark of both sides of every accepted socket, and so of each request's
     /// readable side (<see cref="Readable.ReadableHighWaterMark"/>) and each response's writable side
-    /// (<see cref="WritableExtensions.extension(IWritable).WritableHighWaterMark"/>). A negative value throws
-    /// <c>ERR_OUT_OF_RANGE</c> when the server is made (Node 20 took the default instead).
+    /// (<see cref="WritableExtensions.extension(IWritable).WritableHighWaterMark"/>). Over TLS it reaches only the TCP
+    /// sockets under the TLS sockets, as in Node: https requests and responses keep the default. A negative value
+    /// throws <c>ERR_OUT_OF_RANGE</c> when the server is made (Node 20 took the default instead).
     /// </summary>
     public int HighWaterMark { get; set; } = DefaultHighWaterMark;
 

@@ -76,6 +76,34 @@ public class ServerHighWaterMarkTests
         Assert.Equal("3000/3000 client=16384", seen);
     }
 
+    // As Node's https server (checked with node 20): the option reaches the TCP sockets under the TLS sockets, not the
+    // TLS sockets the requests are read from, which keep the default.
+    [Fact]
+    public async Task Https_TheTlsSocketKeepsTheDefault()
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        HttpsServerOptions options = NodeHttp.Tests.Https.HttpsTestServer.LocalhostOptions();
+        options.HighWaterMark = 32768;
+        await using var server = await NodeHttp.Tests.Https.HttpsTestServer.StartAsync(options, (req, res) =>
+        {
+            seen.TrySetResult(string.Join("/", req.ReadableHighWaterMark, res.WritableHighWaterMark,
+                req.Socket!.ReadableHighWaterMark, req.Socket!.WritableHighWaterMark));
+            res.End();
+        });
+        var got = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await server.Loop.InvokeAsync(() =>
+        {
+            ClientRequest req = NodeHttp.Https.Get(new RequestOptions { Host = "localhost", Port = server.Port, Ca = TestCertificates.Ca.CertPem, UseAgent = false }, res =>
+            {
+                res.Resume();
+                res.On("end", () => got.TrySetResult(res.StatusCode ?? 0));
+            });
+            req.On<Exception>("error", e => got.TrySetException(e));
+        }).Bounded();
+        Assert.Equal(200, await got.Task.Bounded());
+        Assert.Equal("16384/16384/16384/16384", await seen.Task.Bounded());
+    }
+
     // A write past the response's highWaterMark answers false and 'drain' follows, for the response at the head of
     // the connection (Node: socket.write's answer) and for one queued behind it (Node: outputSize < highWaterMark).
     [Theory]
