@@ -316,6 +316,18 @@ public sealed partial class Server : EventEmitter
         }
     }
 
+    /// <summary>How many connections the server tracks now (accepted and handed in).</summary>
+    internal int TrackedConnections
+    {
+        get
+        {
+            lock (connections)
+            {
+                return connections.Count;
+            }
+        }
+    }
+
     private ServerConnection[] Snapshot()
     {
         lock (connections)
@@ -383,6 +395,11 @@ public sealed partial class Server : EventEmitter
             {
                 announced = CreateConnection(accepted);
             }
+            return;
+        }
+        if (stream.Destroyed)
+        {
+            // Nothing to serve, and a closed socket would never leave the connection list.
             return;
         }
         Socket socket = Socket.FromDuplex(stream);

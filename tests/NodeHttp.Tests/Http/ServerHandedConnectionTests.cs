@@ -48,6 +48,24 @@ public class ServerHandedConnectionTests
     }
 
     [Fact]
+    public async Task ADestroyedStreamEmittedAsConnection_IsIgnored()
+    {
+        int tracked = -1;
+        await LoopRunner.RunAsync(() =>
+        {
+            Server server = NodeHttp.Http.CreateServer();
+            var (_, serverSide) = DuplexPair.Create();
+            serverSide.Destroy();
+            server.Emit("connection", serverSide);
+            var (_, live) = DuplexPair.Create();
+            server.Emit("connection", live);
+            tracked = server.TrackedConnections;
+        });
+        // The live one is tracked (its socket, which does not hold the loop, is left open when Run returns).
+        Assert.Equal(1, tracked);
+    }
+
+    [Fact]
     public async Task CloseAllConnections_DestroysAHandedInConnection()
     {
         var seen = new List<string>();

@@ -145,6 +145,29 @@ public class SocketFromDuplexTests
     }
 
     [Fact]
+    public async Task AStreamWhoseReadableSideHadEnded_GivesTheSocketItsEnd()
+    {
+        var events = new List<string>();
+        await LoopRunner.RunAsync(() =>
+        {
+            var (inner, peer) = DuplexPair.Create();
+            inner.Resume();
+            inner.On("end", () =>
+            {
+                events.Add("inner end");
+                EventLoop.Current!.SetImmediate(() =>
+                {
+                    Socket s = Socket.FromDuplex(inner);
+                    s.On("end", () => { events.Add("socket end"); s.Destroy(); });
+                    s.Resume();
+                });
+            });
+            peer.End();
+        });
+        Assert.Equal(["inner end", "socket end"], events);
+    }
+
+    [Fact]
     public async Task TheStreamsError_IsTheSocketsError()
     {
         var events = new List<string>();
