@@ -26,7 +26,7 @@ public class ServerHandedConnectionTests
         await LoopRunner.RunAsync(() =>
         {
             Server server = NodeHttp.Http.CreateServer((req, res) => res.End("hi " + req.Url));
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.On<Duplex>("connection", d => seen.Add("connection same=" + ReferenceEquals(d, serverSide)));
             server.Emit("connection", serverSide);
             Socket client = Socket.FromDuplex(clientSide);
@@ -54,10 +54,10 @@ public class ServerHandedConnectionTests
         await LoopRunner.RunAsync(() =>
         {
             Server server = NodeHttp.Http.CreateServer();
-            var (_, serverSide) = DuplexPair.Create();
+            var (_, serverSide) = NodeStream.DuplexPair();
             serverSide.Destroy();
             server.Emit("connection", serverSide);
-            var (_, live) = DuplexPair.Create();
+            var (_, live) = NodeStream.DuplexPair();
             server.Emit("connection", live);
             tracked = server.TrackedConnections;
         });
@@ -78,7 +78,7 @@ public class ServerHandedConnectionTests
                 // A request in progress: only CloseAllConnections ends it.
                 EventLoop.Current!.SetImmediate(() => server.CloseAllConnections());
             });
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.Emit("connection", serverSide);
             Socket client = Socket.FromDuplex(clientSide);
             client.Resume();
@@ -104,7 +104,7 @@ public class ServerHandedConnectionTests
                     server.Close(e => seen.Add("close callback " + (e is NodeHttpException n ? n.Code : "null")))));
                 res.End("x");
             });
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.Emit("connection", serverSide);
             Socket client = Socket.FromDuplex(clientSide);
             client.Ref();
@@ -192,7 +192,7 @@ public class ServerHandedConnectionTimeoutTests
         {
             Server server = NodeHttp.Http.CreateServer((_, res) => res.End());
             server.Timeout = 100;
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.On<Socket>("timeout", s =>
             {
                 after = watch.ElapsedMilliseconds;
