@@ -397,6 +397,16 @@ public sealed partial class Server : EventEmitter
             }
             return;
         }
+        if (!stream.Loop.IsOnLoop)
+        {
+            // Emitted from another thread: the connection is set up on the loop that owns the stream.
+            stream.Loop.Execute(static s =>
+            {
+                var (server, st) = ((Server, Duplex))s!;
+                server.ConnectionListener(st);
+            }, (this, stream));
+            return;
+        }
         if (stream.Destroyed)
         {
             // Nothing to serve, and a closed socket would never leave the connection list.

@@ -48,6 +48,38 @@ public class ServerHandedConnectionTests
     }
 
     [Fact]
+    public async Task AStreamEmittedFromAnotherThread_IsServedOnItsLoop()
+    {
+        using var t = new NodeHttp.Tests.Net.NetTestLoop();
+        var answered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (server, clientSide, serverSide) = await t.RunAsync(() =>
+        {
+            Server s = NodeHttp.Http.CreateServer((_, res) => res.End("on loop=" + t.Loop.IsOnLoop));
+            var (c, d) = NodeStream.DuplexPair();
+            return (s, c, d);
+        });
+        Assert.False(t.Loop.IsOnLoop);
+        server.Emit("connection", serverSide);
+        await t.RunAsync(() =>
+        {
+            Socket client = Socket.FromDuplex(clientSide);
+            var text = new System.Text.StringBuilder();
+            client.SetEncoding("latin1");
+            client.On<string>("data", d =>
+            {
+                text.Append(d);
+                if (text.ToString().EndsWith("on loop=True", StringComparison.Ordinal))
+                {
+                    answered.TrySetResult("on loop=True");
+                    client.Destroy();
+                }
+            });
+            client.Write(Get);
+        });
+        Assert.Equal("on loop=True", await answered.Task.WaitAsync(LoopRunner.Deadline));
+    }
+
+    [Fact]
     public async Task ADestroyedStreamEmittedAsConnection_IsIgnored()
     {
         int tracked = -1;
