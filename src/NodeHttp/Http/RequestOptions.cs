@@ -58,7 +58,10 @@ public sealed class RequestOptions
 
     /// <summary>
     /// Node's <c>createConnection(options, oncreate)</c>: makes the socket when no agent is used (and used by
-    /// <see cref="Agent.CreateConnection"/> when set). Return the socket, or null and call the callback later.
+    /// <see cref="Agent.CreateConnection"/> when set). Return the socket, or null and call the callback later; a
+    /// <see cref="Duplex"/> that is not a socket is returned as <see cref="Socket.FromDuplex"/>. Without an agent the
+    /// socket stays the caller's: as in Node, it is left open after an exchange both sides kept alive (a GET asks for
+    /// that only with a <c>Connection: keep-alive</c> header), ready for another request, and closed after one that was not.
     /// </summary>
     public Func<RequestOptions, Action<Exception?, Socket?>, Socket?>? CreateConnection { get; set { Changing(); field = value; } }
 

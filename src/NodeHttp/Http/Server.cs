@@ -9,6 +9,11 @@ namespace NodeHttp;
 /// <remarks>
 /// The server belongs to the loop that created it. With <see cref="ServerOptions.Loops"/>, each accepted connection
 /// is pinned to one loop of the group and its events (<c>request</c> included) run on that loop's thread.
+/// As in Node, the server's own <c>'connection'</c> listener (the first one) serves what is emitted as
+/// <c>'connection'</c>, so <c>server.Emit("connection", socket)</c> hands it a connection it did not accept: a socket
+/// accepted by another server, a tunnel taken back after <c>'connect'</c>, or any <see cref="Duplex"/> (wrapped with
+/// <see cref="Socket.FromDuplex"/>). Such a connection is served from the next tick, bytes it had already buffered
+/// first, and is tracked, timed out and closed like an accepted one.
 /// </remarks>
 public sealed partial class Server : EventEmitter
 {
@@ -319,6 +324,18 @@ public sealed partial class Server : EventEmitter
         }
     }
 
+    /// <summary>How many connections the server tracks now (accepted and handed in).</summary>
+    internal int TrackedConnections
+    {
+        get
+        {
+            lock (connections)
+            {
+                return connections.Count;
+            }
+        }
+    }
+
     private ServerConnection[] Snapshot()
     {
         lock (connections)
@@ -386,6 +403,21 @@ public sealed partial class Server : EventEmitter
             {
                 announced = CreateConnection(accepted);
             }
+            return;
+        }
+        if (!stream.Loop.IsOnLoop)
+        {
+            // Emitted from another thread: the connection is set up on the loop that owns the stream.
+            stream.Loop.Execute(static s =>
+            {
+                var (server, st) = ((Server, Duplex))s!;
+                server.ConnectionListener(st);
+            }, (this, stream));
+            return;
+        }
+        if (stream.Destroyed)
+        {
+            // Nothing to serve, and a closed socket would never leave the connection list.
             return;
         }
         Socket socket = Socket.FromDuplex(stream);

@@ -45,7 +45,12 @@ internal sealed class DuplexTransport : ISocketTransport
         stream.On(StreamEvents.End, onEnd);
         stream.On(StreamEvents.Error, onError);
         stream.On(StreamEvents.Close, onClose);
+        // A stream whose readable side already ended before it was handed over: the socket reads that end first.
+        endedBefore = stream.ReadableEnded;
     }
+
+    // The stream's 'end' was emitted before the socket had it; reported at the first ReadStart.
+    private bool endedBefore;
 
     /// <inheritdoc/>
     public OsSocket? Os => null;
@@ -70,6 +75,12 @@ internal sealed class DuplexTransport : ISocketTransport
             return;
         }
         reading = true;
+        if (endedBefore)
+        {
+            endedBefore = false;
+            OnEnd();
+            return;
+        }
         stream.Resume();
     }
 

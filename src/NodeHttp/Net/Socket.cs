@@ -142,7 +142,7 @@ public class Socket : Duplex, ISocketHandleOwner
     /// <summary>
     /// A socket whose bytes travel over <paramref name="stream"/> instead of a kernel socket: what Node does by taking
     /// any <c>Duplex</c> where a socket is expected (an <c>http.request</c> <c>createConnection</c> that returns a stream,
-    /// <c>server.emit('connection', stream)</c>, an in-memory pair in tests). Everything above works on it as on a TCP
+    /// <c>server.emit('connection', stream)</c>, a side of <see cref="NodeStream.DuplexPair"/>). Everything above works on it as on a TCP
     /// socket: it reads only while its consumer wants data (pausing it pauses <paramref name="stream"/>, whose buffer then
     /// pushes back on its writer), its writes complete with the stream's write callbacks, <c>End</c> ends the stream,
     /// and the stream's <c>'end'</c>, <c>'error'</c> and <c>'close'</c> are the socket's EOF, error and reset.

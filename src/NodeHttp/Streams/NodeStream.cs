@@ -3,10 +3,33 @@ namespace NodeHttp;
 /// <summary>
 /// Functions of Node's <c>stream</c> module that work on any stream (Node's <c>require('stream')</c>; named
 /// <c>NodeStream</c> beside <see cref="System.IO.Stream"/>): <see cref="Finished(EventEmitter, Action{Exception?})"/>
-/// and its task form <see cref="FinishedAsync"/>.
+/// and its task form <see cref="FinishedAsync"/>, and <see cref="DuplexPair"/>.
 /// </summary>
 public static class NodeStream
 {
+    /// <summary>
+    /// Node's <c>stream.duplexPair([options])</c> (Node 20.20 and 22.6+): two duplexes joined back to back, so what one
+    /// side writes the other reads. A write completes once the other side's reader asks for more (a side nobody reads
+    /// holds its writer back, as a full socket would); ending one side ends the other's data, and the end completes
+    /// once that side emitted <c>'end'</c>. Destroying one side leaves the other alone, as in Node.
+    /// </summary>
+    /// <remarks>
+    /// With <c>Socket.FromDuplex</c> it carries HTTP in memory: hand one side to a server with
+    /// <c>server.Emit("connection", side)</c> and return the other, as a socket, from a request's
+    /// <c>RequestOptions.CreateConnection</c>. The sides belong to the calling loop.
+    /// </remarks>
+    /// <param name="options">Options for both sides (Node passes them to both); the read, write and final hooks are the
+    /// pair's own, so those of <paramref name="options"/> are not used.</param>
+    /// <returns>The two sides.</returns>
+    public static (Duplex A, Duplex B) DuplexPair(DuplexOptions? options = null)
+    {
+        var a = new DuplexPairSide(options);
+        var b = new DuplexPairSide(options);
+        a.Other = b;
+        b.Other = a;
+        return (a, b);
+    }
+
     /// <summary>
     /// Node's <c>stream.finished(stream, callback)</c>: calls <paramref name="callback"/> once when
     /// <paramref name="stream"/> is done — its readable side ended and its writable side finished, or it closed — with

@@ -26,7 +26,7 @@ public class ServerHandedConnectionTests
         await LoopRunner.RunAsync(() =>
         {
             Server server = NodeHttp.Http.CreateServer((req, res) => res.End("hi " + req.Url));
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.On<Duplex>("connection", d => seen.Add("connection same=" + ReferenceEquals(d, serverSide)));
             server.Emit("connection", serverSide);
             Socket client = Socket.FromDuplex(clientSide);
@@ -48,6 +48,56 @@ public class ServerHandedConnectionTests
     }
 
     [Fact]
+    public async Task AStreamEmittedFromAnotherThread_IsServedOnItsLoop()
+    {
+        using var t = new NodeHttp.Tests.Net.NetTestLoop();
+        var answered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (server, clientSide, serverSide) = await t.RunAsync(() =>
+        {
+            Server s = NodeHttp.Http.CreateServer((_, res) => res.End("on loop=" + t.Loop.IsOnLoop));
+            var (c, d) = NodeStream.DuplexPair();
+            return (s, c, d);
+        });
+        Assert.False(t.Loop.IsOnLoop);
+        server.Emit("connection", serverSide);
+        await t.RunAsync(() =>
+        {
+            Socket client = Socket.FromDuplex(clientSide);
+            var text = new System.Text.StringBuilder();
+            client.SetEncoding("latin1");
+            client.On<string>("data", d =>
+            {
+                text.Append(d);
+                if (text.ToString().EndsWith("on loop=True", StringComparison.Ordinal))
+                {
+                    answered.TrySetResult("on loop=True");
+                    client.Destroy();
+                }
+            });
+            client.Write(Get);
+        });
+        Assert.Equal("on loop=True", await answered.Task.WaitAsync(LoopRunner.Deadline));
+    }
+
+    [Fact]
+    public async Task ADestroyedStreamEmittedAsConnection_IsIgnored()
+    {
+        int tracked = -1;
+        await LoopRunner.RunAsync(() =>
+        {
+            Server server = NodeHttp.Http.CreateServer();
+            var (_, serverSide) = NodeStream.DuplexPair();
+            serverSide.Destroy();
+            server.Emit("connection", serverSide);
+            var (_, live) = NodeStream.DuplexPair();
+            server.Emit("connection", live);
+            tracked = server.TrackedConnections;
+        });
+        // The live one is tracked (its socket, which does not hold the loop, is left open when Run returns).
+        Assert.Equal(1, tracked);
+    }
+
+    [Fact]
     public async Task CloseAllConnections_DestroysAHandedInConnection()
     {
         var seen = new List<string>();
@@ -60,7 +110,7 @@ public class ServerHandedConnectionTests
                 // A request in progress: only CloseAllConnections ends it.
                 EventLoop.Current!.SetImmediate(() => server.CloseAllConnections());
             });
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.Emit("connection", serverSide);
             Socket client = Socket.FromDuplex(clientSide);
             client.Resume();
@@ -86,7 +136,7 @@ public class ServerHandedConnectionTests
                     server.Close(e => seen.Add("close callback " + (e is NodeHttpException n ? n.Code : "null")))));
                 res.End("x");
             });
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.Emit("connection", serverSide);
             Socket client = Socket.FromDuplex(clientSide);
             client.Ref();
@@ -174,7 +224,7 @@ public class ServerHandedConnectionTimeoutTests
         {
             Server server = NodeHttp.Http.CreateServer((_, res) => res.End());
             server.Timeout = 100;
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.On<Socket>("timeout", s =>
             {
                 after = watch.ElapsedMilliseconds;

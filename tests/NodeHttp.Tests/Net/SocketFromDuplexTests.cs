@@ -17,7 +17,7 @@ public class SocketFromDuplexTests
         long written = -1;
         await LoopRunner.RunAsync(() =>
         {
-            var (inner, peer) = DuplexPair.Create();
+            var (inner, peer) = NodeStream.DuplexPair();
             Socket s = Socket.FromDuplex(inner);
             initial = "pending=" + s.Pending + " connecting=" + s.Connecting + " state=" + s.ReadyState + " remote=" + (s.RemoteAddress ?? "null");
             s.SetEncoding("utf8");
@@ -56,7 +56,7 @@ public class SocketFromDuplexTests
         {
             var plain = new Socket();
             same = ReferenceEquals(plain, Socket.FromDuplex(plain));
-            var (a, _) = DuplexPair.Create();
+            var (a, _) = NodeStream.DuplexPair();
             a.Destroy();
             destroyedCode = Assert.Throws<NodeHttpException>(() => Socket.FromDuplex(a)).Code;
         });
@@ -78,7 +78,7 @@ public class SocketFromDuplexTests
         bool finished = false;
         await LoopRunner.RunAsync(() =>
         {
-            var (inner, peer) = DuplexPair.Create();
+            var (inner, peer) = NodeStream.DuplexPair();
             Socket s = Socket.FromDuplex(inner);
             s.On<NodeBuffer>("data", d => received += d.Length);
             s.Pause();
@@ -117,7 +117,7 @@ public class SocketFromDuplexTests
         long sent = -1;
         await LoopRunner.RunAsync(() =>
         {
-            var (inner, peer) = DuplexPair.Create();
+            var (inner, peer) = NodeStream.DuplexPair();
             Socket s = Socket.FromDuplex(inner);
             peer.Pause();
             peer.On<NodeBuffer>("data", d => peerGot += d.Length);
@@ -145,12 +145,35 @@ public class SocketFromDuplexTests
     }
 
     [Fact]
+    public async Task AStreamWhoseReadableSideHadEnded_GivesTheSocketItsEnd()
+    {
+        var events = new List<string>();
+        await LoopRunner.RunAsync(() =>
+        {
+            var (inner, peer) = NodeStream.DuplexPair();
+            inner.Resume();
+            inner.On("end", () =>
+            {
+                events.Add("inner end");
+                EventLoop.Current!.SetImmediate(() =>
+                {
+                    Socket s = Socket.FromDuplex(inner);
+                    s.On("end", () => { events.Add("socket end"); s.Destroy(); });
+                    s.Resume();
+                });
+            });
+            peer.End();
+        });
+        Assert.Equal(["inner end", "socket end"], events);
+    }
+
+    [Fact]
     public async Task TheStreamsError_IsTheSocketsError()
     {
         var events = new List<string>();
         await LoopRunner.RunAsync(() =>
         {
-            var (inner, _) = DuplexPair.Create();
+            var (inner, _) = NodeStream.DuplexPair();
             Socket s = Socket.FromDuplex(inner);
             s.Resume();
             s.On<Exception>("error", e => events.Add("error " + e.Message));
@@ -166,7 +189,7 @@ public class SocketFromDuplexTests
         var events = new List<string>();
         await LoopRunner.RunAsync(() =>
         {
-            var (inner, _) = DuplexPair.Create();
+            var (inner, _) = NodeStream.DuplexPair();
             Socket s = Socket.FromDuplex(inner);
             s.Resume();
             s.On("end", () => events.Add("end"));
@@ -184,7 +207,7 @@ public class SocketFromDuplexTests
         var reset = new List<string>();
         await LoopRunner.RunAsync(() =>
         {
-            var (inner, peer) = DuplexPair.Create();
+            var (inner, peer) = NodeStream.DuplexPair();
             Socket s = Socket.FromDuplex(inner);
             peer.SetEncoding("utf8");
             peer.On<string>("data", d => graceful.Add("peer data " + d));
@@ -193,7 +216,7 @@ public class SocketFromDuplexTests
             s.Write("last");
             s.Destroy();
 
-            var (inner2, peer2) = DuplexPair.Create();
+            var (inner2, peer2) = NodeStream.DuplexPair();
             Socket s2 = Socket.FromDuplex(inner2);
             s2.On<Exception>("error", _ => { });
             peer2.Resume();
@@ -212,7 +235,7 @@ public class SocketFromDuplexTests
         bool open = false;
         await LoopRunner.RunAsync(() =>
         {
-            var (inner, _) = DuplexPair.Create();
+            var (inner, _) = NodeStream.DuplexPair();
             Socket s = Socket.FromDuplex(inner);
             s.Resume();
             EventLoop.Current!.Post(() => open = !s.Destroyed);
@@ -223,7 +246,7 @@ public class SocketFromDuplexTests
         var order = new List<string>();
         await LoopRunner.RunAsync(() =>
         {
-            var (inner, peer) = DuplexPair.Create();
+            var (inner, peer) = NodeStream.DuplexPair();
             Socket s = Socket.FromDuplex(inner);
             s.Ref();
             s.Resume();

@@ -50,7 +50,7 @@ public sealed class PortsETwinTests(PortsETwinTests.Node node) : IClassFixture<P
                     Answer(res);
                     res.End(Body);
                 });
-                var (clientSide, serverSide) = DuplexPair.Create();
+                var (clientSide, serverSide) = NodeStream.DuplexPair();
                 server.Emit("connection", serverSide);
                 Socket client = Socket.FromDuplex(clientSide);
                 ClientRequest req = NodeHttp.Http.Request(new RequestOptions { CreateConnection = (_, _) => { connects++; return client; } }, res =>
@@ -71,7 +71,7 @@ public sealed class PortsETwinTests(PortsETwinTests.Node node) : IClassFixture<P
                     Answer(res);
                     res.End(Body);
                 });
-                var (clientSide, serverSide) = DuplexPair.Create();
+                var (clientSide, serverSide) = NodeStream.DuplexPair();
                 server.Emit("connection", serverSide);
                 Socket client = Socket.FromDuplex(clientSide);
                 var texts = new List<string>();
@@ -100,7 +100,7 @@ public sealed class PortsETwinTests(PortsETwinTests.Node node) : IClassFixture<P
             {
                 int requests = 0;
                 Server server = NodeHttp.Http.CreateServer((_, _) => requests++);
-                var (clientSide, serverSide) = DuplexPair.Create();
+                var (clientSide, serverSide) = NodeStream.DuplexPair();
                 server.Emit("connection", serverSide);
                 server.On<Exception>("clientError", e =>
                 {
@@ -130,7 +130,7 @@ public sealed class PortsETwinTests(PortsETwinTests.Node node) : IClassFixture<P
                 res.Write(Body);
                 res.End();
             }));
-            var (clientSide, serverSide) = DuplexPair.Create();
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.Emit("connection", serverSide);
             clientSide.On("end", Settle);
             serverSide.On("end", Settle);
