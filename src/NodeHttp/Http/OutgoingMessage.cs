@@ -701,7 +701,8 @@ public class OutgoingMessage : Writable
     /// </summary>
     private void Send(ReadOnlySpan<byte> data, NodeBuffer? owned, bool chunked, Completion done, bool early)
     {
-        Span<byte> size = stackalloc byte[18];
+        // Only a chunk needs room for its size line (and an unchunked piece, the usual one, no zeroed stack space).
+        Span<byte> size = chunked ? stackalloc byte[18] : default;
         int sizeLength = 0;
         if (chunked)
         {
