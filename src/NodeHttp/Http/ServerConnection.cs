@@ -995,16 +995,19 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         sawExpect = false;
         hostCount = 0;
         firstHost = null;
-        int n = maxEntries > 0 && maxEntries < raw.Count ? (int)maxEntries : raw.Count;
+        // The array the collector made, read directly (no interface call per line); the length settles most names.
+        string[]? lines = raw as string[];
+        int count = lines is not null ? lines.Length : raw.Count;
+        int n = maxEntries > 0 && maxEntries < count ? (int)maxEntries : count;
         for (int i = 0; i + 1 < n; i += 2)
         {
-            string name = raw[i];
-            if (name.Equals("host", StringComparison.OrdinalIgnoreCase))
+            string name = lines is not null ? lines[i] : raw[i];
+            if (name.Length == 4 && name.Equals("host", StringComparison.OrdinalIgnoreCase))
             {
-                firstHost ??= raw[i + 1];
+                firstHost ??= lines is not null ? lines[i + 1] : raw[i + 1];
                 hostCount++;
             }
-            sawExpect |= name.Equals("expect", StringComparison.OrdinalIgnoreCase);
+            sawExpect |= name.Length == 6 && name.Equals("expect", StringComparison.OrdinalIgnoreCase);
         }
         sawHost = hostCount > 0;
     }

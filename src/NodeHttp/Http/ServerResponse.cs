@@ -99,7 +99,7 @@ public sealed partial class ServerResponse : OutgoingMessage
         }
         else
         {
-            this.statusMessage ??= HttpCommon.StatusCodes.TryGetValue(statusCode, out string? reason) ? reason : "unknown";
+            this.statusMessage ??= StatusLines.ReasonOf(statusCode) ?? "unknown";
         }
         this.statusCode = statusCode;
 
