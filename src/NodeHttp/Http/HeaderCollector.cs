@@ -73,10 +73,22 @@ internal sealed class HeaderCollector
             // from the cache instead of being made anew for each line.
             string?[] cache = strings ??= HeaderStringCache.ThreadTable;
             lines[entries++] = HeaderStringCache.Get(cache, name.Span);
-            lines[entries++] = HeaderStringCache.Get(cache, value.Span.TrimEnd(" \t"u8));
+            lines[entries++] = HeaderStringCache.Get(cache, TrimOws(value.Span));
         }
         name.Clear();
         value.Clear();
+    }
+
+    // The value without the optional whitespace after it (RFC 9110 §5.5: SP and HTAB), as Node trims it. A loop of its
+    // own: MemoryExtensions.TrimEnd with a set of bytes costs more than the usual value has bytes.
+    private static ReadOnlySpan<byte> TrimOws(ReadOnlySpan<byte> value)
+    {
+        int end = value.Length;
+        while (end > 0 && value[end - 1] is (byte)' ' or (byte)'\t')
+        {
+            end--;
+        }
+        return value[..end];
     }
 
     /// <summary>The request target or reason phrase, as a string (empty when the message had none).</summary>

@@ -21,7 +21,9 @@ internal static class HostValidation
     /// <param name="target">The request target as sent.</param>
     /// <param name="method">The request method's name.</param>
     /// <param name="http11">Whether the request is HTTP/1.1 (an empty Host is then refused).</param>
-    internal static string? Check(int hostCount, string? host, string target, string method, bool http11)
+    /// <param name="validHost">A string already found to be a valid host: the same instance (a connection's requests
+    /// share their Host string through the header string cache) is not scanned again.</param>
+    internal static string? Check(int hostCount, string? host, string target, string method, bool http11, string? validHost = null)
     {
         // RFC 9112 §3.2: "more than one Host header field line" is a 400.
         if (hostCount > 1)
@@ -43,7 +45,7 @@ internal static class HostValidation
             // An http(s) URI has a non-empty host (RFC 9110 §4.2.1); HTTP/1.0 may carry an empty Host.
             return http11 ? "Empty Host header" : null;
         }
-        if (!IsValidHost(host))
+        if (!ReferenceEquals(host, validHost) && !IsValidHost(host))
         {
             return "Invalid Host header";
         }

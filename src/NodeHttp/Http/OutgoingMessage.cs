@@ -701,7 +701,8 @@ public class OutgoingMessage : Writable
     /// </summary>
     private void Send(ReadOnlySpan<byte> data, NodeBuffer? owned, bool chunked, Completion done, bool early)
     {
-        Span<byte> size = stackalloc byte[18];
+        // Only a chunk needs room for its size line (and an unchunked piece, the usual one, no zeroed stack space).
+        Span<byte> size = chunked ? stackalloc byte[18] : default;
         int sizeLength = 0;
         if (chunked)
         {
@@ -1168,11 +1169,21 @@ public class OutgoingMessage : Writable
 
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
+    // The last header name and value found valid, by reference: a handler sets the same strings (literals, cached
+    // values) on every response, so the scans run once. Any thread may replace them; a string is immutable, so one
+    // seen here was valid whoever put it here.
+    private static string? lastValidName;
+    private static string? lastValidValue;
+
     private static void ValidateHeader(string name, StringValues value)
     {
-        if (string.IsNullOrEmpty(name) || !HttpCommon.IsToken(name))
+        if (!ReferenceEquals(name, lastValidName))
         {
-            ErrorCodes.Throw("ERR_INVALID_HTTP_TOKEN", "Header name", name);
+            if (string.IsNullOrEmpty(name) || !HttpCommon.IsToken(name))
+            {
+                ErrorCodes.Throw("ERR_INVALID_HTTP_TOKEN", "Header name", name);
+            }
+            lastValidName = name;
         }
         for (int i = 0; i < value.Count; i++)
         {
@@ -1181,9 +1192,13 @@ public class OutgoingMessage : Writable
             {
                 ErrorCodes.Throw("ERR_HTTP_INVALID_HEADER_VALUE", "undefined", name);
             }
-            if (HttpCommon.HasInvalidHeaderChar(v))
+            if (!ReferenceEquals(v, lastValidValue))
             {
-                ErrorCodes.Throw("ERR_INVALID_CHAR", $"header content [\"{name}\"]");
+                if (HttpCommon.HasInvalidHeaderChar(v))
+                {
+                    ErrorCodes.Throw("ERR_INVALID_CHAR", $"header content [\"{name}\"]");
+                }
+                lastValidValue = v;
             }
         }
     }

@@ -69,6 +69,9 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
     // The Host lines of the head and the first one's value, for the RFC 9112 §3.2 checks (HostValidation).
     private int hostCount;
     private string? firstHost;
+    // The last Host value that passed IsValidHost on this connection (the same string instance comes back request
+    // after request from the header string cache).
+    private string? validHost;
 
     // A parse error that came after pipelined requests still being answered, when no 'clientError' listener takes
     // it: its default answer waits until their responses went out (Node writes it at once and destroys the socket,
@@ -1028,12 +1031,16 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         req.Url = collector.TakeStartText();
         if (server.StrictRequests)
         {
-            string? refused = HostValidation.Check(hostCount, firstHost, req.Url, req.Method, p.HttpMajor == 1 && p.HttpMinor == 1);
+            string? refused = HostValidation.Check(hostCount, firstHost, req.Url, req.Method, p.HttpMajor == 1 && p.HttpMinor == 1, validHost);
             if (refused is not null)
             {
                 // A parse error, as llhttp's own refusals: 'clientError', else 400 and the connection closes.
                 p.RejectHead(HpeCode.Strict, refused);
                 return HeadersCompleteAction.Error;
+            }
+            if (firstHost is { Length: > 0 })
+            {
+                validHost = firstHost;
             }
         }
         phase = ConnectionPhase.ReadingBody;
@@ -1046,16 +1053,19 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
         sawExpect = false;
         hostCount = 0;
         firstHost = null;
-        int n = maxEntries > 0 && maxEntries < raw.Count ? (int)maxEntries : raw.Count;
+        // The array the collector made, read directly (no interface call per line); the length settles most names.
+        string[]? lines = raw as string[];
+        int count = lines is not null ? lines.Length : raw.Count;
+        int n = maxEntries > 0 && maxEntries < count ? (int)maxEntries : count;
         for (int i = 0; i + 1 < n; i += 2)
         {
-            string name = raw[i];
-            if (name.Equals("host", StringComparison.OrdinalIgnoreCase))
+            string name = lines is not null ? lines[i] : raw[i];
+            if (name.Length == 4 && name.Equals("host", StringComparison.OrdinalIgnoreCase))
             {
-                firstHost ??= raw[i + 1];
+                firstHost ??= lines is not null ? lines[i + 1] : raw[i + 1];
                 hostCount++;
             }
-            sawExpect |= name.Equals("expect", StringComparison.OrdinalIgnoreCase);
+            sawExpect |= name.Length == 6 && name.Equals("expect", StringComparison.OrdinalIgnoreCase);
         }
         sawHost = hostCount > 0;
     }

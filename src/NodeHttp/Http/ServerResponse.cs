@@ -20,6 +20,9 @@ public sealed partial class ServerResponse : OutgoingMessage
     // Its 'finish' is being emitted: resOnFinish leaves its destroy to OnFinish, after the listeners.
     private bool emittingFinish;
     private int statusCode = 200;
+    // The last reason phrase found valid, by reference (usually the status table's): its scan runs once. Any thread
+    // may replace it; a string is immutable, so one seen here was valid whoever put it here.
+    private static string? lastValidStatusMessage;
     private string? statusMessage;
     private StreamStateBase? pendingDestroy;
 
@@ -102,7 +105,7 @@ public sealed partial class ServerResponse : OutgoingMessage
         }
         else
         {
-            this.statusMessage ??= HttpCommon.StatusCodes.TryGetValue(statusCode, out string? reason) ? reason : "unknown";
+            this.statusMessage ??= StatusLines.ReasonOf(statusCode) ?? "unknown";
         }
         this.statusCode = statusCode;
 
@@ -153,9 +156,13 @@ public sealed partial class ServerResponse : OutgoingMessage
             raw = headers;
         }
 
-        if (HttpCommon.HasInvalidHeaderChar(this.statusMessage))
+        if (!ReferenceEquals(this.statusMessage, lastValidStatusMessage))
         {
-            ErrorCodes.Throw("ERR_INVALID_CHAR", "statusMessage");
+            if (HttpCommon.HasInvalidHeaderChar(this.statusMessage))
+            {
+                ErrorCodes.Throw("ERR_INVALID_CHAR", "statusMessage");
+            }
+            lastValidStatusMessage = this.statusMessage;
         }
         if (statusCode is 204 or 304 || (statusCode >= 100 && statusCode <= 199))
         {

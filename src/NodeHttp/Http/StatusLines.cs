@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 
 namespace NodeHttp;
@@ -9,14 +8,18 @@ namespace NodeHttp;
 /// </summary>
 internal static class StatusLines
 {
-    private static readonly FrozenDictionary<int, byte[]> Lines = HttpCommon.StatusCodes.ToFrozenDictionary(
-        kv => kv.Key,
-        kv => Encoding.Latin1.GetBytes($"HTTP/1.1 {kv.Key} {kv.Value}\r\n"));
+    // Indexed by status code (100–999, the codes a response may have): an array read, not a dictionary lookup, per head.
+    private const int CodeLimit = 1000;
+    private static readonly byte[]?[] Lines = BuildLines();
+    private static readonly string?[] Reasons = BuildReasons();
+
+    /// <summary>The standard reason phrase of <paramref name="statusCode"/> (the status table's instance), or null.</summary>
+    public static string? ReasonOf(int statusCode) => (uint)statusCode < CodeLimit ? Reasons[statusCode] : null;
 
     /// <summary>Writes the status line for <paramref name="statusCode"/> and <paramref name="statusMessage"/>.</summary>
     public static void Write(HeadWriter writer, int statusCode, string statusMessage)
     {
-        if (Lines.TryGetValue(statusCode, out byte[]? line) && ReferenceEquals(statusMessage, HttpCommon.StatusCodes[statusCode]))
+        if ((uint)statusCode < CodeLimit && Lines[statusCode] is { } line && ReferenceEquals(statusMessage, Reasons[statusCode]))
         {
             writer.Write(line);
             return;
@@ -26,5 +29,31 @@ internal static class StatusLines
         writer.Write(" "u8);
         writer.WriteLatin1(statusMessage);
         writer.WriteCrlf();
+    }
+
+    private static byte[]?[] BuildLines()
+    {
+        var lines = new byte[]?[CodeLimit];
+        foreach (KeyValuePair<int, string> kv in HttpCommon.StatusCodes)
+        {
+            if ((uint)kv.Key < CodeLimit)
+            {
+                lines[kv.Key] = Encoding.Latin1.GetBytes($"HTTP/1.1 {kv.Key} {kv.Value}\r\n");
+            }
+        }
+        return lines;
+    }
+
+    private static string?[] BuildReasons()
+    {
+        var reasons = new string?[CodeLimit];
+        foreach (KeyValuePair<int, string> kv in HttpCommon.StatusCodes)
+        {
+            if ((uint)kv.Key < CodeLimit)
+            {
+                reasons[kv.Key] = kv.Value;
+            }
+        }
+        return reasons;
     }
 }

@@ -711,8 +711,19 @@ public sealed partial class EventLoop : IDisposable
 
     private void DrainTicks()
     {
-        while (fatal is null && TryDequeueTick(out object callback, out object? state))
+        while (fatal is null && tickCount > 0)
         {
+            // TryDequeueTick's work written out: references stored through out parameters take the checked write
+            // barrier, locals none.
+            TickSlot[] ring = tickRing;
+            int head = tickHead;
+            ref TickSlot slot = ref ring[head];
+            object callback = slot.Callback!;
+            object? state = slot.State;
+            slot.Callback = null;
+            slot.State = null;
+            tickHead = (head + 1) & (ring.Length - 1);
+            tickCount--;
             try
             {
                 LoopWork.Invoke(callback, state);

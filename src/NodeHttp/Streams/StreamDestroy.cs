@@ -10,25 +10,21 @@ internal static class StreamDestroy
 {
     // Both states of the stream that owns state: the second one only for a Duplex, which asks its host for it (the
     // states of a plain Readable or Writable, the usual request and response, are found without an interface call).
+    // Returned as a pair, not through out parameters: a reference stored through one takes the checked write barrier.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Sides(StreamStateBase state, out ReadableState? r, out WritableState? w)
+    private static (ReadableState? R, WritableState? W) Sides(StreamStateBase state)
     {
         if (state is ReadableState readable)
         {
-            r = readable;
-            w = state.HasOtherSide ? state.Host.WritableStateOrNull : null;
+            return (readable, state.HasOtherSide ? state.Host.WritableStateOrNull : null);
         }
-        else
-        {
-            w = (WritableState)state;
-            r = state.HasOtherSide ? state.Host.ReadableStateOrNull : null;
-        }
+        return (state.HasOtherSide ? state.Host.ReadableStateOrNull : null, (WritableState)state);
     }
 
     // destroy(err, cb), for the stream that owns state.
     internal static void Destroy(StreamStateBase state, Exception? error, Action<Exception?>? callback = null)
     {
-        Sides(state, out ReadableState? r, out WritableState? w);
+        (ReadableState? r, WritableState? w) = Sides(state);
         if ((w?.Destroyed ?? false) || (r?.Destroyed ?? false))
         {
             callback?.Invoke(null);
@@ -63,7 +59,7 @@ internal static class StreamDestroy
     // The _destroy callback (Node's onDestroy in destroy.js), run through StreamStateBase.CompleteDestroy.
     internal static void OnDestroy(StreamStateBase state, Exception? err, Action<Exception?>? callback)
     {
-        Sides(state, out ReadableState? r, out WritableState? w);
+        (ReadableState? r, WritableState? w) = Sides(state);
         CheckError(err, w, r);
         if (w is not null)
         {
@@ -135,7 +131,7 @@ internal static class StreamDestroy
 
     private static void EmitCloseNT(StreamStateBase state)
     {
-        Sides(state, out ReadableState? r, out WritableState? w);
+        (ReadableState? r, WritableState? w) = Sides(state);
         if (w is not null)
         {
             w.CloseEmitted = true;
@@ -152,7 +148,7 @@ internal static class StreamDestroy
 
     private static void EmitErrorNT(StreamStateBase state, Exception error)
     {
-        Sides(state, out ReadableState? r, out WritableState? w);
+        (ReadableState? r, WritableState? w) = Sides(state);
         if ((w?.ErrorEmitted ?? false) || (r?.ErrorEmitted ?? false))
         {
             return;
