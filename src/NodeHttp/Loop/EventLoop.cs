@@ -492,25 +492,21 @@ public sealed partial class EventLoop : IDisposable
         return grown;
     }
 
-    // Loop thread only: takes the oldest tick, clearing its slot so the ring keeps nothing alive.
-    private bool TryDequeueTick(out object callback, out object? state)
+    // Loop thread only, with tickCount > 0: takes the oldest tick, clearing its slot so the ring keeps nothing alive.
+    // Returned by value, not through out parameters: a reference stored through one takes the checked write barrier,
+    // a local none.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private TickSlot DequeueTick()
     {
-        if (tickCount == 0)
-        {
-            callback = null!;
-            state = null;
-            return false;
-        }
         TickSlot[] ring = tickRing;
         int head = tickHead;
         ref TickSlot slot = ref ring[head];
-        callback = slot.Callback!;
-        state = slot.State;
+        TickSlot tick = slot;
         slot.Callback = null;
         slot.State = null;
         tickHead = (head + 1) & (ring.Length - 1);
         tickCount--;
-        return true;
+        return tick;
     }
 
     private bool Enqueue(in LoopWork work)
@@ -713,20 +709,10 @@ public sealed partial class EventLoop : IDisposable
     {
         while (fatal is null && tickCount > 0)
         {
-            // TryDequeueTick's work written out: references stored through out parameters take the checked write
-            // barrier, locals none.
-            TickSlot[] ring = tickRing;
-            int head = tickHead;
-            ref TickSlot slot = ref ring[head];
-            object callback = slot.Callback!;
-            object? state = slot.State;
-            slot.Callback = null;
-            slot.State = null;
-            tickHead = (head + 1) & (ring.Length - 1);
-            tickCount--;
+            TickSlot tick = DequeueTick();
             try
             {
-                LoopWork.Invoke(callback, state);
+                LoopWork.Invoke(tick.Callback!, tick.State);
             }
             catch (Exception ex)
             {
@@ -752,9 +738,9 @@ public sealed partial class EventLoop : IDisposable
         Abandon(draining, reason);
         Abandon(immediates, reason);
         Abandon(runningImmediates, reason);
-        while (TryDequeueTick(out _, out object? state))
+        while (tickCount > 0)
         {
-            (state as IAbandonable)?.Abandon(reason);
+            (DequeueTick().State as IAbandonable)?.Abandon(reason);
         }
     }
 
