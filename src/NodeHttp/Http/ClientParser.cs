@@ -166,7 +166,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
         }
         var callbacks = new CollectingCallbacks<Events>(collector, new Events(this));
         HpeCode rc = parser.Execute(data, ref callbacks);
-        if (rc is not (HpeCode.Ok or HpeCode.PausedUpgrade or HpeCode.Paused))
+        if (HttpParser.Failed(rc))
         {
             NodeHttpException error = parser.CreateException(data);
             StopParsing();
@@ -193,7 +193,7 @@ internal sealed class ClientParser : ISocketDataSink, IIncomingMessageSource
             secondResponse = true;
             parser.Resume();
             HpeCode next = parser.Execute(rest, ref callbacks);
-            NodeHttpException? error = next is HpeCode.Ok or HpeCode.Paused or HpeCode.PausedUpgrade ? null : parser.CreateException(rest);
+            NodeHttpException? error = HttpParser.Failed(next) ? parser.CreateException(rest) : null;
             StopParsing();
             socket.Destroy();
             if (error is not null)

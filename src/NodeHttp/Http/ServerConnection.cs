@@ -277,7 +277,7 @@ internal sealed class ServerConnection : ISocketDataSink, IIncomingMessageSource
             // once more, with its own bytes as rawPacket and nothing parsed.
             // (Bytes the socket had buffered before it was handed in are parsed even once the listener destroyed it,
             // as Node's stream still emits what it buffered.)
-            if (parser.Error is not (HpeCode.Ok or HpeCode.Paused or HpeCode.PausedUpgrade or HpeCode.PausedH2Upgrade) && (!socket.Destroyed || early is not null))
+            if (HttpParser.Failed(parser.Error) && (!socket.Destroyed || early is not null))
             {
                 NodeHttpException again = parser.CreateException(data);
                 RaiseClientError(new NodeHttpException(again.Code, again.Message)

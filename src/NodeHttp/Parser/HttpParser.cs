@@ -220,6 +220,10 @@ public sealed partial class HttpParser
     /// <summary>The error (or pause) the parser stopped with, <see cref="HpeCode.Ok"/> if none.</summary>
     public HpeCode Error => _error;
 
+    /// <summary>Whether <paramref name="code"/> is a failure: neither <see cref="HpeCode.Ok"/> nor one of llhttp's pauses.</summary>
+    internal static bool Failed(HpeCode code) =>
+        code is not (HpeCode.Ok or HpeCode.Paused or HpeCode.PausedUpgrade or HpeCode.PausedH2Upgrade);
+
     /// <summary>llhttp's reason text for <see cref="Error"/> (Node's <c>err.reason</c>), or null.</summary>
     public string? ErrorReason => _reason;
 
