@@ -26,6 +26,9 @@ internal sealed class DuplexTransport : ISocketTransport
     // The duplex reported 'end' (the peer's FIN).
     private bool eof;
 
+    // The stream's 'end' was emitted before the socket had it; reported at the first ReadStart.
+    private bool endedBefore;
+
     // A write whose callback has not come yet.
     private Action<Exception?>? writeCallback;
 
@@ -48,9 +51,6 @@ internal sealed class DuplexTransport : ISocketTransport
         // A stream whose readable side already ended before it was handed over: the socket reads that end first.
         endedBefore = stream.ReadableEnded;
     }
-
-    // The stream's 'end' was emitted before the socket had it; reported at the first ReadStart.
-    private bool endedBefore;
 
     /// <inheritdoc/>
     public OsSocket? Os => null;
@@ -158,12 +158,7 @@ internal sealed class DuplexTransport : ISocketTransport
         // The segments are the socket's pooled memory, reused once the callback ran; the duplex may keep what it is
         // given (an in-memory pair hands it to the other side), so it gets a copy of its own.
         var bytes = new byte[total];
-        int at = 0;
-        foreach (ArraySegment<byte> segment in list)
-        {
-            segment.AsSpan().CopyTo(bytes.AsSpan(at));
-            at += segment.Count;
-        }
+        SegmentList.CopyTo(list, bytes);
         list.Clear();
         if (Closed || stream.Destroyed || stream.WritableEnded)
         {

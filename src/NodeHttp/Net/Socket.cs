@@ -172,11 +172,12 @@ public class Socket : Duplex, ISocketHandleOwner
         {
             ErrorCodes.Throw("ERR_INVALID_STATE", "the stream is destroyed");
         }
-        var result = new Socket(stream.AllowHalfOpen);
-        if (result.Loop != stream.Loop || !stream.Loop.IsOnLoop)
+        // On the stream's loop, the new socket (of the calling thread's loop) belongs to it too.
+        if (!stream.Loop.IsOnLoop)
         {
             ErrorCodes.Throw("ERR_INVALID_STATE", "the stream belongs to another event loop");
         }
+        var result = new Socket(stream.AllowHalfOpen);
         result.AttachTransport(new DuplexTransport(result, stream));
         result.loopRef.SetWanted(result.Loop, wanted: false, active: false);
         // Connected from the start, and nothing is read until a consumer asks (a 'data' listener, Read, Resume, a

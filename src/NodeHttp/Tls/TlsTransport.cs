@@ -703,13 +703,7 @@ internal sealed class TlsTransport : ISocketTransport, ISocketDataSink
                 }
                 scratch = ArrayPool<byte>.Shared.Rent((int)total);
             }
-            int at = 0;
-            foreach (ArraySegment<byte> segment in list)
-            {
-                segment.AsSpan().CopyTo(scratch.AsSpan(at));
-                at += segment.Count;
-            }
-            data = scratch.AsMemory(0, at);
+            data = scratch.AsMemory(0, SegmentList.CopyTo(list, scratch));
         }
         list.Clear();
         wire.ResetFull();
