@@ -38,42 +38,39 @@ public sealed class PortsETwinTests(PortsETwinTests.Node node) : IClassFixture<P
         + "garbage HPE_INVALID_METHOD requests=0", done =>
     {
         var output = new List<string>();
+        // A server counting its requests, handed one side of a new pair; the other side, as a socket, is the client's
+        // connection.
+        (Func<int> Requests, Socket Client) PairedServer()
+        {
+            int requests = 0;
+            Server server = NodeHttp.Http.CreateServer((_, res) =>
+            {
+                requests++;
+                Answer(res);
+                res.End(Body);
+            });
+            var (clientSide, serverSide) = NodeStream.DuplexPair();
+            server.Emit("connection", serverSide);
+            return (() => requests, Socket.FromDuplex(clientSide));
+        }
         var steps = new List<Action<Action>>
         {
             next =>
             {
-                int requests = 0;
+                var (requests, client) = PairedServer();
                 int connects = 0;
-                Server server = NodeHttp.Http.CreateServer((_, res) =>
-                {
-                    requests++;
-                    Answer(res);
-                    res.End(Body);
-                });
-                var (clientSide, serverSide) = NodeStream.DuplexPair();
-                server.Emit("connection", serverSide);
-                Socket client = Socket.FromDuplex(clientSide);
                 ClientRequest req = NodeHttp.Http.Request(new RequestOptions { CreateConnection = (_, _) => { connects++; return client; } }, res =>
                     Twin.ReadText(res, text =>
                     {
-                        output.Add("plain " + res.StatusCode + " " + Json(text) + " requests=" + requests + " connects=" + connects);
+                        output.Add("plain " + res.StatusCode + " " + Json(text) + " requests=" + requests() + " connects=" + connects);
                         next();
                     }));
                 req.End();
             },
             next =>
             {
-                int requests = 0;
+                var (requests, client) = PairedServer();
                 int connects = 0;
-                Server server = NodeHttp.Http.CreateServer((_, res) =>
-                {
-                    requests++;
-                    Answer(res);
-                    res.End(Body);
-                });
-                var (clientSide, serverSide) = NodeStream.DuplexPair();
-                server.Emit("connection", serverSide);
-                Socket client = Socket.FromDuplex(clientSide);
                 var texts = new List<string>();
                 void One(Action after)
                 {
@@ -90,7 +87,7 @@ public sealed class PortsETwinTests(PortsETwinTests.Node node) : IClassFixture<P
                 }
                 One(() => One(() =>
                 {
-                    output.Add("keep-alive " + string.Join(",", texts) + " requests=" + requests + " connects=" + connects);
+                    output.Add("keep-alive " + string.Join(",", texts) + " requests=" + requests() + " connects=" + connects);
                     next();
                 }));
             },

@@ -4,54 +4,53 @@ const { Duplex, duplexPair } = require('stream');
 scenario('generic-streams', done => {
   const out = [];
   const body = 'Hello, World!\n';
+  // A message's text, then cb(text).
+  const readText = (m, cb) => {
+    let text = '';
+    m.setEncoding('utf8');
+    m.on('data', d => text += d);
+    m.on('end', () => cb(text));
+  };
+  // A server counting its requests, handed one side of a new pair; the other side is the client's connection.
+  const pairedServer = () => {
+    const paired = { requests: 0 };
+    const server = http.createServer((req, res) => {
+      paired.requests++;
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'text/plain');
+      res.end(body);
+    });
+    const [clientSide, serverSide] = duplexPair();
+    server.emit('connection', serverSide);
+    paired.clientSide = clientSide;
+    return paired;
+  };
   const steps = [
     // A plain exchange over an in-memory pair.
     next => {
-      let requests = 0;
+      const paired = pairedServer();
       let connects = 0;
-      const server = http.createServer((req, res) => {
-        requests++;
-        res.statusCode = 200;
-        res.setHeader('Content-Type', 'text/plain');
-        res.end(body);
-      });
-      const [clientSide, serverSide] = duplexPair();
-      server.emit('connection', serverSide);
-      const req = http.request({ createConnection: () => { connects++; return clientSide; } }, res => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', d => text += d);
-        res.on('end', () => {
-          out.push('plain ' + res.statusCode + ' ' + JSON.stringify(text) + ' requests=' + requests + ' connects=' + connects);
-          next();
-        });
-      });
+      const req = http.request({ createConnection: () => { connects++; return paired.clientSide; } }, res => readText(res, text => {
+        out.push('plain ' + res.statusCode + ' ' + JSON.stringify(text) + ' requests=' + paired.requests + ' connects=' + connects);
+        next();
+      }));
       req.end();
     },
     // Two keep-alive requests over the same pair.
     next => {
-      let requests = 0;
+      const paired = pairedServer();
       let connects = 0;
-      const server = http.createServer((req, res) => {
-        requests++;
-        res.statusCode = 200;
-        res.setHeader('Content-Type', 'text/plain');
-        res.end(body);
-      });
-      const [clientSide, serverSide] = duplexPair();
-      server.emit('connection', serverSide);
       const texts = [];
       const one = after => {
-        const req = http.request({ createConnection: () => { connects++; return clientSide; }, headers: { Connection: 'keep-alive' } }, res => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', d => text += d);
-          res.on('end', () => { texts.push(res.headers.connection + ':' + JSON.stringify(text)); after(); });
-        });
+        const options = { createConnection: () => { connects++; return paired.clientSide; }, headers: { Connection: 'keep-alive' } };
+        const req = http.request(options, res => readText(res, text => {
+          texts.push(res.headers.connection + ':' + JSON.stringify(text));
+          after();
+        }));
         req.end();
       };
       one(() => one(() => {
-        out.push('keep-alive ' + texts.join(',') + ' requests=' + requests + ' connects=' + connects);
+        out.push('keep-alive ' + texts.join(',') + ' requests=' + paired.requests + ' connects=' + connects);
         next();
       }));
     },
@@ -76,33 +75,22 @@ scenario('generic-streams', done => {
     let pending = 3;
     const parts = [];
     const settle = () => { if (--pending === 0) { out.push((withLength ? 'length ' : 'chunked ') + parts.join(' ')); next(); } };
-    const server = http.createServer((req, res) => {
-      let got = '';
-      req.setEncoding('utf8');
-      req.on('data', d => got += d);
-      req.once('end', () => {
-        parts.push('req=' + JSON.stringify(got) + ' req-length=' + req.headers['content-length'] + ' req-te=' + req.headers['transfer-encoding']);
-        res.statusCode = 200;
-        res.setHeader('Content-Type', 'text/plain');
-        if (withLength) res.setHeader('Content-Length', body.length);
-        res.write(body);
-        res.end();
-      });
-    });
+    const server = http.createServer((req, res) => readText(req, got => {
+      parts.push('req=' + JSON.stringify(got) + ' req-length=' + req.headers['content-length'] + ' req-te=' + req.headers['transfer-encoding']);
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'text/plain');
+      if (withLength) res.setHeader('Content-Length', body.length);
+      res.write(body);
+      res.end();
+    }));
     const [clientSide, serverSide] = duplexPair();
     server.emit('connection', serverSide);
-    let ends = 0;
-    clientSide.on('end', () => { ends++; settle(); });
-    serverSide.on('end', () => { ends++; settle(); });
-    const req = http.request({ createConnection: () => clientSide, method: 'PUT', headers: { Connection: 'close' } }, res => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', d => text += d);
-      res.on('end', () => {
-        parts.push('res=' + JSON.stringify(text) + ' res-length=' + res.headers['content-length'] + ' res-te=' + res.headers['transfer-encoding'] + ' connection=' + res.headers.connection);
-        settle();
-      });
-    });
+    clientSide.on('end', settle);
+    serverSide.on('end', settle);
+    const req = http.request({ createConnection: () => clientSide, method: 'PUT', headers: { Connection: 'close' } }, res => readText(res, text => {
+      parts.push('res=' + JSON.stringify(text) + ' res-length=' + res.headers['content-length'] + ' res-te=' + res.headers['transfer-encoding'] + ' connection=' + res.headers.connection);
+      settle();
+    }));
     if (withLength) req.setHeader('Content-Length', body.length);
     req.write(body);
     req.end();
