@@ -20,9 +20,9 @@ public class ServerBehaviorTests
         {
             events.Enqueue("request");
             req.On("end", () => events.Enqueue("req:end"));
-            req.On("close", () => events.Enqueue("req:close"));
+            req.On("close", () => { events.Enqueue("req:close"); closed.TrySetResult(true); });
             res.On("finish", () => events.Enqueue("res:finish"));
-            res.On("close", () => { events.Enqueue("res:close"); closed.TrySetResult(true); });
+            res.On("close", () => events.Enqueue("res:close"));
             req.Resume();
             req.On("end", () => res.End("done"));
         }, configure: s => s.On<Socket>("connection", _ => events.Enqueue("connection")));
