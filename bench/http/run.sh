@@ -3,7 +3,8 @@
 # Node's http module and a minimal Kestrel app, measured with wrk in one run. First each server's time to first
 # response (process start until a GET / is answered, STARTS fresh processes); then, on one process per server,
 # hello-world keep-alive at 16/64/256 connections, pipelined (64 connections x 16 requests per write), 1 KiB POST
-# echo, and a 1 GiB chunked stream to curl; then that process's peak RSS (VmHWM) over the whole sequence.
+# echo, and a 1 GiB chunked stream to curl and (plaintext) to bench/http/sink.c, a reader that decodes only the chunk
+# framing; then that process's peak RSS (VmHWM) over the whole sequence.
 #
 # Usage: bench/http/run.sh
 #   DURATION=10   seconds per wrk point          WARMUP=10  seconds of hello c64 before measuring each server
@@ -47,7 +48,7 @@ fi
 STREAM_BYTES=1073741824
 
 command -v wrk > /dev/null || { echo "installing wrk" >&2; sudo -n apt-get install -y wrk > /dev/null 2>&1 || apt-get install -y wrk > /dev/null; }
-for tool in wrk curl node dotnet python3 $([ "$HTTPS" = 1 ] && echo openssl); do
+for tool in wrk curl node dotnet python3 cc $([ "$HTTPS" = 1 ] && echo openssl); do
   command -v "$tool" > /dev/null || { echo "missing $tool" >&2; exit 1; }
 done
 
@@ -79,6 +80,8 @@ if [[ " $SERVERS " == *" NodeHttp-AOT "* ]]; then
     || { cat "$bin.build.log" >&2; exit 1; }
 fi
 rm -f "$bin.build.log"
+# The lean stream reader: curl spends more CPU per byte than the servers do, so its figure is the client's.
+cc -O2 -o "$bin/sink" "$here/sink.c" || { echo "cc could not build bench/http/sink.c" >&2; exit 1; }
 
 # ---- process handling -------------------------------------------------------------------------------------------
 server_pid=""
@@ -249,7 +252,7 @@ first_response() { # $1 = name: "wall-median wall-min wall-max cpu-median" over 
     END { m = median(w, NR); printf "%.0f %.0f %.0f %.0f\n", m, w[1], w[NR], median(c, NR) }'
 }
 
-declare -A rps p99 errs mbps rss died ttfr ttfr_range ttfr_cpu cpu stream_cpu curl_cpu
+declare -A rps p99 errs mbps rss died ttfr ttfr_range ttfr_cpu cpu stream_cpu curl_cpu sink_mbps sink_cpu sink_client_cpu
 if [ "$HTTPS" = 1 ]; then
   scenarios=("hello c64" "handshakes c16")
 else
@@ -294,6 +297,16 @@ print(out, "%.3f" % (r.ru_utime + r.ru_stime))' curl -s "${curl_tls[@]}" -o /dev
   stream_cpu["$name"]="$(awk -v a="$ticks" -v b="$(cpu_ticks "$server_pid")" -v hz="$clk_tck" -v g="$size" 'BEGIN { printf "%.0f", (b - a) * 1000 / hz / (g / 1073741824) }')"
   curl_cpu["$name"]="$(awk -v c="$client_cpu_s" -v t="$secs" 'BEGIN { printf "%.0f", c * 100 / t }')"
   echo "   stream 1GiB: ${mbps[$name]} MB/s, server CPU ${stream_cpu[$name]} ms per GiB, curl CPU ${curl_cpu[$name]}%" >&2
+  if [ "$HTTPS" != 1 ]; then
+    # The same stream to the lean reader, which leaves the server as the side that limits the transfer.
+    ticks="$(cpu_ticks "$server_pid")"
+    read -r size secs client_cpu_s <<< "$("${cli_pin[@]}" "$bin/sink" "$port" /stream)"
+    [ "$size" = "$STREAM_BYTES" ] || { echo "$name: /stream to sink got $size bytes, expected $STREAM_BYTES" >&2; exit 1; }
+    sink_mbps["$name"]="$(awk -v b="$size" -v t="$secs" 'BEGIN { printf "%.1f", b / 1048576 / t }')"
+    sink_cpu["$name"]="$(awk -v a="$ticks" -v b="$(cpu_ticks "$server_pid")" -v hz="$clk_tck" -v g="$size" 'BEGIN { printf "%.0f", (b - a) * 1000 / hz / (g / 1073741824) }')"
+    sink_client_cpu["$name"]="$(awk -v c="$client_cpu_s" -v t="$secs" 'BEGIN { printf "%.0f", c * 100 / t }')"
+    echo "   stream 1GiB to sink: ${sink_mbps[$name]} MB/s, server CPU ${sink_cpu[$name]} ms per GiB, sink CPU ${sink_client_cpu[$name]}%" >&2
+  fi
   rss["$name"]="$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$server_pid/status")"
   echo "   peak RSS: ${rss[$name]} MiB" >&2
   stop_server
@@ -358,6 +371,11 @@ ratio_cells() {
   figure_row "stream 1GiB chunked (MB/s)" mbps
   figure_row "stream: server CPU per GiB (ms; lower is better)" stream_cpu
   figure_row "stream: curl CPU (% of its core)" curl_cpu "" none
+  if [ "$HTTPS" != 1 ]; then
+    figure_row "stream 1GiB chunked to sink (MB/s)" sink_mbps
+    figure_row "stream to sink: server CPU per GiB (ms; lower is better)" sink_cpu
+    figure_row "stream to sink: sink CPU (% of its core)" sink_client_cpu "" none
+  fi
   figure_row "peak RSS (MiB, VmHWM)" rss
   figure_row "time to first response (ms, median of $STARTS)" ttfr ttfr_range
   figure_row "CPU time until the first response (ms, median)" ttfr_cpu
