@@ -444,8 +444,16 @@ public sealed class ClientEventsTwinTests(ClientEventsTwinTests.Node node) : ICl
             var seen = new List<string>();
             Action off = OnUncaught(e => seen.Add("uncaught:" + e.Message));
             ClientRequest req = NodeHttp.Http.Get(To(port));
-            req.On<Exception>("error", _ => { errors++; throw new InvalidOperationException("from error listener"); });
-            Twin.After(200, () => { off(); done("errors=" + errors + " " + string.Join(",", seen)); });
+            req.On<Exception>("error", _ =>
+            {
+                // The 200 ms in which a second 'error' would show start at the first (Node's scenario starts them with
+                // the request, which a loop held up past them by a busy machine reports as errors=0).
+                if (++errors == 1)
+                {
+                    Twin.After(200, () => { off(); done("errors=" + errors + " " + string.Join(",", seen)); });
+                }
+                throw new InvalidOperationException("from error listener");
+            });
         }));
     });
 
