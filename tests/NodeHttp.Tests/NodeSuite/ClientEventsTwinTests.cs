@@ -446,8 +446,8 @@ public sealed class ClientEventsTwinTests(ClientEventsTwinTests.Node node) : ICl
             ClientRequest req = NodeHttp.Http.Get(To(port));
             req.On<Exception>("error", _ =>
             {
-                // The 200 ms in which a second 'error' would show start at the first (Node's scenario starts them with
-                // the request, which a loop held up past them by a busy machine reports as errors=0).
+                // The 200 ms in which a second 'error' would show are counted from the first. Counted from the request,
+                // as Node's scenario does, they can run out on a busy machine before the refused connect is reported.
                 if (++errors == 1)
                 {
                     Twin.After(200, () => { off(); done("errors=" + errors + " " + string.Join(",", seen)); });
