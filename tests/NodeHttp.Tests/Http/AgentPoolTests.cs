@@ -140,16 +140,22 @@ public class AgentPoolTests
         var agent = new Agent(new AgentOptions { KeepAlive = true, Timeout = 100 });
         var freed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        LoopTimer? keepRunning = null;
         agent.On<Socket, RequestOptions>("free", (s, _) =>
         {
             freed.TrySetResult();
-            s.On("close", () => closed.TrySetResult());
+            s.On("close", () =>
+            {
+                closed.TrySetResult();
+                keepRunning?.Close();
+            });
         });
         await LoopRunner.RunAsync(() =>
         {
             GetText(new RequestOptions { Host = "127.0.0.1", Port = port, Agent = agent }, (_, _) => { });
-            // The pooled socket is unref'd and does not keep Run alive: a timer does, past the agent's timeout.
-            EventLoop.Current!.SetTimeout(() => { }, 500);
+            // The pooled socket is unref'd and does not keep Run alive: a timer does, until the agent's timeout has
+            // closed the socket (however long the request took), and at most for a while under the loop's deadline.
+            keepRunning = EventLoop.Current!.SetTimeout(() => { }, 8000);
         });
         await freed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -176,12 +182,17 @@ public class AgentPoolTests
         await using var _ = peer;
         var agent = new Agent(new AgentOptions { KeepAlive = true });
         var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        agent.On<Socket, RequestOptions>("free", (s, _) => s.On("close", () => gone.TrySetResult()));
+        LoopTimer? keepRunning = null;
+        agent.On<Socket, RequestOptions>("free", (s, _) => s.On("close", () =>
+        {
+            gone.TrySetResult();
+            keepRunning?.Close();
+        }));
         await LoopRunner.RunAsync(() =>
         {
             GetText(new RequestOptions { Host = "127.0.0.1", Port = port, Agent = agent }, (_, _) => { });
-            // Keep the loop alive past the server's keep-alive timeout, so the server's FIN is seen.
-            EventLoop.Current!.SetTimeout(() => { }, 600);
+            // Keep the loop alive until the freed socket has closed (however long that takes), so its close is seen.
+            keepRunning = EventLoop.Current!.SetTimeout(() => { }, 8000);
         });
         await gone.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Empty(agent.FreeSockets);

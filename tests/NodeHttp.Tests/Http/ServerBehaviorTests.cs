@@ -261,12 +261,13 @@ public class ServerBehaviorTests
     public async Task PrematureDisconnect_AbortsRequest_ClosesResponse()
     {
         var events = new ConcurrentQueue<string>();
+        var reqClosed = Tcs<bool>();
         var resClosed = Tcs<bool>();
         var gotRequest = Tcs<bool>();
         await using var server = await TestServer.StartAsync((req, res) =>
         {
             req.On("aborted", () => events.Enqueue("aborted"));
-            req.On("close", () => events.Enqueue("req:close"));
+            req.On("close", () => { events.Enqueue("req:close"); reqClosed.TrySetResult(true); });
             res.On("close", () => { events.Enqueue("res:close"); resClosed.TrySetResult(true); });
             gotRequest.TrySetResult(true);
         });
@@ -274,7 +275,8 @@ public class ServerBehaviorTests
         await c.SendAsync("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npartial");
         await gotRequest.Task.WaitAsync(TestServer.Deadline);
         await c.DisposeAsync();
-        await resClosed.Task.WaitAsync(TestServer.Deadline);
+        // The request's 'close' comes a tick after the response's (as in Node): both are awaited.
+        await Task.WhenAll(reqClosed.Task, resClosed.Task).WaitAsync(TestServer.Deadline);
         Assert.Contains("aborted", events);
         Assert.Contains("req:close", events);
         Assert.Contains("res:close", events);

@@ -174,6 +174,8 @@ public class HttpsClientNodeServerTests
             Next(1);
         });
         Assert.Equal([false, true, true], reused.ToArray());
+        // Node's stdout reaches this process through a pipe read on its own: the line is awaited, then counted.
+        await peer.WaitLineAsync(l => l == "secure");
         Assert.Single(peer.Lines, l => l == "secure");
     }
 

@@ -187,8 +187,9 @@ public class HttpsServerNodeClientTests
         options.RequestCert = true;
         options.RejectUnauthorized = true;
         var tlsErrors = new ConcurrentQueue<Exception>();
+        var tlsError = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using HttpsTestServer server = await HttpsTestServer.StartAsync(options, (req, res) => res.End("ok " + ((TlsSocket)req.Socket!).Authorized), s =>
-            s.On<Exception, TlsSocket>("tlsClientError", (e, _) => tlsErrors.Enqueue(e)));
+            s.On<Exception, TlsSocket>("tlsClientError", (e, _) => { tlsErrors.Enqueue(e); tlsError.TrySetResult(); }));
         IReadOnlyList<string> lines = await NodeHttpsPeer.RunClientAsync("""
             function get(withCert, done) {
               const o = { host: '127.0.0.1', port: PORT, ca: CA, agent: false };
@@ -202,6 +203,8 @@ public class HttpsServerNodeClientTests
             get(true, () => get(false, () => {}));
             """, server.Port);
         Assert.Equal(["ok True", "failed"], lines);
+        // The client fails on the server's alert, which the server sends before its loop emits 'tlsClientError'.
+        await tlsError.Task.WaitAsync(HttpsTestServer.Deadline);
         Assert.Single(tlsErrors);
     }
 }

@@ -444,8 +444,16 @@ public sealed class ClientEventsTwinTests(ClientEventsTwinTests.Node node) : ICl
             var seen = new List<string>();
             Action off = OnUncaught(e => seen.Add("uncaught:" + e.Message));
             ClientRequest req = NodeHttp.Http.Get(To(port));
-            req.On<Exception>("error", _ => { errors++; throw new InvalidOperationException("from error listener"); });
-            Twin.After(200, () => { off(); done("errors=" + errors + " " + string.Join(",", seen)); });
+            req.On<Exception>("error", _ =>
+            {
+                // The 200 ms in which a second 'error' would show are counted from the first. Counted from the request,
+                // as Node's scenario does, they can run out on a busy machine before the refused connect is reported.
+                if (++errors == 1)
+                {
+                    Twin.After(200, () => { off(); done("errors=" + errors + " " + string.Join(",", seen)); });
+                }
+                throw new InvalidOperationException("from error listener");
+            });
         }));
     });
 
