@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 namespace NodeHttp.Tests.NodeSuite;
 
 /// <summary>The JavaScript halves of <see cref="ClientTwinTests"/>, run by one node process.</summary>
-public sealed class ClientTwinHost : ScenarioHost
+public sealed class ClientTwinHost : NodeScenarioHost
 {
     internal const string Prelude = """
         function echoServer(then) {

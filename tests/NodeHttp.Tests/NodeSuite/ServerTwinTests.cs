@@ -3,7 +3,7 @@ using System.Text;
 namespace NodeHttp.Tests.NodeSuite;
 
 /// <summary>The JavaScript halves of <see cref="ServerTwinTests"/>, run by one node process.</summary>
-public sealed class ServerTwinHost : ScenarioHost
+public sealed class ServerTwinHost : NodeScenarioHost
 {
     internal static readonly Dictionary<string, string> Scenarios = new()
     {
