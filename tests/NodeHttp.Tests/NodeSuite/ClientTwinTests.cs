@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 namespace NodeHttp.Tests.NodeSuite;
 
 /// <summary>The JavaScript halves of <see cref="ClientTwinTests"/>, run by one node process.</summary>
-public sealed class ClientTwinHost : ScenarioHost
+public sealed class ClientTwinHost : NodeScenarioHost
 {
     internal const string Prelude = """
         function echoServer(then) {
@@ -576,20 +576,14 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
 {
     private const string Local = "127.0.0.1";
 
-    private async Task SameAsync(string name, string expected, Action<ScenarioTwin> scenario)
-    {
-        Assert.Equal(expected, await node.ResultAsync(name));
-        Assert.Equal(expected, await ScenarioTwin.RunAsync(scenario));
-    }
+    private Task SameAsync(string name, string expected, Action<Twin> scenario) =>
+        Twin.CheckAsync(node, name, expected, scenario);
 
     // A documented difference (docs/differences.md): each side pins its own result.
-    private async Task DivergentAsync(string name, string nodeExpected, string oursExpected, Action<ScenarioTwin> scenario)
-    {
-        Assert.Equal(nodeExpected, await node.ResultAsync(name));
-        Assert.Equal(oursExpected, await ScenarioTwin.RunAsync(scenario));
-    }
+    private Task DivergentAsync(string name, string nodeExpected, string oursExpected, Action<Twin> scenario) =>
+        Twin.CheckAsync(node, name, nodeExpected, oursExpected, scenario);
 
-    private static void EchoServer(ScenarioTwin t, Action<int> then)
+    private static void EchoServer(Twin t, Action<int> then)
     {
         Server server = null!;
         server = NodeHttp.Http.CreateServer((req, res) =>
@@ -603,7 +597,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                 res.End(Js.Arr([req.Method, req.Url, (host ?? "undefined").Replace(port.ToString(System.Globalization.CultureInfo.InvariantCulture), "PORT", StringComparison.Ordinal), auth]));
             });
         });
-        t.Listen(server, then);
+        t.Serve(server, then);
     }
 
     private static void Collect(IncomingMessage res, Action<string> then)
@@ -614,7 +608,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
         res.On("end", () => then(body.ToString()));
     }
 
-    private static void RawServer(ScenarioTwin t, Action<Socket, string> reply, Action<NetServer, int> then)
+    private static void RawServer(Twin t, Action<Socket, string> reply, Action<NetServer, int> then)
     {
         NetServer server = NodeHttp.Net.CreateServer(socket =>
         {
@@ -719,7 +713,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                 res.End(body.ToString());
             });
         });
-        t.Listen(server, port => NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local, Method = "POST" }, res => Collect(res, b => t.Done(res.StatusCode + " " + b))).End("hello world"));
+        t.Serve(server, port => NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local, Method = "POST" }, res => Collect(res, b => t.Done(res.StatusCode + " " + b))).End("hello world"));
     });
 
     [Fact]
@@ -766,7 +760,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             req.On<NodeBuffer>("data", d => n += d.Length);
             req.On("end", () => res.End(n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         });
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             ClientRequest req = NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local, Method = "POST" }, res => Collect(res, t.Done));
             req.Write(string.Concat(Enumerable.Repeat("\u00e9\u4e2d", 6000)));
@@ -783,7 +777,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             res.WriteHead(200, [new("authorization", "3"), new("authorization", "4"), new("cookie", "foo"), new("cookie", "bar"), new("x-seen", seen)]);
             res.End();
         });
-        t.Listen(server, port => NodeHttp.Http.Get(
+        t.Serve(server, port => NodeHttp.Http.Get(
             new RequestOptions
             {
                 Port = port,
@@ -819,7 +813,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                 res.WriteHead(200, flat);
                 res.End();
             });
-            t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
+            t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
             {
                 res.Resume();
                 var o = norepeat.Concat(repeat).Select(n => new KeyValuePair<string, StringValues>(n, res.Headers[n])).ToList();
@@ -897,7 +891,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
         RawServer(t, (socket, _) => socket.End("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 1\r\n\r\nok"), (_, rawPort) =>
             NodeHttp.Http.Get(new RequestOptions { Port = rawPort, Host = Local }, _ => output.Add("response")).On<Exception>("error", e =>
             {
-                output.Add(ScenarioTwin.CodeOf(e));
+                output.Add(Twin.Code(e));
                 Server server = NodeHttp.Http.CreateServer((req, res) =>
                 {
                     try
@@ -911,14 +905,14 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                         res.End("ok");
                     }
                 });
-                t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
+                t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
                 {
                     output.Add("response " + res.StatusCode);
                     res.Resume();
                     res.On("end", () => t.Done(string.Join(",", output)));
                 }).On<Exception>("error", e2 =>
                 {
-                    output.Add(ScenarioTwin.CodeOf(e2));
+                    output.Add(Twin.Code(e2));
                     t.Done(string.Join(",", output));
                 }));
             }));
@@ -933,7 +927,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
     public Task Test_http_request_host_header() => SameAsync("request-host-header", "400 close \"\"", t =>
     {
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("called"));
-        t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local, SetHost = false }, res =>
+        t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local, SetHost = false }, res =>
             Collect(res, b => t.Done(res.StatusCode + " " + res.Headers["connection"] + " " + Js.Str(b)))));
     });
 
@@ -941,8 +935,8 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
     public Task Test_http_localaddress_bind_error() => SameAsync("localaddress-bind-error", "EADDRNOTAVAIL", t =>
     {
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("called"));
-        t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local, LocalAddress = "1.1.1.1" }, _ => t.Done("response"))
-            .On<Exception>("error", e => t.Done(ScenarioTwin.CodeOf(e))));
+        t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local, LocalAddress = "1.1.1.1" }, _ => t.Done("response"))
+            .On<Exception>("error", e => t.Done(Twin.Code(e))));
     });
 
     [Fact]
@@ -953,7 +947,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             res.WriteHead(200);
             res.Write("a");
         });
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             var ev = new List<string>();
             NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
@@ -964,7 +958,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                     ev.Add("data destroyed:" + B(res.Destroyed));
                     res.Destroy();
                 });
-                res.On<Exception>("error", e => ev.Add("error:" + ScenarioTwin.CodeOf(e)));
+                res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
                 res.On("close", () =>
                 {
                     ev.Add("close destroyed:" + B(res.Destroyed));
@@ -983,14 +977,14 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             res.Write("a");
             EventLoop.Current!.SetTimeout(() => req.Socket!.Destroy(), 20);
         });
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             var ev = new List<string>();
             NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
             {
                 res.On("data", () => ev.Add("data destroyed:" + B(res.Destroyed)));
                 res.On("aborted", () => ev.Add("aborted"));
-                res.On<Exception>("error", e => ev.Add("error:" + ScenarioTwin.CodeOf(e)));
+                res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
                 res.On("close", () =>
                 {
                     ev.Add("close destroyed:" + B(res.Destroyed));
@@ -1004,7 +998,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
     public Task Test_http_pause_resume_one_end() => SameAsync("pause-resume-one-end", "data,end destroyed:false,close", t =>
     {
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("Hello World\n"));
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             var ev = new List<string>();
             NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
@@ -1040,7 +1034,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                 res.End("ok", "utf8", () => ev.Add("res cb:" + B(res.WritableFinished)));
                 ev.Add("res after end:" + B(res.WritableFinished));
             });
-            t.Listen(server, port =>
+            t.Serve(server, port =>
             {
                 ClientRequest req = NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local, Method = "POST" }, res =>
                 {
@@ -1068,7 +1062,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                 res.End();
                 ev.Add("res ended " + State(res));
             });
-            t.Listen(server, port =>
+            t.Serve(server, port =>
             {
                 ClientRequest req = NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local }, res =>
                 {
@@ -1091,7 +1085,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             ev.Add("res len " + res.WritableLength);
             res.End();
         });
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             ClientRequest req = NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local }, res =>
             {
@@ -1112,13 +1106,13 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             var ev = new List<string>();
             Server server = NodeHttp.Http.CreateServer((req, res) =>
             {
-                res.On<Exception>("error", e => ev.Add("error:" + ScenarioTwin.CodeOf(e)));
+                res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
                 res.Write("hello");
                 res.End();
-                ev.Add("sync write returns " + B(res.Write("late", "utf8", e => ev.Add("sync cb:" + ScenarioTwin.CodeOf(e)))));
-                EventLoop.Current!.SetImmediate(() => res.Write("world", "utf8", e => ev.Add("later cb:" + ScenarioTwin.CodeOf(e))));
+                ev.Add("sync write returns " + B(res.Write("late", "utf8", e => ev.Add("sync cb:" + Twin.Code(e)))));
+                EventLoop.Current!.SetImmediate(() => res.Write("world", "utf8", e => ev.Add("later cb:" + Twin.Code(e))));
             });
-            t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
+            t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
                 Collect(res, b => EventLoop.Current!.SetTimeout(() => t.Done(b + "|" + string.Join(",", ev)), 100))));
         });
 
@@ -1132,12 +1126,12 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             var ev = new List<string>();
             Server server = NodeHttp.Http.CreateServer((req, res) =>
             {
-                res.On<Exception>("error", e => ev.Add("error:" + ScenarioTwin.CodeOf(e)));
+                res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
                 res.End("data", "utf8", () => ev.Add("end cb"));
                 res.End(() => ev.Add("second end cb"));
-                EventLoop.Current!.SetImmediate(() => res.Write("x", "utf8", e => ev.Add("write cb:" + ScenarioTwin.CodeOf(e))));
+                EventLoop.Current!.SetImmediate(() => res.Write("x", "utf8", e => ev.Add("write cb:" + Twin.Code(e))));
             });
-            t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
+            t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
                 Collect(res, b => EventLoop.Current!.SetTimeout(() => t.Done(b + "|" + string.Join(",", ev)), 100))));
         });
 
@@ -1147,8 +1141,8 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
         string uncaught = "none";
         EventLoop.Current!.UncaughtException += e => uncaught = e.Message;
         Server server = NodeHttp.Http.CreateServer((req, res) => req.Destroy(new InvalidOperationException("Destroy test")));
-        t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, _ => t.Done("response"))
-            .On<Exception>("error", e => EventLoop.Current!.SetTimeout(() => t.Done(ScenarioTwin.CodeOf(e) + " " + e.Message + " uncaught:" + uncaught), 50)));
+        t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, _ => t.Done("response"))
+            .On<Exception>("error", e => EventLoop.Current!.SetTimeout(() => t.Done(Twin.Code(e) + " " + e.Message + " uncaught:" + uncaught), 50)));
     });
 
     [Fact]
@@ -1156,7 +1150,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
     {
         EventLoop.Current!.UncaughtException += e => t.Done("uncaught " + e.Message);
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("ok"));
-        t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, _ => throw new InvalidOperationException("from the callback")));
+        t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, _ => throw new InvalidOperationException("from the callback")));
     });
 
     [Fact]
@@ -1165,7 +1159,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
         EventLoop.Current!.UncaughtException += e => t.Done("uncaught " + e.Message);
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("ok"));
         server.OnUpgrade((_, _, _) => throw new InvalidOperationException("upgrade error"));
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             Socket c = t.Track(NodeHttp.Net.CreateConnection(port, Local));
             c.On<Exception>("error", _ => { });
@@ -1178,7 +1172,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
     {
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("no"));
         server.OnUpgrade((_, socket, _) => socket.Write("HTTP/1.1 101 Web Socket Protocol Handshake\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\n\r\nnurtzo"));
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             Agent agent = t.Track(new Agent());
             ClientRequest req = NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local, Agent = agent, Headers = [new("Connection", "Upgrade"), new("Upgrade", "WebSocket")] });
@@ -1201,7 +1195,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             byte[] head = Encoding.Latin1.GetBytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: custom\r\nConnection: Upgrade\r\n\r\n");
             socket.Write([.. head, 0x80]);
         });
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             ClientRequest req = NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local, Headers = [new("Connection", "Upgrade"), new("Upgrade", "custom")] });
             req.OnUpgrade((_, socket, head) =>
@@ -1218,7 +1212,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
     {
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("no"));
         server.OnUpgrade((_, socket, _) => socket.End("HTTP/1.1 101 Ok\r\nConnection: Upgrade\r\nUpgrade: Test\r\n\r\n"));
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             var output = new List<string>();
             void One(Action then)
@@ -1295,7 +1289,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             ports.Add(req.Socket!.RemotePort);
             res.End("ok");
         });
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             Agent agent = t.Track(new Agent(new AgentOptions { KeepAlive = true, MaxSockets = 1 }));
             int n = 0;
@@ -1330,7 +1324,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
         int connections = 0;
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("hello world"));
         server.OnConnection(_ => connections++);
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             Agent agent = t.Track(new Agent(new AgentOptions { KeepAlive = true, MaxSockets = 5, MaxFreeSockets = 2 }));
             int Free() => agent.FreeSockets.Values.Sum(l => l.Count);
@@ -1373,7 +1367,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
         int connections = 0;
         Server server = NodeHttp.Http.CreateServer((req, res) => EventLoop.Current!.SetTimeout(() => res.End("ok"), 5));
         server.OnConnection(_ => connections++);
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             Agent agent = t.Track(new Agent(new AgentOptions { MaxSockets = 2 }));
             int left = 20;
@@ -1427,7 +1421,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
     public Task Test_http_keepalive_override() => SameAsync("keepalive-override", "keep,keep,reuse,keep|true,true", t =>
     {
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("ok"));
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             var calls = new List<string>();
             Agent agent = t.Track(new CountingAgent(calls));
@@ -1459,7 +1453,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
     public Task Test_http_timeout() => SameAsync("timeout-cleared", "fired 0, grows false", t =>
     {
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("ok"));
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             Agent agent = t.Track(new Agent(new AgentOptions { MaxSockets = 1, KeepAlive = true }));
             int left = 11;
@@ -1501,10 +1495,10 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             var r = new List<string> { res.StatusCode.ToString()!, res.Headers["content-type"].ToString(), Js.Str(b) };
             server.Close(e =>
             {
-                r.Add(e is null ? "closed" : ScenarioTwin.CodeOf(e));
+                r.Add(e is null ? "closed" : Twin.Code(e));
                 server.Close(e2 =>
                 {
-                    r.Add(e2 is null ? "closed" : ScenarioTwin.CodeOf(e2));
+                    r.Add(e2 is null ? "closed" : Twin.Code(e2));
                     t.Done(string.Join("|", r));
                 });
             });
@@ -1541,7 +1535,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             res.WriteHead(200, [new("content-type", "text/plain"), new("set-cookie", "foo"), new("set-cookie", "bar")]);
             res.End("hello world\n");
         });
-        t.Listen(backend, backendPort =>
+        t.Serve(backend, backendPort =>
         {
             Server proxy = NodeHttp.Http.CreateServer((req, res) =>
                 NodeHttp.Http.Get(new RequestOptions { Port = backendPort, Host = Local, Path = req.Url }, bres =>
@@ -1549,7 +1543,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                     res.WriteHead(bres.StatusCode!.Value, bres.Headers);
                     bres.Pipe(res);
                 }));
-            t.Listen(proxy, proxyPort => NodeHttp.Http.Get(new RequestOptions { Port = proxyPort, Host = Local, Path = "/test" }, res =>
+            t.Serve(proxy, proxyPort => NodeHttp.Http.Get(new RequestOptions { Port = proxyPort, Host = Local, Path = "/test" }, res =>
                 Collect(res, b => t.Done(string.Join("|", res.Headers["content-type"], Js.Arr(res.Headers["set-cookie"].Select(v => v)), Js.Str(b))))));
         });
     });

@@ -3,7 +3,7 @@ using System.Text;
 namespace NodeHttp.Tests.NodeSuite;
 
 /// <summary>The JavaScript halves of <see cref="ServerTwinTests"/>, run by one node process.</summary>
-public sealed class ServerTwinHost : ScenarioHost
+public sealed class ServerTwinHost : NodeScenarioHost
 {
     internal static readonly Dictionary<string, string> Scenarios = new()
     {
@@ -163,18 +163,12 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
 {
     private const string Local = "127.0.0.1";
 
-    private async Task SameAsync(string name, string expected, Action<ScenarioTwin> scenario)
-    {
-        Assert.Equal(expected, await node.ResultAsync(name));
-        Assert.Equal(expected, await ScenarioTwin.RunAsync(scenario));
-    }
+    private Task SameAsync(string name, string expected, Action<Twin> scenario) =>
+        Twin.CheckAsync(node, name, expected, scenario);
 
     // A documented difference (docs/differences.md): each side pins its own result.
-    private async Task DivergentAsync(string name, string nodeExpected, string oursExpected, Action<ScenarioTwin> scenario)
-    {
-        Assert.Equal(nodeExpected, await node.ResultAsync(name));
-        Assert.Equal(oursExpected, await ScenarioTwin.RunAsync(scenario));
-    }
+    private Task DivergentAsync(string name, string nodeExpected, string oursExpected, Action<Twin> scenario) =>
+        Twin.CheckAsync(node, name, nodeExpected, oursExpected, scenario);
 
     private static string Collect(StringBuilder b, NodeBuffer d) => b.Append(d.ToString("latin1")).ToString();
 
@@ -182,7 +176,7 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
     public Task Test_http_server_close_idle() => SameAsync("close-idle", "closed|open|HTTP/1.1 200 OK", t =>
     {
         Server server = NodeHttp.Http.CreateServer((req, res) => res.End("ok"));
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             string idleState = "open";
             string busyState = "open";
@@ -227,7 +221,7 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
                 server.Close();
             });
             server.KeepAliveTimeout = 1000;
-            t.Listen(server, port =>
+            t.Serve(server, port =>
             {
                 Socket c = t.Track(NodeHttp.Net.CreateConnection(port, Local, () => { }));
                 c.Write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -251,10 +245,10 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
                 req.Socket.Destroy();
             });
         });
-        t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, _ => ev.Add("response"))
+        t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, _ => ev.Add("response"))
             .On<Exception>("error", e =>
             {
-                ev.Add("error:" + ScenarioTwin.CodeOf(e));
+                ev.Add("error:" + Twin.Code(e));
                 t.Done(string.Join(",", ev));
             }));
     });
@@ -279,7 +273,7 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
             res.End("asd");
             ev.Add(Both());
         });
-        t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
+        t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
         {
             var b = new StringBuilder();
             res.On<NodeBuffer>("data", d => Collect(b, d));
@@ -293,12 +287,12 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
     {
         const string Expected = "testing ended state|corked 0,second end cb,corked 0,corked 0,end cb,third end cb,error:ERR_STREAM_WRITE_AFTER_END";
         Assert.Equal(Expected, await node.ResultAsync("end-multiple"));
-        string ours = await ScenarioTwin.RunAsync(t =>
+        string ours = await Twin.RunAsync(t =>
         {
             var ev = new List<string>();
             Server server = NodeHttp.Http.CreateServer((req, res) =>
             {
-                res.On<Exception>("error", e => ev.Add("error:" + ScenarioTwin.CodeOf(e)));
+                res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
                 res.End("testing ended state", "utf8", () => ev.Add("end cb"));
                 ev.Add("corked " + res.WritableCorked);
                 res.End(() => ev.Add("second end cb"));
@@ -306,7 +300,7 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
                 res.End("end", "utf8", () => ev.Add("third end cb"));
                 ev.Add("corked " + res.WritableCorked);
             });
-            t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
+            t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
             {
                 var b = new StringBuilder();
                 res.On<NodeBuffer>("data", d => Collect(b, d));
@@ -351,7 +345,7 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
                 Source().Pipe(res);
             });
         });
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             ClientRequest req = NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local, Method = "PUT" }, res =>
             {
@@ -380,7 +374,7 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
             res.Write("b", "utf8", _ => ev.Add("later"));
             res.End(() => ev.Add("end"));
         });
-        t.Listen(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
+        t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
         {
             var b = new StringBuilder();
             res.On<NodeBuffer>("data", d => Collect(b, d));
@@ -395,7 +389,7 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
         Server server = NodeHttp.Http.CreateServer((req, res) =>
         {
             req.Pipe(res);
-            res.On<Exception>("error", e => ev.Add("error:" + ScenarioTwin.CodeOf(e)));
+            res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
             res.On("close", () =>
             {
                 ev.Add("close closed:" + (res.Closed ? "true" : "false"));
@@ -411,7 +405,7 @@ public sealed class ServerTwinTests(ServerTwinHost node) : IClassFixture<ServerT
                 EventLoop.Current!.SetTimeout(() => t.Done(string.Join(",", ev)), 50);
             });
         });
-        t.Listen(server, port =>
+        t.Serve(server, port =>
         {
             ClientRequest req = NodeHttp.Http.Request(new RequestOptions { Port = port, Host = Local, Method = "PUT" });
             req.OnResponse(res => res.Destroy());

@@ -1,29 +1,50 @@
-// Runs the scenarios of one file in order, in one process; each calls done(text) once, and its text is printed as
-// "RESULT <name> <json>" for the C# twin to compare with. A scenario that never calls done reports TIMEOUT.
+// Runs a class's scenarios in one process. Each is registered with scenario(name, fn) and calls done(text) once;
+// its text is printed as the line RESULT ["<name>","<text>"] for the C# twin to compare with. A scenario that throws
+// reports "THREW <code> <message>"; one that never calls done reports TIMEOUT. runAll runs them one after another
+// (sequential) or all at once.
 'use strict';
 const http = require('http');
 const net = require('net');
 const scenarios = [];
 function scenario(name, fn) { scenarios.push([name, fn]); }
 function listen(server, cb) { server.listen(0, '127.0.0.1', () => cb(server.address().port)); }
-process.on('uncaughtException', e => console.log('UNCAUGHT ' + (e && e.stack)));
-function runAll() {
-  const only = process.argv[2];
-  (async () => {
-    for (const [name, fn] of scenarios) {
-      if (only && only !== name) continue;
-      const r = await new Promise(resolve => {
-        const t = setTimeout(() => resolve('TIMEOUT'), 8000);
-        try {
-          fn(v => { clearTimeout(t); resolve(String(v)); });
-        } catch (e) {
-          clearTimeout(t);
-          resolve('THREW ' + e.code + ' ' + e.message);
-        }
-      });
-      console.log('RESULT ' + name + ' ' + JSON.stringify(r));
+const PORT_OF = server => server.address().port;
+// A scenario that expects an uncaught exception adds a handler here; while there is none, the exception is printed
+// as the line UNCAUGHT "<stack>".
+const uncaughtHandlers = new Set();
+process.on('uncaughtException', e => {
+  if (uncaughtHandlers.size) for (const h of [...uncaughtHandlers]) h(e);
+  else console.log('UNCAUGHT ' + JSON.stringify(String(e && e.stack)));
+});
+const SCENARIO_TIMEOUT_MS = 20000;
+function runOne(name, fn) {
+  return new Promise(resolve => {
+    let finished = false;
+    const report = value => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      console.log('RESULT ' + JSON.stringify([name, String(value)]));
+      resolve();
+    };
+    const timer = setTimeout(() => report('TIMEOUT'), SCENARIO_TIMEOUT_MS);
+    try {
+      fn(report);
+    } catch (e) {
+      report('THREW ' + (e && e.code) + ' ' + (e && e.message));
     }
-    console.log('ALLDONE');
+  });
+}
+function runAll(sequential) {
+  const only = process.argv[2];
+  const chosen = scenarios.filter(([name]) => !only || only === name);
+  (async () => {
+    if (sequential) {
+      for (const [name, fn] of chosen) await runOne(name, fn);
+    } else {
+      await Promise.all(chosen.map(([name, fn]) => runOne(name, fn)));
+    }
+    console.log('ALL DONE');
     process.exit(0);
   })();
 }
