@@ -13,6 +13,7 @@
 #                 inside its measurement); 0: none
 #   PIN=1         server on core 0, wrk/curl on core 1 (wrk -t1); PIN=0: nothing pinned, wrk -t2
 #   STARTS=5      fresh starts timed per server for the time to first response
+#   STREAM_RUNS=3 1 GiB streams per reader and server (the table gives the medians: one stream varies by a third)
 #   SERVERS="NodeHttp NodeHttp-AOT node Kestrel"  OUT=bench/results/http-<date>.md
 #   HTTPS=1       the same servers over TLS (Node's https, Kestrel HTTPS, Https.CreateServer) with a P-256
 #                 self-signed certificate made by openssl for the run: hello c64 keep-alive, full handshakes per
@@ -28,6 +29,7 @@ WARMUP="${WARMUP:-10}"
 POINT_WARMUP="${POINT_WARMUP:-2}"
 PIN="${PIN:-1}"
 STARTS="${STARTS:-5}"
+STREAM_RUNS="${STREAM_RUNS:-3}"
 HTTPS="${HTTPS:-0}"
 if [ "$HTTPS" = 1 ]; then
   SERVERS="${SERVERS:-NodeHttp node Kestrel}"
@@ -238,6 +240,10 @@ finally:
     proc.wait()
 PY
 
+# awk's median(array, count) (sorts the array in place), for the figures taken more than once.
+awk_median='function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+                                  return a[int((n + 1) / 2)] }'
+
 first_response() { # $1 = name: "wall-median wall-min wall-max cpu-median" over STARTS fresh starts, in ms
   local name="$1" port cmd times=()
   for _ in $(seq 1 "$STARTS"); do
@@ -246,13 +252,40 @@ first_response() { # $1 = name: "wall-median wall-min wall-max cpu-median" over 
     times+=("$(FIRST_RESPONSE_CA="$([ "$HTTPS" = 1 ] && echo "$workdir/cert.pem")" "${cli_pin[@]}" python3 "$workdir/first_response.py" "$port" "${cmd[@]}")") \
       || { echo "$name: no first response" >&2; exit 1; }
   done
-  printf '%s\n' "${times[@]}" | awk '{ w[NR] = $1; c[NR] = $2 }
-    function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-                                      return a[int((n + 1) / 2)] }
+  printf '%s\n' "${times[@]}" | awk "$awk_median"'{ w[NR] = $1; c[NR] = $2 }
     END { m = median(w, NR); printf "%.0f %.0f %.0f %.0f\n", m, w[1], w[NR], median(c, NR) }'
 }
 
 declare -A rps p99 errs mbps rss died ttfr ttfr_range ttfr_cpu cpu stream_cpu curl_cpu sink_mbps sink_cpu sink_client_cpu
+
+# One 1 GiB stream from the server on $port to reader $1 (curl or sink): prints "<bytes> <seconds> <reader CPU seconds>".
+# curl runs under a wrapper that reports the CPU it used (getrusage of the child): when curl is near 100% of its core,
+# the MB/s figure is the client's limit, and the server's CPU per GiB is what tells the servers apart. sink (plaintext
+# only) decodes nothing but the chunk framing and leaves the server as the side that limits the transfer.
+stream_once() {
+  case "$1" in
+    curl) "${cli_pin[@]}" python3 -c '
+import resource, subprocess, sys
+out = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, check=False).stdout.decode().strip()
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(out, "%.3f" % (r.ru_utime + r.ru_stime))' curl -s "${curl_tls[@]}" -o /dev/null --max-time 600 -w '%{size_download} %{time_total}' "${url}stream" ;;
+    sink) "${cli_pin[@]}" "$bin/sink" "$port" /stream ;;
+  esac
+}
+
+# STREAM_RUNS streams to reader $1; prints the medians of "<MB/s> <server CPU ms per GiB> <reader CPU %>".
+stream_point() {
+  local i ticks size secs reader_s
+  for i in $(seq 1 "$STREAM_RUNS"); do
+    ticks="$(cpu_ticks "$server_pid")"
+    read -r size secs reader_s <<< "$(stream_once "$1")"
+    [ "$size" = "$STREAM_BYTES" ] || { echo "$name: /stream to $1 got $size bytes, expected $STREAM_BYTES" >&2; exit 1; }
+    awk -v b="$size" -v t="$secs" -v a="$ticks" -v z="$(cpu_ticks "$server_pid")" -v hz="$clk_tck" -v c="$reader_s" \
+      'BEGIN { printf "%.1f %.0f %.0f\n", b / 1048576 / t, (z - a) * 1000 / hz / (b / 1073741824), c * 100 / t }'
+  done | awk "$awk_median"'
+    { m[NR] = $1; c[NR] = $2; r[NR] = $3 }
+    END { printf "%s %s %s\n", median(m, NR), median(c, NR), median(r, NR) }'
+}
 if [ "$HTTPS" = 1 ]; then
   scenarios=("hello c64" "handshakes c16")
 else
@@ -283,28 +316,12 @@ for name in $SERVERS; do
     fi
   done
   if [ -n "${died[$name]:-}" ]; then continue; fi
-  # curl runs under a wrapper that reports the CPU it used (getrusage of the child): when curl is near 100% of its
-  # core, the MB/s figure is the client's limit, and the server's CPU per GiB is what tells the servers apart.
-  [ "$POINT_WARMUP" -gt 0 ] && "${cli_pin[@]}" curl -s "${curl_tls[@]}" -o /dev/null --max-time 600 "${url}stream"
-  ticks="$(cpu_ticks "$server_pid")"
-  read -r size secs client_cpu_s <<< "$("${cli_pin[@]}" python3 -c '
-import resource, subprocess, sys
-out = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, check=False).stdout.decode().strip()
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(out, "%.3f" % (r.ru_utime + r.ru_stime))' curl -s "${curl_tls[@]}" -o /dev/null --max-time 600 -w '%{size_download} %{time_total}' "${url}stream")"
-  [ "$size" = "$STREAM_BYTES" ] || { echo "$name: /stream sent $size bytes, expected $STREAM_BYTES" >&2; exit 1; }
-  mbps["$name"]="$(awk -v b="$size" -v t="$secs" 'BEGIN { printf "%.1f", b / 1048576 / t }')"
-  stream_cpu["$name"]="$(awk -v a="$ticks" -v b="$(cpu_ticks "$server_pid")" -v hz="$clk_tck" -v g="$size" 'BEGIN { printf "%.0f", (b - a) * 1000 / hz / (g / 1073741824) }')"
-  curl_cpu["$name"]="$(awk -v c="$client_cpu_s" -v t="$secs" 'BEGIN { printf "%.0f", c * 100 / t }')"
+  # The 1 GiB stream, STREAM_RUNS times to each reader (medians): curl, and for plaintext the lean sink.
+  [ "$POINT_WARMUP" -gt 0 ] && stream_once curl > /dev/null
+  read -r mbps["$name"] stream_cpu["$name"] curl_cpu["$name"] <<< "$(stream_point curl)"
   echo "   stream 1GiB: ${mbps[$name]} MB/s, server CPU ${stream_cpu[$name]} ms per GiB, curl CPU ${curl_cpu[$name]}%" >&2
   if [ "$HTTPS" != 1 ]; then
-    # The same stream to the lean reader, which leaves the server as the side that limits the transfer.
-    ticks="$(cpu_ticks "$server_pid")"
-    read -r size secs client_cpu_s <<< "$("${cli_pin[@]}" "$bin/sink" "$port" /stream)"
-    [ "$size" = "$STREAM_BYTES" ] || { echo "$name: /stream to sink got $size bytes, expected $STREAM_BYTES" >&2; exit 1; }
-    sink_mbps["$name"]="$(awk -v b="$size" -v t="$secs" 'BEGIN { printf "%.1f", b / 1048576 / t }')"
-    sink_cpu["$name"]="$(awk -v a="$ticks" -v b="$(cpu_ticks "$server_pid")" -v hz="$clk_tck" -v g="$size" 'BEGIN { printf "%.0f", (b - a) * 1000 / hz / (g / 1073741824) }')"
-    sink_client_cpu["$name"]="$(awk -v c="$client_cpu_s" -v t="$secs" 'BEGIN { printf "%.0f", c * 100 / t }')"
+    read -r sink_mbps["$name"] sink_cpu["$name"] sink_client_cpu["$name"] <<< "$(stream_point sink)"
     echo "   stream 1GiB to sink: ${sink_mbps[$name]} MB/s, server CPU ${sink_cpu[$name]} ms per GiB, sink CPU ${sink_client_cpu[$name]}%" >&2
   fi
   rss["$name"]="$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$server_pid/status")"
@@ -350,7 +367,7 @@ ratio_cells() {
   echo
   echo "Placement: $placement. wrk -d${DURATION}s --latency, ${WARMUP}s hello c64 warm-up per server, ${POINT_WARMUP}s of each scenario (and one untimed stream) before it is measured.$tls_note"
   echo "Versions: $(dotnet --version | sed 's/^/.NET SDK /'), node $(node --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
-  echo "Command: $([ "$HTTPS" = 1 ] && echo "HTTPS=1 ")DURATION=$DURATION WARMUP=$WARMUP POINT_WARMUP=$POINT_WARMUP PIN=$PIN STARTS=$STARTS SERVERS=\"$SERVERS\"${BASE:+ BASE=$BASE} bench/http/run.sh"
+  echo "Command: $([ "$HTTPS" = 1 ] && echo "HTTPS=1 ")DURATION=$DURATION WARMUP=$WARMUP POINT_WARMUP=$POINT_WARMUP PIN=$PIN STARTS=$STARTS STREAM_RUNS=$STREAM_RUNS SERVERS=\"$SERVERS\"${BASE:+ BASE=$BASE} bench/http/run.sh"
   echo
   header="| scenario |"; sep="|---|"
   for n in $SERVERS; do header+=" $n req/s | $n p99 ms |"; sep+="---:|---:|"; done
