@@ -40,7 +40,7 @@ function livenessCase(spec, cb) {
   let timer = null;
   let result = null;
   child.stdout.on('data', d => {
-    if (!timer && String(d).includes('READY')) timer = setTimeout(() => { result = 'alive'; child.kill(); }, 1000);
+    if (!timer && String(d).includes('READY')) timer = setTimeout(() => { result = 'alive'; child.kill(); }, 3000);
   });
   child.on('exit', () => { clearTimeout(timer); cb(result ?? (timer ? 'exit' : 'no-ready')); });
 }
