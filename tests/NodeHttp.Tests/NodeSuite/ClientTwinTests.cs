@@ -952,16 +952,16 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             var ev = new List<string>();
             NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
             {
-                ev.Add("destroyed:" + B(res.Destroyed));
+                ev.Add("destroyed:" + Twin.B(res.Destroyed));
                 res.On("data", () =>
                 {
-                    ev.Add("data destroyed:" + B(res.Destroyed));
+                    ev.Add("data destroyed:" + Twin.B(res.Destroyed));
                     res.Destroy();
                 });
                 res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
                 res.On("close", () =>
                 {
-                    ev.Add("close destroyed:" + B(res.Destroyed));
+                    ev.Add("close destroyed:" + Twin.B(res.Destroyed));
                     EventLoop.Current!.SetTimeout(() => t.Done(string.Join(",", ev)), 50);
                 });
             });
@@ -982,12 +982,12 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             var ev = new List<string>();
             NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
             {
-                res.On("data", () => ev.Add("data destroyed:" + B(res.Destroyed)));
+                res.On("data", () => ev.Add("data destroyed:" + Twin.B(res.Destroyed)));
                 res.On("aborted", () => ev.Add("aborted"));
                 res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
                 res.On("close", () =>
                 {
-                    ev.Add("close destroyed:" + B(res.Destroyed));
+                    ev.Add("close destroyed:" + Twin.B(res.Destroyed));
                     EventLoop.Current!.SetTimeout(() => t.Done(string.Join(",", ev)), 50);
                 });
             });
@@ -1009,7 +1009,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                     res.Pause();
                     EventLoop.Current!.SetImmediate(() => res.Resume());
                 });
-                res.On("end", () => ev.Add("end destroyed:" + B(res.Destroyed)));
+                res.On("end", () => ev.Add("end destroyed:" + Twin.B(res.Destroyed)));
                 res.On("close", () =>
                 {
                     ev.Add("close");
@@ -1029,10 +1029,10 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             var ev = new List<string>();
             Server server = NodeHttp.Http.CreateServer((req, res) =>
             {
-                ev.Add("res:" + B(res.WritableFinished));
-                res.On("finish", () => ev.Add("res finish:" + B(res.WritableFinished)));
-                res.End("ok", "utf8", () => ev.Add("res cb:" + B(res.WritableFinished)));
-                ev.Add("res after end:" + B(res.WritableFinished));
+                ev.Add("res:" + Twin.B(res.WritableFinished));
+                res.On("finish", () => ev.Add("res finish:" + Twin.B(res.WritableFinished)));
+                res.End("ok", "utf8", () => ev.Add("res cb:" + Twin.B(res.WritableFinished)));
+                ev.Add("res after end:" + Twin.B(res.WritableFinished));
             });
             t.Serve(server, port =>
             {
@@ -1041,10 +1041,10 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                     res.Resume();
                     res.On("end", () => EventLoop.Current!.SetTimeout(() => t.Done(string.Join(",", ev)), 20));
                 });
-                ev.Add("req:" + B(req.WritableFinished));
-                req.On("finish", () => ev.Add("req finish:" + B(req.WritableFinished)));
+                ev.Add("req:" + Twin.B(req.WritableFinished));
+                req.On("finish", () => ev.Add("req finish:" + Twin.B(req.WritableFinished)));
                 req.End("x");
-                ev.Add("req after end:" + B(req.WritableFinished));
+                ev.Add("req after end:" + Twin.B(req.WritableFinished));
             });
         });
 
@@ -1055,7 +1055,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
         t =>
         {
             var ev = new List<string>();
-            string State(OutgoingMessage m) => B(m.IsWritable) + "/" + B(m.Finished) + "/" + B(m.WritableEnded);
+            string State(OutgoingMessage m) => Twin.B(m.IsWritable) + "/" + Twin.B(m.Finished) + "/" + Twin.B(m.WritableEnded);
             Server server = NodeHttp.Http.CreateServer((req, res) =>
             {
                 ev.Add("res " + State(res));
@@ -1081,7 +1081,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
         var ev = new List<string>();
         Server server = NodeHttp.Http.CreateServer((req, res) =>
         {
-            ev.Add("res hwm=socket " + B(res.WritableHighWaterMark == req.Socket!.WritableHighWaterMark));
+            ev.Add("res hwm=socket " + Twin.B(res.WritableHighWaterMark == req.Socket!.WritableHighWaterMark));
             ev.Add("res len " + res.WritableLength);
             res.End();
         });
@@ -1109,7 +1109,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                 res.On<Exception>("error", e => ev.Add("error:" + Twin.Code(e)));
                 res.Write("hello");
                 res.End();
-                ev.Add("sync write returns " + B(res.Write("late", "utf8", e => ev.Add("sync cb:" + Twin.Code(e)))));
+                ev.Add("sync write returns " + Twin.B(res.Write("late", "utf8", e => ev.Add("sync cb:" + Twin.Code(e)))));
                 EventLoop.Current!.SetImmediate(() => res.Write("world", "utf8", e => ev.Add("later cb:" + Twin.Code(e))));
             });
             t.Serve(server, port => NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local }, res =>
@@ -1382,7 +1382,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                     {
                         if (--left == 0)
                         {
-                            t.Done("all done, agent " + sameAgent + ", max queued " + maxQueued + ", max sockets " + B(connections <= 20));
+                            t.Done("all done, agent " + sameAgent + ", max queued " + maxQueued + ", max sockets " + Twin.B(connections <= 20));
                         }
                     });
                 });
@@ -1431,7 +1431,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
             {
                 if (n == 3)
                 {
-                    t.Done(string.Join(",", calls) + "|" + B(ports[0] != ports[1]) + "," + B(ports[1] == ports[2]));
+                    t.Done(string.Join(",", calls) + "|" + Twin.B(ports[0] != ports[1]) + "," + Twin.B(ports[1] == ports[2]));
                     return;
                 }
                 NodeHttp.Http.Get(new RequestOptions { Port = port, Host = Local, Agent = agent }, res =>
@@ -1471,7 +1471,7 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                     {
                         if (--left == 0)
                         {
-                            EventLoop.Current!.SetTimeout(() => t.Done("fired " + fired + ", grows " + B(counts[^1] > counts[0])), 50);
+                            EventLoop.Current!.SetTimeout(() => t.Done("fired " + fired + ", grows " + Twin.B(counts[^1] > counts[0])), 50);
                         }
                     });
                 });
@@ -1547,6 +1547,4 @@ public sealed class ClientTwinTests(ClientTwinHost node) : IClassFixture<ClientT
                 Collect(res, b => t.Done(string.Join("|", res.Headers["content-type"], Js.Arr(res.Headers["set-cookie"].Select(v => v)), Js.Str(b))))));
         });
     });
-
-    private static string B(bool b) => b ? "true" : "false";
 }
