@@ -70,8 +70,8 @@ internal sealed class ChildProcess : IAsyncDisposable
         Task first = await Task.WhenAny(line, exited.Task).WaitAsync(timeout);
         if (first != line)
         {
-            // Output still in the pipe is read after the exit is seen.
-            await Task.WhenAny(line, Task.Delay(TimeSpan.FromSeconds(2)));
+            // Output still in the pipe is read after the exit is seen: WaitForExitAsync also waits for the pipes' end.
+            await process.WaitForExitAsync().WaitAsync(timeout);
         }
         if (!line.IsCompleted)
         {
