@@ -318,10 +318,13 @@ for name in $SERVERS; do
   if [ -n "${died[$name]:-}" ]; then continue; fi
   # The 1 GiB stream, STREAM_RUNS times to each reader (medians): curl, and for plaintext the lean sink.
   [ "$POINT_WARMUP" -gt 0 ] && stream_once curl > /dev/null
-  read -r mbps["$name"] stream_cpu["$name"] curl_cpu["$name"] <<< "$(stream_point curl)"
+  # (Each point is assigned before it is read, so that a failed stream ends the run: set -e sees the assignment.)
+  r="$(stream_point curl)"
+  read -r mbps["$name"] stream_cpu["$name"] curl_cpu["$name"] <<< "$r"
   echo "   stream 1GiB: ${mbps[$name]} MB/s, server CPU ${stream_cpu[$name]} ms per GiB, curl CPU ${curl_cpu[$name]}%" >&2
   if [ "$HTTPS" != 1 ]; then
-    read -r sink_mbps["$name"] sink_cpu["$name"] sink_client_cpu["$name"] <<< "$(stream_point sink)"
+    r="$(stream_point sink)"
+    read -r sink_mbps["$name"] sink_cpu["$name"] sink_client_cpu["$name"] <<< "$r"
     echo "   stream 1GiB to sink: ${sink_mbps[$name]} MB/s, server CPU ${sink_cpu[$name]} ms per GiB, sink CPU ${sink_client_cpu[$name]}%" >&2
   fi
   rss["$name"]="$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$server_pid/status")"
