@@ -19,6 +19,7 @@ public class OutgoingMessage : Writable
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
     private static readonly NodeBuffer CrlfBuffer = NodeBuffer.Wrap("\r\n"u8.ToArray());
+    private static SizeLineBuffer? lastSizeLine;
     private static readonly NodeBuffer Empty = NodeBuffer.Wrap(Array.Empty<byte>());
 
     // Read-only after construction, so every message shares one instance.
@@ -729,10 +730,16 @@ public class OutgoingMessage : Writable
         // A small piece leaves in one buffer with what goes around it; a chunk with nothing around it, or a large
         // one, is handed on as it is (the socket copies it when small), between its prefix and suffix.
         bool merge = data.Length <= MergeLimit && (owned is null || prefixLength + suffixLength != 0);
-        int length = prefixLength + (merge ? data.Length + suffixLength : 0);
+        // A large chunk with no head before it (every chunk after the first) takes a shared size line, so the corked
+        // socket holds it by reference rather than copying it into a chunk of its own.
+        NodeBuffer? line = !merge && chunked && head is null ? SizeLine(data.Length, size[..sizeLength]) : null;
+        int length = line is not null ? 0 : prefixLength + (merge ? data.Length + suffixLength : 0);
         byte[] joined = Join(head, headLength, length, borrowed);
         Span<byte> dest = joined.AsSpan(0, length);
-        size[..sizeLength].CopyTo(dest[headLength..]);
+        if (line is null)
+        {
+            size[..sizeLength].CopyTo(dest[headLength..]);
+        }
         if (merge)
         {
             data.CopyTo(dest[prefixLength..]);
@@ -750,7 +757,14 @@ public class OutgoingMessage : Writable
             // in a system call of its own.
             Socket? corked = chunked && Attached && Socket is { Destroyed: false } s ? s : null;
             corked?.Cork();
-            WriteRaw(joined.AsMemory(0, length), null, default, early: false);
+            if (line is not null)
+            {
+                WriteRaw(line.Memory, line, default, early: false);
+            }
+            else
+            {
+                WriteRaw(joined.AsMemory(0, length), null, default, early: false);
+            }
             owned ??= NodeBuffer.From(data);
             WriteRaw(owned.Memory, owned, chunked ? default : done, early);
             if (chunked)
@@ -764,6 +778,22 @@ public class OutgoingMessage : Writable
             System.Buffers.ArrayPool<byte>.Shared.Return(joined);
         }
     }
+
+    // The size line of a large chunk as a shared buffer: the last one made is kept (for any thread; a stream's chunks are
+    // usually all one size), else a new one replaces it. Like CrlfBuffer, it is only ever read.
+    private static NodeBuffer SizeLine(int dataLength, ReadOnlySpan<byte> line)
+    {
+        SizeLineBuffer? last = Volatile.Read(ref lastSizeLine);
+        if (last is not null && last.DataLength == dataLength)
+        {
+            return last.Line;
+        }
+        var made = new SizeLineBuffer(dataLength, NodeBuffer.Wrap(line.ToArray()));
+        Volatile.Write(ref lastSizeLine, made);
+        return made.Line;
+    }
+
+    private sealed record SizeLineBuffer(int DataLength, NodeBuffer Line);
 
     // A pooled array of at least length bytes starting with the head's (if any), which it takes over: the rented head
     // itself when it has room (the pool rounds sizes up, and StoreHeader asks for some), else a new rental.

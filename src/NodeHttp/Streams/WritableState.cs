@@ -351,22 +351,7 @@ internal sealed class WritableState : StreamStateBase
         {
             pendingCallbacks -= bufferedLength - 1;
             var chunks = new NodeBuffer[bufferedLength];
-            Action<Exception?>? callback = null;
-            if (!allNoop)
-            {
-                var callbacks = new Action<Exception?>?[bufferedLength];
-                for (int n = 0; n < bufferedLength; n++)
-                {
-                    callbacks[n] = buffered[i + n].Callback;
-                }
-                callback = err =>
-                {
-                    foreach (Action<Exception?>? c in callbacks)
-                    {
-                        c?.Invoke(err);
-                    }
-                };
-            }
+            Action<Exception?>? callback = allNoop ? null : WritevCallback(i, bufferedLength);
             for (int n = 0; n < bufferedLength; n++)
             {
                 chunks[n] = buffered[i + n].Chunk;
@@ -400,6 +385,38 @@ internal sealed class WritableState : StreamStateBase
             }
         }
         BufferProcessing = false;
+    }
+
+    // The callback of a _writev over buffered[first..first+count]: each buffered write's own, in order. With only one
+    // (a framed chunk's writes carry one callback, on their last piece) it is that one, with no array or closure.
+    private Action<Exception?>? WritevCallback(int first, int count)
+    {
+        Action<Exception?>? only = null;
+        int callbacksFound = 0;
+        for (int n = 0; n < count; n++)
+        {
+            if (buffered[first + n].Callback is { } c)
+            {
+                only = c;
+                callbacksFound++;
+            }
+        }
+        if (callbacksFound <= 1)
+        {
+            return only;
+        }
+        var callbacks = new Action<Exception?>?[count];
+        for (int n = 0; n < count; n++)
+        {
+            callbacks[n] = buffered[first + n].Callback;
+        }
+        return err =>
+        {
+            foreach (Action<Exception?>? c in callbacks)
+            {
+                c?.Invoke(err);
+            }
+        };
     }
 
     internal void Cork() => Corked++;
