@@ -110,11 +110,7 @@ public class ServerHandedConnectionTests
                 // A request in progress: only CloseAllConnections ends it.
                 EventLoop.Current!.SetImmediate(() => server.CloseAllConnections());
             });
-            var (clientSide, serverSide) = NodeStream.DuplexPair();
-            server.Emit("connection", serverSide);
-            Socket client = Socket.FromDuplex(clientSide);
-            client.Resume();
-            client.Ref();
+            var (client, serverSide) = HandIn(server);
             client.On("end", () => { seen.Add("client end"); client.End(); });
             serverSide.On("close", () => seen.Add("server side closed"));
             client.Write(Get);
@@ -136,11 +132,7 @@ public class ServerHandedConnectionTests
                     server.Close(e => seen.Add("close callback " + (e is NodeHttpException n ? n.Code : "null")))));
                 res.End("x");
             });
-            var (clientSide, serverSide) = NodeStream.DuplexPair();
-            server.Emit("connection", serverSide);
-            Socket client = Socket.FromDuplex(clientSide);
-            client.Ref();
-            client.Resume();
+            var (client, _) = HandIn(server);
             client.On("end", () => { seen.Add("client end"); client.Destroy(); });
             client.Write(Get);
         });
@@ -208,6 +200,18 @@ public class ServerHandedConnectionTests
         Assert.Equal(200, status);
         Assert.Equal("via GET", body);
     }
+
+    // Hands one side of a new duplex pair to server as its 'connection' and returns the other side as a flowing socket
+    // that holds the loop (the handed-in side does not) until the server lets it go, with the handed-in side.
+    internal static (Socket Client, Duplex ServerSide) HandIn(Server server)
+    {
+        var (clientSide, serverSide) = NodeStream.DuplexPair();
+        server.Emit("connection", serverSide);
+        Socket client = Socket.FromDuplex(clientSide);
+        client.Ref();
+        client.Resume();
+        return (client, serverSide);
+    }
 }
 
 /// <summary>Timeouts of handed-in connections (timing-sensitive, so not run in parallel).</summary>
@@ -224,18 +228,14 @@ public class ServerHandedConnectionTimeoutTests
         {
             Server server = NodeHttp.Http.CreateServer((_, res) => res.End());
             server.Timeout = 100;
-            var (clientSide, serverSide) = NodeStream.DuplexPair();
             server.On<Socket>("timeout", s =>
             {
                 after = watch.ElapsedMilliseconds;
                 seen.Add("timeout");
                 s.Destroy();
             });
-            server.Emit("connection", serverSide);
-            Socket client = Socket.FromDuplex(clientSide);
             // The idle timer does not hold the loop (as in Node); the client does until the server lets it go.
-            client.Ref();
-            client.Resume();
+            var (client, _) = ServerHandedConnectionTests.HandIn(server);
             client.On("end", () => { seen.Add("client end"); client.Destroy(); });
         });
         Assert.Equal(["timeout", "client end"], seen);
